@@ -1,0 +1,141 @@
+/*
+ * core/misc.c: the clock, hashing, OpenBLAS threads and whole-file I/O with atomic
+ * replacement (every file a user asked us to write goes through here or through
+ * qcq_atomic_open, so an interrupted write never leaves a half file behind).
+ */
+#include "qcq/core.h"
+
+#include <cblas.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+double qcq_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+uint64_t qcq_hash(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void qcq_blas_set_threads(int n)
+{
+	openblas_set_num_threads(n < 1 ? 1 : n);
+}
+
+enum qcq_status qcq_atomic_open(struct qcq_atomic_file *af, const char *path,
+				struct qcq_error *err)
+{
+	memset(af, 0, sizeof *af);
+	size_t n = strlen(path) + 32;
+	char *tmp = qcq_xmalloc(n);
+	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	FILE *fp = fopen(tmp, "wb");
+	if (!fp) {
+		enum qcq_status st = qcq_error_errno(err, errno, "%s: cannot create", path);
+		free(tmp);
+		return st;
+	}
+	af->fp = fp;
+	af->tmp = tmp;
+	af->path = qcq_xstrdup(path);
+	return QCQ_OK;
+}
+
+static void atomic_release(struct qcq_atomic_file *af)
+{
+	free(af->tmp);
+	free(af->path);
+	memset(af, 0, sizeof *af);
+}
+
+enum qcq_status qcq_atomic_commit(struct qcq_atomic_file *af, struct qcq_error *err)
+{
+	enum qcq_status st = QCQ_OK;
+	if (fflush(af->fp) != 0 || fsync(fileno(af->fp)) != 0 || ferror(af->fp))
+		st = qcq_error_errno(err, errno, "%s: write failed", af->path);
+	if (fclose(af->fp) != 0 && st == QCQ_OK)
+		st = qcq_error_errno(err, errno, "%s: write failed", af->path);
+	af->fp = NULL;
+	if (st == QCQ_OK && rename(af->tmp, af->path) != 0)
+		st = qcq_error_errno(err, errno, "%s: cannot rename temporary file", af->path);
+	if (st != QCQ_OK)
+		unlink(af->tmp);
+	atomic_release(af);
+	return st;
+}
+
+void qcq_atomic_abort(struct qcq_atomic_file *af)
+{
+	if (af->fp)
+		fclose(af->fp);
+	if (af->tmp)
+		unlink(af->tmp);
+	atomic_release(af);
+}
+
+enum qcq_status qcq_write_file_atomic(const char *path, const void *data, size_t n,
+				      struct qcq_error *err)
+{
+	struct qcq_atomic_file af;
+	enum qcq_status st = qcq_atomic_open(&af, path, err);
+	if (st)
+		return st;
+	if (n && fwrite(data, 1, n, af.fp) != n) {
+		st = qcq_error_errno(err, errno, "%s: write failed", path);
+		qcq_atomic_abort(&af);
+		return st;
+	}
+	return qcq_atomic_commit(&af, err);
+}
+
+enum qcq_status qcq_read_file(const char *path, size_t limit, char **data, size_t *n,
+			      struct qcq_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return qcq_error_errno(err, errno, "%s: cannot open", path);
+	size_t cap = 4096, len = 0;
+	char *buf = qcq_xmalloc(cap + 1);
+	for (;;) {
+		if (len == cap) {
+			if (cap >= limit) {
+				fclose(fp);
+				free(buf);
+				return qcq_error_set(err, QCQ_ERANGE, "%s: larger than %zu bytes", path,
+						     limit);
+			}
+			cap = cap * 2 > limit ? limit : cap * 2;
+			buf = qcq_xrealloc(buf, cap + 1);
+		}
+		size_t got = fread(buf + len, 1, cap - len, fp);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(fp)) {
+		int e = errno;
+		fclose(fp);
+		free(buf);
+		return qcq_error_errno(err, e, "%s: read failed", path);
+	}
+	fclose(fp);
+	buf[len] = '\0';
+	*data = buf;
+	*n = len;
+	return QCQ_OK;
+}
