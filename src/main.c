@@ -1,1 +1,155 @@
-int main(void) { return 0; }
+/*
+ * main.c: parse the command line and pick a front end — the workbench (TUI) on a
+ * terminal, or the headless batch runner for -c, -x and piped standard input.
+ * Exit codes: 0 success, 1 a command failed, 2 bad command-line usage.
+ */
+#include "front/batch.h"
+#include "qcq/cmd.h"
+#include "qcq/tui.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (interrupted)
+		_exit(130); /* a second Ctrl-C: the user really wants out */
+	interrupted = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: qcqlab [--json] [-c 'CMD; CMD...'] [-x FILE.qcq [NAME=VALUE...]]...\n"
+		   "       qcqlab            the workbench (on a terminal)\n"
+		   "       qcqlab < FILE     commands from standard input\n"
+		   "  -c CMDS     run commands (separated by ; or newlines)\n"
+		   "  -x FILE     run a session file; NAME=VALUE words after it set ${NAME}\n"
+		   "  --json      results as one JSON object per line\n"
+		   "  -h, --help  this text;  --version  the version\n"
+		   "Exit status: 0 ok, 1 a command failed, 2 bad usage. Type 'help' for commands.\n");
+}
+
+enum action_kind { ACT_CMDS, ACT_FILE };
+struct action {
+	enum action_kind kind;
+	const char *text;
+	int nvars;
+	const char **names, **values;
+};
+
+static int run_actions(struct cmd_workspace *ws, struct action *acts, int n)
+{
+	for (int i = 0; i < n && !ws->quit; i++) {
+		enum qcq_status st;
+		if (acts[i].kind == ACT_CMDS) {
+			st = cmd_run_text(ws, acts[i].text, "-c", 1, false);
+		} else {
+			struct cmd_vars v = {acts[i].nvars, acts[i].names, acts[i].values};
+			st = cmd_run_file(ws, acts[i].text, &v);
+		}
+		if (st != QCQ_OK)
+			return 1;
+	}
+	return 0;
+}
+
+static int run_stdin(struct cmd_workspace *ws)
+{
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	char buf[65536];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof buf, stdin)) > 0) {
+		if (len + got + 1 > cap) {
+			cap = (len + got + 1) * 2;
+			text = qcq_xrealloc(text, cap);
+		}
+		memcpy(text + len, buf, got);
+		len += got;
+	}
+	if (!text)
+		return 0;
+	text[len] = '\0';
+	enum qcq_status st = cmd_run_text(ws, text, "<stdin>", 1, false);
+	free(text);
+	return st == QCQ_OK ? 0 : 1;
+}
+
+/* -x FILE [NAME=VALUE...]: the words after FILE that look like NAME=VALUE */
+static int take_vars(struct action *a, int argc, char **argv, int i)
+{
+	while (i < argc && argv[i][0] != '-' && strchr(argv[i], '=')) {
+		char *eq = strchr(argv[i], '=');
+		a->names = qcq_xrealloc(a->names, sizeof *a->names * (size_t)(a->nvars + 1));
+		a->values = qcq_xrealloc(a->values, sizeof *a->values * (size_t)(a->nvars + 1));
+		*eq = '\0';
+		a->names[a->nvars] = argv[i];
+		a->values[a->nvars] = eq + 1;
+		a->nvars++;
+		i++;
+	}
+	return i;
+}
+
+int main(int argc, char **argv)
+{
+	struct action *acts = qcq_xcalloc((size_t)argc + 1, sizeof *acts);
+	int nacts = 0;
+	bool json = false;
+	for (int i = 1; i < argc;) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--version")) {
+			printf("qcqlab 0.1.0\n");
+			return 0;
+		} else if (!strcmp(a, "--json")) {
+			json = true;
+			i++;
+		} else if ((!strcmp(a, "-c") || !strcmp(a, "-x")) && i + 1 < argc) {
+			acts[nacts].kind = a[1] == 'c' ? ACT_CMDS : ACT_FILE;
+			acts[nacts].text = argv[i + 1];
+			i += 2;
+			if (acts[nacts].kind == ACT_FILE)
+				i = take_vars(&acts[nacts], argc, argv, i);
+			nacts++;
+		} else {
+			fprintf(stderr, "qcqlab: %s '%s'\n",
+				(!strcmp(a, "-c") || !strcmp(a, "-x")) ? "missing argument after"
+								       : "unknown argument",
+				a);
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	struct cmd_workspace *ws = cmd_workspace_create(NULL);
+	batch_attach(ws);
+	ws->json = json;
+	ws->interrupt = &interrupted;
+	struct sigaction sa = {0};
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+
+	int rc;
+	if (nacts > 0)
+		rc = run_actions(ws, acts, nacts);
+	else if (!isatty(STDIN_FILENO))
+		rc = run_stdin(ws);
+	else
+		rc = tui_main(ws, NULL);
+	cmd_workspace_destroy(ws);
+	for (int i = 0; i < nacts; i++) {
+		free(acts[i].names);
+		free(acts[i].values);
+	}
+	free(acts);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * cmd/cmd-internal.h: what the command files share and front ends do not need:
+ * the family arrays that make up the table and their release functions.
+ *
+ * Adding a command: write src/cmd/cmd-<name>.c defining
+ *     const struct cmd_entry cmd_<name>_entry = { ... };
+ * declare it in the family file of its module (cmd-family-<family>.c) and list it in
+ * that family's array. Sub-commands of load/save/show/export are separate entries named
+ * "load-X", "save-X", "show-X", "export-X": `load synth 100` runs the entry load-synth
+ * with the words after "synth".
+ */
+#ifndef QCQ_CMD_INTERNAL_H
+#define QCQ_CMD_INTERNAL_H
+
+#include "qcq/cmd.h"
+
+/* NULL-terminated arrays, one per family. */
+extern const struct cmd_entry *const cmd_family_core[];
+extern const struct cmd_entry *const cmd_family_circuit[];
+extern const struct cmd_entry *const cmd_family_data[];
+extern const struct cmd_entry *const cmd_family_model[];
+extern const struct cmd_entry *const cmd_family_experiment[];
+
+/* Each family frees the workspace fields it owns (called by cmd_workspace_destroy). */
+void cmd_circuit_release(struct cmd_workspace *ws);
+void cmd_data_release(struct cmd_workspace *ws);
+void cmd_model_release(struct cmd_workspace *ws);
+void cmd_experiment_release(struct cmd_workspace *ws);
+
+extern const struct cmd_entry *const cmd_family_core[];
+
+/* The kinds of a dispatch parent ("synth, mnist, ...") into out. */
+void cmd_subcommand_list(const char *parent, char *out, size_t n);
+/* A call as text that parses back to the same call (save-session); caller frees. */
+char *cmd_call_to_text(const struct cmd_call *call);
+
+/* Words after the command name, as a view (no copies): argv[1..]. */
+static inline int cmd_nargs(const struct cmd_call *call) { return call->argc - 1; }
+static inline const char *cmd_arg(const struct cmd_call *call, int i) { return call->argv[i + 1]; }
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * cmd/output.c: how commands report: human text (cmd_print, cmd_info), errors
+ * (cmd_error, which only fills ctx->err: the runner reports), and JSON results built
+ * with cmd_json_* and written as one line when --json is on.
+ */
+#include "qcq/cmd.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vwrite(struct cmd_ctx *ctx, enum cmd_stream s, const char *fmt, va_list ap)
+{
+	char small[1024];
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	struct cmd_out *out = &ctx->ws->out;
+	if (n < 0 || !out->write) {
+		va_end(ap2);
+		return;
+	}
+	if ((size_t)n < sizeof small) {
+		out->write(out->ctx, s, small);
+	} else {
+		char *big = qcq_xmalloc((size_t)n + 1);
+		vsnprintf(big, (size_t)n + 1, fmt, ap2);
+		out->write(out->ctx, s, big);
+		free(big);
+	}
+	va_end(ap2);
+	ctx->ws->dirty |= CMD_DIRTY_LOG;
+}
+
+void cmd_print(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	if (ctx->ws->json)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vwrite(ctx, CMD_STREAM_OUT, fmt, ap);
+	va_end(ap);
+}
+
+void cmd_info(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwrite(ctx, CMD_STREAM_INFO, fmt, ap);
+	va_end(ap);
+}
+
+enum qcq_status cmd_error(struct cmd_ctx *ctx, enum qcq_status code, const char *fmt, ...)
+{
+	if (ctx->err) {
+		va_list ap;
+		va_start(ap, fmt);
+		ctx->err->code = code;
+		vsnprintf(ctx->err->msg, sizeof ctx->err->msg, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+bool cmd_json_on(const struct cmd_ctx *ctx)
+{
+	return ctx->ws->json;
+}
+
+static void jput(struct cmd_ctx *ctx, const char *s, size_t n)
+{
+	if (ctx->json_len + n + 1 > ctx->json_cap) {
+		ctx->json_cap = (ctx->json_len + n + 1) * 2;
+		ctx->json = qcq_xrealloc(ctx->json, ctx->json_cap);
+	}
+	memcpy(ctx->json + ctx->json_len, s, n);
+	ctx->json_len += n;
+	ctx->json[ctx->json_len] = '\0';
+}
+
+static void jputs(struct cmd_ctx *ctx, const char *s)
+{
+	jput(ctx, s, strlen(s));
+}
+
+static void jstring(struct cmd_ctx *ctx, const char *s)
+{
+	jputs(ctx, "\"");
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			jput(ctx, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof esc, "\\u%04x", c);
+			jputs(ctx, esc);
+		} else {
+			jput(ctx, (const char *)&c, 1);
+		}
+	}
+	jputs(ctx, "\"");
+}
+
+static void jkey(struct cmd_ctx *ctx, const char *key)
+{
+	if (ctx->json_need_comma)
+		jputs(ctx, ",");
+	ctx->json_need_comma = true;
+	if (key) {
+		jstring(ctx, key);
+		jputs(ctx, ":");
+	}
+}
+
+static void jnum(struct cmd_ctx *ctx, double v)
+{
+	char b[40];
+	if (!isfinite(v))
+		snprintf(b, sizeof b, "null");
+	else if (v == (double)(long long)v && fabs(v) < 1e15)
+		snprintf(b, sizeof b, "%lld", (long long)v);
+	else
+		snprintf(b, sizeof b, "%.17g", v);
+	jputs(ctx, b);
+}
+
+void cmd_json_begin(struct cmd_ctx *ctx, const char *kind)
+{
+	if (!ctx->ws->json)
+		return;
+	ctx->json_len = 0;
+	ctx->json_depth = 1;
+	ctx->json_need_comma = false;
+	jputs(ctx, "{");
+	cmd_json_str(ctx, "result", kind);
+}
+
+void cmd_json_end(struct cmd_ctx *ctx)
+{
+	if (!ctx->ws->json || ctx->json_depth != 1)
+		return;
+	jputs(ctx, "}");
+	ctx->json_depth = 0;
+	if (ctx->ws->out.write)
+		ctx->ws->out.write(ctx->ws->out.ctx, CMD_STREAM_JSON, ctx->json);
+	ctx->json_len = 0;
+}
+
+void cmd_json_str(struct cmd_ctx *ctx, const char *key, const char *val)
+{
+	if (!ctx->ws->json || ctx->json_depth < 1)
+		return;
+	jkey(ctx, key);
+	if (val)
+		jstring(ctx, val);
+	else
+		jputs(ctx, "null");
+}
+
+void cmd_json_num(struct cmd_ctx *ctx, const char *key, double val)
+{
+	if (!ctx->ws->json || ctx->json_depth < 1)
+		return;
+	jkey(ctx, key);
+	jnum(ctx, val);
+}
+
+void cmd_json_int(struct cmd_ctx *ctx, const char *key, long long val)
+{
+	if (!ctx->ws->json || ctx->json_depth < 1)
+		return;
+	char b[32];
+	jkey(ctx, key);
+	snprintf(b, sizeof b, "%lld", val);
+	jputs(ctx, b);
+}
+
+void cmd_json_bool(struct cmd_ctx *ctx, const char *key, bool val)
+{
+	if (!ctx->ws->json || ctx->json_depth < 1)
+		return;
+	jkey(ctx, key);
+	jputs(ctx, val ? "true" : "false");
+}
+
+void cmd_json_nums(struct cmd_ctx *ctx, const char *key, const double *v, size_t n)
+{
+	if (!ctx->ws->json || ctx->json_depth < 1)
+		return;
+	jkey(ctx, key);
+	jputs(ctx, "[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			jputs(ctx, ",");
+		jnum(ctx, v[i]);
+	}
+	jputs(ctx, "]");
+}
+
+static void open_nested(struct cmd_ctx *ctx, const char *key, const char *bracket)
+{
+	if (!ctx->ws->json || ctx->json_depth < 1)
+		return;
+	jkey(ctx, key);
+	jputs(ctx, bracket);
+	ctx->json_depth++;
+	ctx->json_need_comma = false;
+}
+
+static void close_nested(struct cmd_ctx *ctx, const char *bracket)
+{
+	if (!ctx->ws->json || ctx->json_depth < 2)
+		return;
+	jputs(ctx, bracket);
+	ctx->json_depth--;
+	ctx->json_need_comma = true;
+}
+
+void cmd_json_obj_begin(struct cmd_ctx *ctx, const char *key) { open_nested(ctx, key, "{"); }
+void cmd_json_obj_end(struct cmd_ctx *ctx) { close_nested(ctx, "}"); }
+void cmd_json_arr_begin(struct cmd_ctx *ctx, const char *key) { open_nested(ctx, key, "["); }
+void cmd_json_arr_end(struct cmd_ctx *ctx) { close_nested(ctx, "]"); }

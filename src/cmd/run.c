@@ -1,0 +1,267 @@
+/*
+ * cmd/run.c: the runner, the one reporting boundary (STYLE 12). It looks a command
+ * up, dispatches `load X`/`save X`/`show X`/`export X`/`circuit X` to the entry
+ * "load-X" etc., checks the argument counts and option names against the entry, runs
+ * it, and reports a failure as "file:line: message" plus the usage line. In batch mode
+ * it waits for a job the command started, so a session file runs top to bottom.
+ */
+#include "cmd-internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const dispatch_parents[] = {"load", "save", "show", "export", "circuit", NULL};
+
+static bool is_dispatch_parent(const char *name)
+{
+	for (const char *const *p = dispatch_parents; *p; p++)
+		if (strcmp(*p, name) == 0)
+			return true;
+	return false;
+}
+
+/* The sub-command kinds of a parent ("synth, mnist, ...") for messages and help. */
+void cmd_subcommand_list(const char *parent, char *out, size_t n)
+{
+	size_t len = strlen(parent);
+	const struct cmd_entry *e;
+	out[0] = '\0';
+	for (size_t i = 0; (e = cmd_entry_at(i)); i++) {
+		if (strncmp(e->name, parent, len) == 0 && e->name[len] == '-') {
+			if (strlen(out) + strlen(e->name) + 3 >= n)
+				break;
+			if (out[0])
+				strcat(out, ", ");
+			strcat(out, e->name + len + 1);
+		}
+	}
+}
+
+static void report(struct cmd_workspace *ws, const struct cmd_call *call,
+		   const struct cmd_entry *entry, const struct qcq_error *err)
+{
+	if (!ws->out.write)
+		return;
+	char line[QCQ_ERROR_MSG_MAX + 600];
+	if (call->file && strcmp(call->file, "<prompt>") != 0)
+		snprintf(line, sizeof line, "%s:%d: %s", call->file, call->line, err->msg);
+	else
+		snprintf(line, sizeof line, "%s", err->msg);
+	ws->out.write(ws->out.ctx, CMD_STREAM_ERR, line);
+	if (entry && entry->usage && (err->code == QCQ_EINVAL || err->code == QCQ_ERANGE)) {
+		snprintf(line, sizeof line, "usage: %s", entry->usage);
+		ws->out.write(ws->out.ctx, CMD_STREAM_ERR, line);
+	}
+	ws->dirty |= CMD_DIRTY_LOG;
+}
+
+static bool needs_quotes(const char *s)
+{
+	if (!*s)
+		return true;
+	for (; *s; s++)
+		if (strchr(" \t\n;#'\"\\$", *s))
+			return true;
+	return false;
+}
+
+static void append_word(char **buf, size_t *len, const char *w)
+{
+	size_t wl = strlen(w) * 4 + 4;
+	*buf = qcq_xrealloc(*buf, *len + wl + 2);
+	char *p = *buf + *len;
+	if (*len)
+		*p++ = ' ';
+	if (!needs_quotes(w)) {
+		strcpy(p, w);
+		p += strlen(w);
+	} else {
+		*p++ = '\'';
+		for (; *w; w++) {
+			if (*w == '\'') {
+				memcpy(p, "'\\''", 4);
+				p += 4;
+			} else {
+				*p++ = *w;
+			}
+		}
+		*p++ = '\'';
+	}
+	*p = '\0';
+	*len = (size_t)(p - *buf);
+}
+
+/* The call as text that parses back to the same call (for save-session). */
+char *cmd_call_to_text(const struct cmd_call *call)
+{
+	char *buf = qcq_xcalloc(1, 1);
+	size_t len = 0;
+	for (int i = 0; i < call->argc; i++)
+		append_word(&buf, &len, call->argv[i]);
+	for (int i = 0; i < call->nopt; i++) {
+		size_t kl = strlen(call->opts[i].key);
+		char *kv = qcq_xmalloc(kl + strlen(call->opts[i].value) + 2);
+		sprintf(kv, "%s=%s", call->opts[i].key, call->opts[i].value);
+		if (needs_quotes(call->opts[i].value)) {
+			/* key='value' keeps it an option */
+			append_word(&buf, &len, call->opts[i].value);
+			char *q = strrchr(buf, ' ');
+			size_t at = q ? (size_t)(q - buf) + 1 : 0;
+			char *head = qcq_xmalloc(len + kl + 3);
+			memcpy(head, buf, at);
+			sprintf(head + at, "%s=%s", call->opts[i].key, buf + at);
+			free(buf);
+			buf = head;
+			len = strlen(buf);
+		} else {
+			append_word(&buf, &len, kv);
+		}
+		free(kv);
+	}
+	return buf;
+}
+
+static enum qcq_status check_call(struct cmd_ctx *ctx, const struct cmd_entry *e,
+				  const struct cmd_call *call)
+{
+	int n = call->argc - 1;
+	if (n < e->min_args)
+		return cmd_error(ctx, QCQ_EINVAL, "%s: missing argument (needs at least %d)", e->name,
+				 e->min_args);
+	if (e->max_args >= 0 && n > e->max_args)
+		return cmd_error(ctx, QCQ_EINVAL, "%s: too many arguments (at most %d): '%s'", e->name,
+				 e->max_args, call->argv[e->max_args + 1]);
+	for (int i = 0; i < call->nopt && !(e->flags & CMD_F_ANY_OPTIONS); i++) {
+		bool ok = false;
+		for (const char *const *o = e->options; o && *o; o++)
+			if (strcmp(*o, call->opts[i].key) == 0)
+				ok = true;
+		if (!ok)
+			return cmd_error(ctx, QCQ_EINVAL, "%s: unknown option '%s'", e->name,
+					 call->opts[i].key);
+	}
+	if (cmd_job_running(ctx->ws) && !(e->flags & CMD_F_JOB_SAFE))
+		return cmd_error(ctx, QCQ_ESTATE,
+				 "%s: not while %s is running (wait for it or type stop)", e->name,
+				 cmd_job_name(ctx->ws));
+	return QCQ_OK;
+}
+
+static void record_call(struct cmd_workspace *ws, const struct cmd_call *call)
+{
+	ws->history_lines = qcq_xrealloc(ws->history_lines,
+					 sizeof *ws->history_lines * (ws->nhistory + 1));
+	ws->history_lines[ws->nhistory++] = cmd_call_to_text(call);
+}
+
+/* Resolve `load synth ...` to entry load-synth with a shifted view of the call. */
+static const struct cmd_entry *resolve(struct cmd_ctx *ctx, const struct cmd_call *call,
+				       struct cmd_call *view)
+{
+	const struct cmd_entry *e = cmd_find(call->argv[0], ctx->err);
+	*view = *call;
+	if (!e || !is_dispatch_parent(e->name) || call->argc < 2)
+		return e;
+	char name[128];
+	snprintf(name, sizeof name, "%s-%s", e->name, call->argv[1]);
+	const struct cmd_entry *sub;
+	for (size_t i = 0; (sub = cmd_entry_at(i)); i++) {
+		if (strcmp(sub->name, name) == 0) {
+			view->argv = call->argv + 1;
+			view->argc = call->argc - 1;
+			return sub;
+		}
+	}
+	char kinds[400];
+	cmd_subcommand_list(e->name, kinds, sizeof kinds);
+	cmd_error(ctx, QCQ_EINVAL, "%s: unknown kind '%s' (one of: %s)", e->name, call->argv[1],
+		  kinds);
+	ctx->entry = e;
+	return NULL;
+}
+
+enum qcq_status cmd_run_call(struct cmd_workspace *ws, const struct cmd_call *call, bool record)
+{
+	struct qcq_error err;
+	qcq_error_clear(&err);
+	struct cmd_ctx ctx = {.ws = ws, .call = call, .err = &err};
+	struct cmd_call view;
+	const struct cmd_entry *e = resolve(&ctx, call, &view);
+	enum qcq_status st = e ? QCQ_OK : err.code;
+	if (e) {
+		ctx.entry = e;
+		ctx.call = &view;
+		st = check_call(&ctx, e, &view);
+		if (st == QCQ_OK)
+			st = e->exec(&ctx, &view);
+		if (st == QCQ_OK && ctx.json_depth == 1)
+			cmd_json_end(&ctx); /* a command that forgot to close still gets its line */
+	}
+	free(ctx.json);
+	if (st != QCQ_OK) {
+		if (!err.msg[0])
+			qcq_error_set(&err, st, "%s failed (%s)", call->argv[0], qcq_status_name(st));
+		report(ws, call, ctx.entry, &err);
+		return st;
+	}
+	if (record && !(e->flags & CMD_F_NO_RECORD))
+		record_call(ws, call);
+	if (!ws->interactive && cmd_job_running(ws))
+		st = cmd_job_wait(ws);
+	return st;
+}
+
+static bool interrupted(const struct cmd_workspace *ws)
+{
+	return ws->interrupt && *ws->interrupt;
+}
+
+enum qcq_status cmd_run_text(struct cmd_workspace *ws, const char *text, const char *file,
+			     int first_line, bool record)
+{
+	struct cmd_list l;
+	struct qcq_error err;
+	enum qcq_status st = cmd_parse(text, file, first_line, NULL, &l, &err);
+	if (st) {
+		if (ws->out.write)
+			ws->out.write(ws->out.ctx, CMD_STREAM_ERR, err.msg);
+		return st;
+	}
+	for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++)
+		st = interrupted(ws) ? QCQ_ESTOPPED : cmd_run_call(ws, &l.calls[i], record);
+	cmd_list_free(&l);
+	return st;
+}
+
+enum qcq_status cmd_run_file(struct cmd_workspace *ws, const char *path, const struct cmd_vars *vars)
+{
+	struct qcq_error err;
+	char *text;
+	size_t n;
+	if (ws->source_depth >= 16) {
+		qcq_error_set(&err, QCQ_ERANGE, "%s: sources nested more than 16 deep (a loop?)", path);
+	} else if (qcq_read_file(path, (size_t)16 << 20, &text, &n, &err) == QCQ_OK) {
+		if (memchr(text, '\0', n)) {
+			free(text);
+			qcq_error_set(&err, QCQ_EFORMAT, "%s: not a text file (contains NUL bytes)",
+				      path);
+		} else {
+			struct cmd_list l;
+			enum qcq_status st = cmd_parse(text, path, 1, vars, &l, &err);
+			free(text);
+			if (st == QCQ_OK) {
+				ws->source_depth++;
+				for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++)
+					st = interrupted(ws) ? QCQ_ESTOPPED
+							     : cmd_run_call(ws, &l.calls[i], false);
+				ws->source_depth--;
+				/* keep the file's path alive: calls point at it only while running */
+				cmd_list_free(&l);
+				return st;
+			}
+		}
+	}
+	if (ws->out.write)
+		ws->out.write(ws->out.ctx, CMD_STREAM_ERR, err.msg);
+	return err.code;
+}

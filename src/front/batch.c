@@ -1,0 +1,86 @@
+/*
+ * front/batch.c: the headless front end. Results go to stdout, notes and errors to
+ * stderr, so `qcqlab -c '...' > out.txt` keeps only results; with --json stdout is
+ * one JSON object per line. Training events become a progress line on stderr (only
+ * on a terminal) and one row per epoch.
+ */
+#include "batch.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void batch_write(void *ctx, enum cmd_stream s, const char *text)
+{
+	(void)ctx;
+	static const char *const prefix[] = {"", "", "error: ", ""};
+	FILE *f = (s == CMD_STREAM_OUT || s == CMD_STREAM_JSON) ? stdout : stderr;
+	if (s == CMD_STREAM_ERR && text[0] && (text[0] == ' ' || !strncmp(text, "usage:", 6)))
+		fprintf(f, "%s\n", text);
+	else
+		fprintf(f, "%s%s\n", prefix[s], text);
+	fflush(f);
+}
+
+struct batch_state {
+	struct cmd_workspace *ws;
+	bool tty;
+	bool progress_shown;
+};
+
+static void clear_progress(struct batch_state *b)
+{
+	if (b->progress_shown) {
+		fputs("\r\033[K", stderr);
+		b->progress_shown = false;
+	}
+}
+
+static void batch_event(void *ctx, const struct qcq_event *ev)
+{
+	struct batch_state *b = ctx;
+	switch (ev->kind) {
+	case QCQ_EV_LOG:
+		clear_progress(b);
+		fprintf(stderr, "%s\n", ev->text ? ev->text : "");
+		break;
+	case QCQ_EV_PROGRESS:
+	case QCQ_EV_BATCH:
+		if (b->tty && ev->total > 0) {
+			fprintf(stderr, "\r\033[K%s %.0f/%.0f  %.0f/s", ev->text ? ev->text : "",
+				ev->done, ev->total, ev->rate);
+			b->progress_shown = true;
+		}
+		break;
+	case QCQ_EV_EPOCH:
+		clear_progress(b);
+		if (b->ws->json)
+			printf("{\"result\":\"epoch\",\"epoch\":%d,\"train_loss\":%.6g,\"train_acc\":%.6g,"
+			       "\"val_loss\":%.6g,\"val_acc\":%.6g,\"seconds\":%.4g}\n",
+			       ev->epoch, ev->train_loss, ev->train_acc, ev->val_loss, ev->val_acc,
+			       ev->seconds);
+		else
+			printf("epoch %3d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  %.2fs\n",
+			       ev->epoch, ev->train_loss, ev->train_acc, ev->val_loss, ev->val_acc,
+			       ev->seconds);
+		fflush(stdout);
+		break;
+	case QCQ_EV_DONE:
+		clear_progress(b);
+		if (ev->text)
+			fprintf(stderr, "%s\n", ev->text);
+		break;
+	}
+}
+
+void batch_attach(struct cmd_workspace *ws)
+{
+	static struct batch_state state; /* one batch front end per process */
+	state.ws = ws;
+	state.tty = isatty(STDERR_FILENO);
+	ws->out.write = batch_write;
+	ws->out.ctx = NULL;
+	ws->ui.post = batch_event;
+	ws->ui.ctx = &state;
+	ws->interactive = false;
+}

@@ -1,0 +1,11 @@
+/* front/batch.h: the headless front end (stdout/stderr). */
+#ifndef QCQ_FRONT_BATCH_H
+#define QCQ_FRONT_BATCH_H
+
+#include "qcq/cmd.h"
+
+/* Output and event sink that print: results to stdout, notes/progress/errors to stderr,
+ * JSON lines to stdout. */
+void batch_attach(struct cmd_workspace *ws);
+
+#endif
