@@ -156,6 +156,9 @@ struct nn_qlayer_ops {
 			 const float *inp, const float *theta, int B, struct qcq_rng *rng);
 	/* One line such as "ZZFeatureMap(2, reps 2) + RealAmplitudes(reps 1), <Z0>". */
 	void (*describe)(void *ctx, char *buf, size_t n);
+	/* Optional (NULL = not supported): change noise and shots, validating first. */
+	enum qcq_status (*set_noise)(void *ctx, double p1, double p2, uint64_t shots,
+				     uint64_t seed, struct qcq_error *err);
 	void (*destroy)(void *ctx);
 };
 
@@ -192,25 +195,31 @@ struct nn_model_desc {
 	uint32_t conv1, conv2; /* CNN channels (16, 32) */
 	uint32_t depth;      /* RealAmplitudes reps of the quantum classifier, 1..8 */
 	uint32_t observable; /* enum nn_observable */
-	float dropout;       /* drop probability in [0,1); channel-wise after the last pool */
+	float dropout;       /* drop probability in [0,1): channel-wise (Dropout2d) after the
+			      * last pool of a CNN, element-wise on the input of an MLP */
+	float p1, p2;        /* depolarizing noise of the quantum layer (0 = off) */
 	uint32_t reserved;   /* 0 */
-	uint64_t seed;       /* parameter initialisation and dropout stream */
+	uint64_t shots;      /* 0 = exact expectations, else sampled with this many shots */
+	uint64_t seed;       /* parameter initialisation, dropout and shot streams */
 };
 
-/* Defaults for arch (input shape, channels 16/32, depth 1, <Z0>, dropout 0, seed 1). */
+/* Defaults for arch: input (1,28,28) for mlp/cnn, (4,14,14) for quanv-mlp/qccnn/qcq-cnn,
+ * (1,8,8) for qcnn; channels 16/32, depth 1, <Z0>, dropout 0, no noise, exact, seed 1. */
 void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch);
 /* "mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn". */
 const char *nn_arch_name(enum nn_arch arch);
 /* Looks a name up (exact, case-sensitive); QCQ_EINVAL lists the names. */
 enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct qcq_error *err);
 /* Checks every field (arch known, sizes 1..4096, channels 1..1024, depth 1..8,
- * observable, dropout in [0,1), the conv stack leaves a positive output). */
+ * observable, dropout in [0,1), p1 in [0,4/3], p2 in [0,16/15], shots <= 1e8,
+ * reserved 0, and that the conv stack leaves a non-empty output). */
 enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_error *err);
 
 /*
- * Factory for the quantum layer of qcq-cnn (and qcnn): called by nn_model_create
- * with the descriptor; must fill q (ops, ctx, in, out, nparams, qubits). The default
- * (NULL) builds the exact 2-qubit classifier of nn/vqc.c.
+ * Factory for the quantum layer of qcq-cnn: called by nn_model_create with the
+ * descriptor; must fill q (ops, ctx, in, out, nparams, qubits). The default (NULL)
+ * wraps qml's 2-qubit classifier (struct qml_qlayer: ZZFeatureMap + RealAmplitudes
+ * of d->depth, d->observable, noise d->p1/p2 and d->shots).
  */
 typedef enum qcq_status (*nn_qlayer_factory)(struct nn_qlayer *q, const struct nn_model_desc *d,
 					     struct qcq_error *err);
@@ -252,6 +261,10 @@ void nn_model_reset(struct nn_model *m, uint64_t seed);
 
 /* Training mode turns dropout on; evaluation mode (the default) is deterministic. */
 void nn_model_set_train(struct nn_model *m, bool train);
+/* Changes the quantum layer's noise and shots (and the descriptor); validates first.
+ * QCQ_EUNSUPPORTED for a model without a quantum layer or one that cannot. */
+enum qcq_status nn_model_set_noise(struct nn_model *m, float p1, float p2, uint64_t shots,
+				   struct qcq_error *err);
 
 /*
  * Forward over a batch x (B, in_c, in_h, in_w) -> logits (B, 2), a pointer into the
@@ -266,8 +279,9 @@ enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, cons
  */
 enum qcq_status nn_model_loss(struct nn_model *m, const int32_t *labels, int B, float *loss,
 			      const float **probs, struct qcq_error *err);
-/* Backward of the last forward + loss: ACCUMULATES into the gradient block. */
-void nn_model_backward(struct nn_model *m, const int32_t *labels, int B);
+/* Backward of the last forward + loss (labels from nn_model_loss): ACCUMULATES into
+ * the gradient block. QCQ_ESTATE when there is no loss since the last forward. */
+enum qcq_status nn_model_backward(struct nn_model *m, struct qcq_error *err);
 void nn_model_zero_grad(struct nn_model *m);
 /* One optimiser step over the whole block (increments the step counter). */
 void nn_model_adam_step(struct nn_model *m, const struct nn_adam *o);

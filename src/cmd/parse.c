@@ -68,7 +68,8 @@ static enum qcq_status perr(struct parser *ps, const char *fmt, const char *arg)
 
 static enum qcq_status expand_var(struct parser *ps, struct buf *w)
 {
-	/* at "${" */
+	/* at "${"; errors point at the '$' */
+	int line = ps->line, col = ps->col;
 	advance(ps);
 	advance(ps);
 	char name[128];
@@ -79,8 +80,11 @@ static enum qcq_status expand_var(struct parser *ps, struct buf *w)
 		name[n++] = advance(ps);
 	}
 	name[n] = '\0';
-	if (*ps->p != '}')
+	if (*ps->p != '}') {
+		ps->line = line;
+		ps->col = col;
 		return perr(ps, "unterminated ${%s", name);
+	}
 	advance(ps);
 	if (ps->vars) {
 		for (int i = 0; i < ps->vars->n; i++) {
@@ -90,6 +94,8 @@ static enum qcq_status expand_var(struct parser *ps, struct buf *w)
 			}
 		}
 	}
+	ps->line = line;
+	ps->col = col;
 	return perr(ps, "unknown variable ${%s} (pass it as NAME=VALUE to source)", name);
 }
 

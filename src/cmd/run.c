@@ -65,13 +65,11 @@ static bool needs_quotes(const char *s)
 	return false;
 }
 
-static void append_word(char **buf, size_t *len, const char *w)
+/* w as one word of the language: as is, or in single quotes with ' written as '\'' */
+static void append_quoted(char **buf, size_t *len, const char *w)
 {
-	size_t wl = strlen(w) * 4 + 4;
-	*buf = qcq_xrealloc(*buf, *len + wl + 2);
+	*buf = qcq_xrealloc(*buf, *len + strlen(w) * 4 + 4);
 	char *p = *buf + *len;
-	if (*len)
-		*p++ = ' ';
 	if (!needs_quotes(w)) {
 		strcpy(p, w);
 		p += strlen(w);
@@ -91,32 +89,29 @@ static void append_word(char **buf, size_t *len, const char *w)
 	*len = (size_t)(p - *buf);
 }
 
+static void append_raw(char **buf, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	*buf = qcq_xrealloc(*buf, *len + n + 1);
+	memcpy(*buf + *len, s, n + 1);
+	*len += n;
+}
+
 /* The call as text that parses back to the same call (for save-session). */
 char *cmd_call_to_text(const struct cmd_call *call)
 {
 	char *buf = qcq_xcalloc(1, 1);
 	size_t len = 0;
-	for (int i = 0; i < call->argc; i++)
-		append_word(&buf, &len, call->argv[i]);
+	for (int i = 0; i < call->argc; i++) {
+		if (i)
+			append_raw(&buf, &len, " ");
+		append_quoted(&buf, &len, call->argv[i]);
+	}
 	for (int i = 0; i < call->nopt; i++) {
-		size_t kl = strlen(call->opts[i].key);
-		char *kv = qcq_xmalloc(kl + strlen(call->opts[i].value) + 2);
-		sprintf(kv, "%s=%s", call->opts[i].key, call->opts[i].value);
-		if (needs_quotes(call->opts[i].value)) {
-			/* key='value' keeps it an option */
-			append_word(&buf, &len, call->opts[i].value);
-			char *q = strrchr(buf, ' ');
-			size_t at = q ? (size_t)(q - buf) + 1 : 0;
-			char *head = qcq_xmalloc(len + kl + 3);
-			memcpy(head, buf, at);
-			sprintf(head + at, "%s=%s", call->opts[i].key, buf + at);
-			free(buf);
-			buf = head;
-			len = strlen(buf);
-		} else {
-			append_word(&buf, &len, kv);
-		}
-		free(kv);
+		append_raw(&buf, &len, " ");
+		append_raw(&buf, &len, call->opts[i].key); /* keys are [A-Za-z0-9_-]: no quoting */
+		append_raw(&buf, &len, "=");
+		append_quoted(&buf, &len, call->opts[i].value);
 	}
 	return buf;
 }

@@ -234,10 +234,10 @@ enum qcq_status data_npy_write(const char *path, enum data_dtype dtype, const si
 	for (size_t i = 0; i < pad; i++)
 		fputc(' ', af.fp);
 	fputc('\n', af.fp);
-	for (size_t i = 0; i < count; i++) {
-		if (dtype == DATA_F32) {
-			fwrite(&v[i], 4, 1, af.fp);
-		} else if (dtype == DATA_F64) {
+	if (dtype == DATA_F32)
+		fwrite(v, sizeof(float), count, af.fp);
+	for (size_t i = 0; dtype != DATA_F32 && i < count; i++) {
+		if (dtype == DATA_F64) {
 			double d = v[i];
 			fwrite(&d, 8, 1, af.fp);
 		} else {

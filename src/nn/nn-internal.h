@@ -16,4 +16,68 @@ void nn_gemm(float *C, const float *A, const float *B, int M, int N, int K, bool
 void nn_gemm_loops(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 
+/* ---------------------------------------------------------------- the model */
+
+enum nn_kind { NN_L_CONV, NN_L_RELU, NN_L_POOL, NN_L_DROPOUT, NN_L_FLATTEN, NN_L_DENSE,
+	       NN_L_QUANTUM };
+
+#define NN_MAX_LAYERS 16
+
+/* One layer: its shapes (per sample), its parameters as pointers into the model's
+ * blocks, and its activations (outputs for max_batch samples). */
+struct nn_layer {
+	enum nn_kind kind;
+	int in_c, in_h, in_w, out_c, out_h, out_w;
+	int k, stride, pad; /* conv kernel / pool window */
+	float p;            /* dropout */
+	size_t group;       /* dropout group (1 or H*W) */
+	struct nn_qlayer q; /* quantum */
+	size_t nw, nb;      /* weight and bias counts */
+	size_t poff;        /* offset of the weights in the parameter block */
+	bool need_dinp;     /* some earlier layer has parameters */
+	float *w, *b, *dw, *db;
+	float *out, *dout;  /* (max_batch, out size); aliases the input for flatten */
+	float *mask;        /* dropout factors */
+};
+
+struct nn_model {
+	struct nn_model_desc desc;
+	int max_batch;
+	int nl;
+	struct nn_layer L[NN_MAX_LAYERS];
+	size_t nparams, nparams_q;
+	float *params, *grads, *m1, *m2; /* one block each */
+	long t;
+	float *acts;     /* input copy + every layer's output, one block */
+	float *dacts;    /* their gradients, one block */
+	size_t nacts;    /* floats in acts (= in dacts) */
+	float *input, *dinput;
+	float *masks;    /* dropout factors, one block */
+	float *scratch;  /* conv im2col, one block */
+	float *probs;    /* (max_batch, 2) */
+	int32_t *labels; /* (max_batch) of the last loss */
+	float *qtmp;     /* quantum layer's dinp staging, (max_batch, in) */
+	int last_B;      /* batch of the last forward, 0 = none */
+	bool have_loss;
+	bool train;
+	struct qcq_rng rng;
+	size_t bytes;
+};
+
+static inline size_t nn_layer_out_size(const struct nn_layer *l)
+{
+	return (size_t)l->out_c * l->out_h * l->out_w;
+}
+static inline size_t nn_layer_in_size(const struct nn_layer *l)
+{
+	return (size_t)l->in_c * l->in_h * l->in_w;
+}
+
+/* arch.c: fills m->L[0..nl-1] (shapes, kinds, parameter counts; no memory) for
+ * m->desc, building the quantum layer through qf. Assumes the descriptor checked. */
+enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct qcq_error *err);
+/* qlayer.c: the default factory over qml_qlayer. */
+enum qcq_status nn_qlayer_qml_create(struct nn_qlayer *q, const struct nn_model_desc *d,
+				     struct qcq_error *err);
+
 #endif

@@ -31,7 +31,7 @@ void qsk_keep_controlled(cplx *a, int nvec, uint64_t cmask);
 /* Applies gate k to a vector of nvec qubits with the fast kernels; conj applies the
  * complex conjugate matrix (the bra half of a density matrix). No validation. */
 void qs_kernel_gate(cplx *a, int nvec, enum qs_gate_kind k, const int *q, const double *ang,
-		    bool conj);
+		    bool cc);
 /* Gate on a state (ket, and conj on the bra of a density matrix). No validation. */
 void qs_gate_unchecked(struct qs_state *s, enum qs_gate_kind k, const int *q, const double *ang);
 /* 2x2 target matrix of a 1-qubit or controlled gate. */

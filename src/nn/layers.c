@@ -1,0 +1,215 @@
+/*
+ * nn/layers.c: the small layers: max-pool, dense, ReLU, dropout, softmax
+ * cross-entropy and PyTorch's default initialisation. Forward writes, backward
+ * accumulates (+=). Convolution is in conv.c, optimisers in optim.c.
+ */
+#include "nn-internal.h"
+
+#include <assert.h>
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- max-pool */
+
+void nn_maxpool_forward(float *out, const float *inp, int B, int C, int H, int W, int k)
+{
+	int OH = H / k, OW = W / k;
+	for (int bc = 0; bc < B * C; bc++) {
+		const float *in = inp + (size_t)bc * H * W;
+		float *o = out + (size_t)bc * OH * OW;
+		for (int oy = 0; oy < OH; oy++)
+			for (int ox = 0; ox < OW; ox++) {
+				const float *src = in + (size_t)oy * k * W + ox * k;
+				float m = src[0];
+				for (int y = 0; y < k; y++)
+					for (int x = 0; x < k; x++)
+						m = src[y * W + x] > m ? src[y * W + x] : m;
+				o[oy * OW + ox] = m;
+			}
+	}
+}
+
+void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B, int C, int H,
+			 int W, int k)
+{
+	int OH = H / k, OW = W / k;
+	for (int bc = 0; bc < B * C; bc++) {
+		const float *in = inp + (size_t)bc * H * W;
+		float *din = dinp + (size_t)bc * H * W;
+		const float *g = dout + (size_t)bc * OH * OW;
+		for (int oy = 0; oy < OH; oy++)
+			for (int ox = 0; ox < OW; ox++) {
+				size_t base = (size_t)oy * k * W + ox * k, best = base;
+				for (int y = 0; y < k; y++)
+					for (int x = 0; x < k; x++)
+						if (in[base + y * W + x] > in[best])
+							best = base + y * W + x;
+				din[best] += g[oy * OW + ox];
+			}
+	}
+}
+
+/* ---------------------------------------------------------------- dense */
+
+/*
+ * out[n][o] = b[o] + w[o] . inp[n]. For the paper's heads (OUT = 2, IN <= 800) a dot
+ * product with 16 independent partial sums (which gcc vectorises without
+ * -ffast-math) beats an sgemm call; large layers go to sgemm.
+ */
+#define NN_DENSE_BLAS_MIN_WORK ((size_t)1 << 20)
+
+static float dot(const float *restrict a, const float *restrict b, int n)
+{
+	float acc[16] = { 0 };
+	int i = 0;
+	for (; i + 16 <= n; i += 16)
+		for (int j = 0; j < 16; j++)
+			acc[j] += a[i + j] * b[i + j];
+	float s = 0.0f;
+	for (; i < n; i++)
+		s += a[i] * b[i];
+	for (int j = 0; j < 16; j++)
+		s += acc[j];
+	return s;
+}
+
+void nn_dense_forward(float *out, const float *inp, const float *w, const float *b, int B,
+		      int IN, int OUT)
+{
+	if ((size_t)B * IN * OUT >= NN_DENSE_BLAS_MIN_WORK) {
+		for (int n = 0; n < B; n++)
+			for (int o = 0; o < OUT; o++)
+				out[(size_t)n * OUT + o] = b ? b[o] : 0.0f;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, OUT, IN, 1.0f, inp, IN, w,
+			    IN, 1.0f, out, OUT);
+		return;
+	}
+	for (int n = 0; n < B; n++)
+		for (int o = 0; o < OUT; o++)
+			out[(size_t)n * OUT + o] =
+				(b ? b[o] : 0.0f) + dot(w + (size_t)o * IN, inp + (size_t)n * IN, IN);
+}
+
+void nn_dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
+		       const float *w, int B, int IN, int OUT)
+{
+	if (db)
+		for (int n = 0; n < B; n++)
+			for (int o = 0; o < OUT; o++)
+				db[o] += dout[(size_t)n * OUT + o];
+	nn_gemm(dw, dout, inp, OUT, IN, B, true); /* dw (OUT,IN) += dout^T inp */
+	if (dinp)
+		nn_gemm(dinp, dout, w, B, IN, OUT, false); /* dinp (B,IN) += dout w */
+}
+
+void nn_dense_forward_naive(float *out, const float *inp, const float *w, const float *b, int B,
+			    int IN, int OUT)
+{
+	for (int n = 0; n < B; n++)
+		for (int o = 0; o < OUT; o++) {
+			double acc = b ? b[o] : 0.0;
+			for (int i = 0; i < IN; i++)
+				acc += (double)w[(size_t)o * IN + i] * inp[(size_t)n * IN + i];
+			out[(size_t)n * OUT + o] = (float)acc;
+		}
+}
+
+void nn_dense_backward_naive(float *dinp, float *dw, float *db, const float *dout,
+			     const float *inp, const float *w, int B, int IN, int OUT)
+{
+	for (int n = 0; n < B; n++)
+		for (int o = 0; o < OUT; o++) {
+			float g = dout[(size_t)n * OUT + o];
+			if (db)
+				db[o] += g;
+			for (int i = 0; i < IN; i++) {
+				dw[(size_t)o * IN + i] += g * inp[(size_t)n * IN + i];
+				if (dinp)
+					dinp[(size_t)n * IN + i] += g * w[(size_t)o * IN + i];
+			}
+		}
+}
+
+/* ---------------------------------------------------------------- ReLU */
+
+void nn_relu_forward(float *restrict out, const float *restrict inp, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = inp[i] > 0.0f ? inp[i] : 0.0f;
+}
+
+void nn_relu_backward(float *restrict dinp, const float *restrict dout, const float *restrict out,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dinp[i] += out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+/* ---------------------------------------------------------------- dropout */
+
+void nn_dropout_forward(float *out, float *mask, const float *inp, size_t n, size_t group,
+			float p, bool train, struct qcq_rng *rng)
+{
+	assert(group >= 1 && n % group == 0 && p >= 0.0f && p < 1.0f);
+	if (!train || p == 0.0f) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = inp[i], mask[i] = 1.0f;
+		return;
+	}
+	float scale = 1.0f / (1.0f - p);
+	for (size_t g0 = 0; g0 < n; g0 += group) {
+		float f = qcq_rng_uniformf(rng) < p ? 0.0f : scale;
+		for (size_t i = g0; i < g0 + group; i++)
+			out[i] = inp[i] * f, mask[i] = f;
+	}
+}
+
+void nn_dropout_backward(float *restrict dinp, const float *restrict dout,
+			 const float *restrict mask, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dinp[i] += dout[i] * mask[i];
+}
+
+/* ---------------------------------------------------------------- softmax CE */
+
+float nn_softmax_ce_forward(float *probs, const float *logits, const int32_t *labels, int B,
+			    int K)
+{
+	double loss = 0.0;
+	for (int n = 0; n < B; n++) {
+		const float *z = logits + (size_t)n * K;
+		float *pr = probs + (size_t)n * K;
+		float mx = z[0];
+		for (int j = 1; j < K; j++)
+			mx = z[j] > mx ? z[j] : mx;
+		double sum = 0.0;
+		for (int j = 0; j < K; j++)
+			sum += exp((double)z[j] - mx);
+		for (int j = 0; j < K; j++)
+			pr[j] = (float)(exp((double)z[j] - mx) / sum);
+		assert(labels[n] >= 0 && labels[n] < K);
+		/* -log softmax computed from the logits, not from a rounded probability */
+		loss += log(sum) - ((double)z[labels[n]] - mx);
+	}
+	return (float)(loss / B);
+}
+
+void nn_softmax_ce_backward(float *dlogits, const float *probs, const int32_t *labels, int B,
+			    int K, float dloss)
+{
+	float s = dloss / (float)B;
+	for (int n = 0; n < B; n++)
+		for (int j = 0; j < K; j++)
+			dlogits[(size_t)n * K + j] +=
+				s * (probs[(size_t)n * K + j] - (j == labels[n] ? 1.0f : 0.0f));
+}
+
+/* ---------------------------------------------------------------- init */
+
+void nn_init_uniform(float *x, size_t n, float bound, struct qcq_rng *rng)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = (2.0f * qcq_rng_uniformf(rng) - 1.0f) * bound;
+}

@@ -1,0 +1,287 @@
+/* tests/cmd: the parser, the runner's checks and messages, JSON output, core commands. */
+#include "qcq/cmd.h"
+#include "check.h"
+#include "cmd/capture.h"
+#include "cmd/cmd-internal.h"
+
+#include <unistd.h>
+
+static void test_parse_words_quotes_options(void)
+{
+	struct cmd_list l;
+	struct qcq_error e;
+	CHECK(cmd_parse("echo 'a b' \"c\\\"d\" e\\ f k=v x='y z' # comment\nset depth 2; quit",
+			"t.qcq", 1, NULL, &l, &e) == QCQ_OK);
+	CHECK(l.n == 3);
+	if (l.n == 3) {
+		CHECK(l.calls[0].argc == 4);
+		CHECK(strcmp(l.calls[0].argv[1], "a b") == 0);
+		CHECK(strcmp(l.calls[0].argv[2], "c\"d") == 0);
+		CHECK(strcmp(l.calls[0].argv[3], "e f") == 0);
+		CHECK(l.calls[0].nopt == 2);
+		CHECK(strcmp(l.calls[0].opts[1].key, "x") == 0);
+		CHECK(strcmp(l.calls[0].opts[1].value, "y z") == 0);
+		CHECK(l.calls[1].line == 2 && l.calls[2].line == 2);
+		CHECK(strcmp(l.calls[2].argv[0], "quit") == 0);
+	}
+	cmd_list_free(&l);
+	/* a quoted NAME=VALUE is a word, not an option */
+	CHECK(cmd_parse("echo 'k=v'", "t", 1, NULL, &l, &e) == QCQ_OK);
+	CHECK(l.n == 1 && l.calls[0].argc == 2 && l.calls[0].nopt == 0);
+	cmd_list_free(&l);
+}
+
+static void test_parse_errors_and_vars(void)
+{
+	struct cmd_list l;
+	struct qcq_error e;
+	CHECK(cmd_parse("echo ok\necho 'open", "s.qcq", 1, NULL, &l, &e) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(e.msg, "s.qcq:2:6: unterminated single quote");
+	CHECK(l.n == 0);
+	const char *names[] = {"data"}, *values[] = {"/tmp/d"};
+	struct cmd_vars v = {1, names, values};
+	CHECK(cmd_parse("load mnist ${data}/mnist \"${data}\"", "s", 1, &v, &l, &e) == QCQ_OK);
+	CHECK(l.n == 1 && strcmp(l.calls[0].argv[2], "/tmp/d/mnist") == 0);
+	CHECK(l.n == 1 && strcmp(l.calls[0].argv[3], "/tmp/d") == 0);
+	cmd_list_free(&l);
+	CHECK(cmd_parse("echo ${nope}", "s", 1, &v, &l, &e) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(e.msg, "unknown variable ${nope}");
+	CHECK(cmd_parse("echo ${unterminated", "s", 1, &v, &l, &e) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(e.msg, "unterminated ${");
+}
+
+static void test_runner_messages(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, "frobnicate", "f.qcq", 3, false) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "f.qcq:3: unknown command 'frobnicate'");
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "s", "-c", 1, false) != QCQ_OK); /* set, show, source, stop, save */
+	CHECK_STR_CONTAINS(c.err, "ambiguous command 's'");
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set depth", "-c", 1, false) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "set depth: needs exactly one value");
+	CHECK_STR_CONTAINS(c.err, "usage: set ");
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "echo a; quit now", "-c", 1, false) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "quit: too many arguments (at most 0): 'now'");
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "help bogus=1", "-c", 1, false) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "help: unknown option 'bogus'");
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "load", "-c", 1, false) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "load: which kind?");
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "show nothing", "-c", 1, false) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "show: unknown kind 'nothing' (one of: settings");
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "stop", "-c", 1, false) == QCQ_ESTATE);
+	CHECK_STR_CONTAINS(c.err, "stop: no job is running");
+	cmd_workspace_destroy(ws);
+}
+
+static void test_set_validates_before_changing(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	struct cmd_settings before = ws->set;
+	const char *bad[] = {
+		"set depth 0", "set depth x", "set shots -3", "set threads 0", "set observable y",
+		"set noise depolarizing p1=2", "set noise depolarizing", "set noise amplitude p1=0.1",
+		"set noise depolarizing p1=0.1 p2=abc", "set bogus 1", "set color maybe",
+		"set seed -1", "set jobs 1000", "set depth 2 extra", "set shots 5 p1=3",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		capture_reset(&c);
+		CHECK(cmd_run_text(ws, bad[i], "-c", 1, false) != QCQ_OK);
+		CHECK(c.err[0] != '\0');
+		CHECK(memcmp(&before, &ws->set, sizeof before) == 0);
+	}
+	CHECK(cmd_run_text(ws, "set noise depolarizing p1=0.01 p2=0.02; set shots 1024; set depth 3;"
+			       "set observable zz; set threads 1",
+			   "-c", 1, false) == QCQ_OK);
+	CHECK(ws->set.p1 == 0.01 && ws->set.p2 == 0.02 && ws->set.shots == 1024);
+	CHECK(ws->set.depth == 3 && ws->set.observable == CMD_OBS_ZZ && ws->set.threads == 1);
+	CHECK(cmd_run_text(ws, "set noise off; set shots exact", "-c", 1, false) == QCQ_OK);
+	CHECK(ws->set.p1 == 0 && ws->set.p2 == 0 && ws->set.shots == 0);
+	cmd_workspace_destroy(ws);
+}
+
+static void test_json_results(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	ws->json = true;
+	CHECK(cmd_run_text(ws, "echo \"quote\\\" and \\\\\"; show settings", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.json, "{\"result\":\"echo\",\"text\":\"quote\\\" and \\\\\"}\n");
+	CHECK_STR_CONTAINS(c.json, "{\"result\":\"settings\",\"threads\":");
+	CHECK(c.out[0] == '\0'); /* no human text in JSON mode */
+	cmd_workspace_destroy(ws);
+}
+
+static void test_source_and_save_session(void)
+{
+	char dir[] = "/tmp/qcq_cmd_testXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char f1[256], f2[256], f3[256];
+	snprintf(f1, sizeof f1, "%s/a.qcq", dir);
+	snprintf(f2, sizeof f2, "%s/bad.qcq", dir);
+	snprintf(f3, sizeof f3, "%s/saved.qcq", dir);
+	FILE *f = fopen(f1, "w");
+	fprintf(f, "# a session\necho hello ${who}\nset depth ${d}\n");
+	fclose(f);
+	f = fopen(f2, "w");
+	fprintf(f, "echo one\n\nset depth 99\necho never\n");
+	fclose(f);
+
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "source %s who=world d=2", f1);
+	CHECK(cmd_run_text(ws, cmd, "<prompt>", 1, true) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "hello world");
+	CHECK(ws->set.depth == 2);
+	snprintf(cmd, sizeof cmd, "source %s", f2);
+	CHECK(cmd_run_text(ws, cmd, "<prompt>", 1, true) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "bad.qcq:3: depth: 99 out of range [1, 8]");
+	CHECK(strstr(c.out, "never") == NULL);
+	snprintf(cmd, sizeof cmd, "source %s", f1); /* ${who} undefined now */
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, cmd, "<prompt>", 1, true) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "a.qcq:2:12: unknown variable ${who}");
+
+	CHECK(cmd_run_text(ws, "echo 'two words'; set shots 128", "<prompt>", 1, true) == QCQ_OK);
+	snprintf(cmd, sizeof cmd, "save-session %s", f3);
+	CHECK(cmd_run_text(ws, cmd, "<prompt>", 1, true) == QCQ_OK);
+	char *text;
+	size_t n;
+	struct qcq_error e;
+	CHECK(qcq_read_file(f3, 1 << 20, &text, &n, &e) == QCQ_OK);
+	CHECK_STR_CONTAINS(text, "echo 'two words'\nset shots 128\n");
+	CHECK_STR_CONTAINS(text, "who=world");
+	free(text);
+	/* replay gives the same settings */
+	struct capture c2;
+	struct cmd_workspace *ws2 = capture_ws(&c2);
+	CHECK(cmd_run_file(ws2, f3, NULL) == QCQ_OK);
+	CHECK(ws2->set.shots == 128 && ws2->set.depth == 2);
+	cmd_workspace_destroy(ws2);
+	cmd_workspace_destroy(ws);
+	unlink(f1);
+	unlink(f2);
+	unlink(f3);
+	rmdir(dir);
+}
+
+static void test_angles(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	struct qcq_error e;
+	struct cmd_ctx ctx = {.ws = ws, .err = &e};
+	double v;
+	CHECK(cmd_parse_angle(&ctx, "theta", "pi/2", &v) == QCQ_OK && fabs(v - M_PI / 2) < 1e-15);
+	CHECK(cmd_parse_angle(&ctx, "theta", "-3*pi/4", &v) == QCQ_OK && fabs(v + 3 * M_PI / 4) < 1e-15);
+	CHECK(cmd_parse_angle(&ctx, "theta", "2*(pi-0.5)", &v) == QCQ_OK &&
+	      fabs(v - 2 * (M_PI - 0.5)) < 1e-15);
+	CHECK(cmd_parse_angle(&ctx, "theta", "0.25", &v) == QCQ_OK && v == 0.25);
+	CHECK(cmd_parse_angle(&ctx, "theta", "pi*", &v) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "theta: 'pi*' is not an angle (column 4");
+	CHECK(cmd_parse_angle(&ctx, "theta", "1/0", &v) == QCQ_EINVAL);
+	CHECK(cmd_parse_angle(&ctx, "theta", "(1", &v) == QCQ_EINVAL);
+	CHECK(cmd_parse_angle(&ctx, "theta", "pie", &v) == QCQ_EINVAL);
+	cmd_workspace_destroy(ws);
+}
+
+struct slow_job {
+	int steps_done;
+	bool finished;
+	enum qcq_status final;
+};
+
+static enum qcq_status slow_run(void *arg, const struct qcq_sink *ev, const volatile int *stop,
+				struct qcq_error *err)
+{
+	struct slow_job *j = arg;
+	for (int i = 0; i < 1000; i++) {
+		if (*stop)
+			return qcq_error_set(err, QCQ_ESTOPPED, "after %d steps", i);
+		struct qcq_event e = {.kind = QCQ_EV_BATCH, .step = i, .text = "step"};
+		qcq_post(ev, &e);
+		j->steps_done = i + 1;
+		usleep(1000);
+	}
+	return QCQ_OK;
+}
+
+static void slow_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
+			const struct qcq_error *err)
+{
+	struct slow_job *j = arg;
+	j->finished = true;
+	j->final = st;
+}
+
+static int events_seen;
+static void count_events(void *ctx, const struct qcq_event *ev)
+{
+	events_seen++;
+}
+
+static void test_job_stop(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	ws->interactive = true;
+	ws->ui.post = count_events;
+	struct qcq_error e;
+	struct cmd_ctx ctx = {.ws = ws, .err = &e};
+	struct slow_job j = {0};
+	CHECK(cmd_job_start(&ctx, "slow", slow_run, slow_finish, &j) == QCQ_OK);
+	CHECK(cmd_job_running(ws));
+	CHECK(cmd_job_start(&ctx, "again", slow_run, slow_finish, &j) == QCQ_ESTATE);
+	/* a command that is not job-safe is refused while the job runs */
+	CHECK(cmd_run_text(ws, "set depth 2", "<prompt>", 1, false) == QCQ_ESTATE);
+	CHECK_STR_CONTAINS(c.err, "not while slow is running");
+	usleep(20000);
+	CHECK(cmd_run_text(ws, "stop", "<prompt>", 1, false) == QCQ_OK);
+	CHECK(cmd_job_wait(ws) == QCQ_ESTOPPED);
+	CHECK(j.finished && j.final == QCQ_ESTOPPED && j.steps_done < 1000);
+	CHECK(events_seen == j.steps_done);
+	CHECK_STR_CONTAINS(c.out, "slow stopped: after");
+	CHECK(!cmd_job_running(ws));
+	cmd_workspace_destroy(ws);
+}
+
+static void test_call_to_text_roundtrip(void)
+{
+	const char *src = "echo 'it''s' \"a;b\" plain k='x y' n=3 '#hash'";
+	struct cmd_list l, l2;
+	struct qcq_error e;
+	CHECK(cmd_parse(src, "t", 1, NULL, &l, &e) == QCQ_OK);
+	char *text = cmd_call_to_text(&l.calls[0]);
+	CHECK(cmd_parse(text, "t", 1, NULL, &l2, &e) == QCQ_OK);
+	CHECK(l2.n == 1 && l2.calls[0].argc == l.calls[0].argc && l2.calls[0].nopt == l.calls[0].nopt);
+	for (int i = 0; l2.n == 1 && i < l.calls[0].argc; i++)
+		CHECK(strcmp(l.calls[0].argv[i], l2.calls[0].argv[i]) == 0);
+	for (int i = 0; l2.n == 1 && i < l.calls[0].nopt; i++)
+		CHECK(strcmp(l.calls[0].opts[i].value, l2.calls[0].opts[i].value) == 0);
+	free(text);
+	cmd_list_free(&l);
+	cmd_list_free(&l2);
+}
+
+int main(void)
+{
+	RUN(test_parse_words_quotes_options);
+	RUN(test_parse_errors_and_vars);
+	RUN(test_runner_messages);
+	RUN(test_set_validates_before_changing);
+	RUN(test_json_results);
+	RUN(test_source_and_save_session);
+	RUN(test_angles);
+	RUN(test_job_stop);
+	RUN(test_call_to_text_roundtrip);
+	return check_summary();
+}
