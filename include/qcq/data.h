@@ -106,7 +106,7 @@ enum qcq_status data_idx_parse(const uint8_t *buf, size_t n, const char *name,
  */
 enum qcq_status data_idx_read_file(const char *path, uint8_t **buf, size_t *n,
 				   struct qcq_error *err);
-/* An image file and a label file (same n; labels < DATA_MAX_CLASSES). */
+/* An image file and a label file (same n). Classes are 0..max label, named "0", "1", ... */
 enum qcq_status data_load_idx(const char *images, const char *labels, struct data_set **out,
 			      struct qcq_error *err);
 /*
@@ -181,7 +181,9 @@ enum qcq_status data_read_image(const char *path, float **px, int *h, int *w,
 
 /*
  * A folder with one subfolder per class (torchvision ImageFolder): classes are the
- * subfolder names in sorted order, images the *.png/*.jpg/*.jpeg files (sorted) in each.
+ * subfolder names in sorted order, images the .png, .jpg and .jpeg files (sorted) in each.
+ * One more level is allowed, DIR/<part>/<class>/ (the MRI set's Training and Testing):
+ * then the classes are the union of the class names and each takes the files of every part.
  * Images are resized to h x w (area down, bilinear up); h = w = 0 keeps the native size,
  * and then every image must have the size of the first (an error names the one that does
  * not). Decoding runs in parallel on pool (may be NULL). Empty class folders, folders

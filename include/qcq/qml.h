@@ -214,4 +214,97 @@ void qml_qlayer_forward(struct qml_qlayer *L, float *out, const float *inp, cons
 void qml_qlayer_backward(struct qml_qlayer *L, float *dinp, float *dtheta, const float *dout,
 			 const float *inp, const float *theta, int B);
 
+/* ================================================================ circuit templates */
+
+/*
+ * Builders of struct qs_circuit (qsim.h). The append forms (qml_tpl_*) add gates to an
+ * existing circuit c, reading inputs from x[x_offset ...] and weights from
+ * w[w_offset ...], so templates compose (the classifier = ZZ map + RealAmplitudes);
+ * the create forms (qml_circuit_*) make a new circuit with offsets 0. A failed append
+ * may leave some gates appended (build into a fresh circuit when that matters; the
+ * create forms free it on failure). All check n against c->nqubits first.
+ */
+struct qs_circuit;
+
+enum qml_entanglement { QML_ENT_FULL, QML_ENT_LINEAR, QML_ENT_REVERSE_LINEAR };
+/* "full" | "linear" | "reverse_linear"; rejects anything else. */
+enum qcq_status qml_entanglement_parse(const char *text, enum qml_entanglement *out,
+				       struct qcq_error *err);
+const char *qml_entanglement_name(enum qml_entanglement e);
+
+#define QML_TPL_MAX_QUBITS 24
+#define QML_TPL_MAX_REPS 64
+
+/* RY(pi * x[x_offset + q]) on qubit q, q < n (the quanvolution encoding). */
+enum qcq_status qml_tpl_angle_encoding(struct qs_circuit *c, int n, uint32_t x_offset,
+				       struct qcq_error *err);
+/*
+ * Qiskit ZZFeatureMap(n, reps, entanglement), default data map (CONVENTIONS 5): per rep
+ * H on all, P(2 x_i) on i, then per pair (i, j) of the entanglement CX(i,j)
+ * P(2 (pi - x_i)(pi - x_j)) on j CX(i,j). Pairs: full = all i<j lexicographic, linear =
+ * (0,1) .. (n-2,n-1), reverse_linear = (n-2,n-1) .. (0,1). n 1..24, reps 1..64.
+ */
+enum qcq_status qml_tpl_zz_feature_map(struct qs_circuit *c, int n, int reps,
+				       enum qml_entanglement ent, uint32_t x_offset,
+				       struct qcq_error *err);
+/*
+ * Qiskit RealAmplitudes(n, reps, entanglement) (CONVENTIONS 6): layer k = 0..reps uses
+ * RY(w[w_offset + k n + q]) on q, a CX per entanglement pair between layers (none after
+ * the last); n (reps + 1) weights. n 1..24, reps 0..64.
+ */
+enum qcq_status qml_tpl_real_amplitudes(struct qs_circuit *c, int n, int reps,
+					enum qml_entanglement ent, uint32_t w_offset,
+					struct qcq_error *err);
+/*
+ * QCNN blocks (Cong, Choi, Lukin 2019 style), exactly as in the Qiskit Machine Learning
+ * QCNN tutorial, so that a reader can compare:
+ *   conv(a, b; w0..w2) = RZ(-pi/2) b; CX(b,a); RZ(w0) a; RY(w1) b; CX(a,b); RY(w2) b;
+ *                        CX(b,a); RZ(pi/2) a
+ *   pool(src, snk; w0..w2) = RZ(-pi/2) snk; CX(snk,src); RZ(w0) src; RY(w1) snk;
+ *                            CX(src,snk); RY(w2) snk
+ * A conv layer over qubits q[0..n-1] (n even >= 2) applies conv to (q0,q1), (q2,q3), ...
+ * then to (q1,q2), (q3,q4), ..., (q[n-1], q0): 3n weights (n = 2: (q0,q1), (q1,q0)).
+ * A pool layer applies pool(src[i], snk[i]) for i < m: 3m weights; afterwards only the
+ * sinks carry information.
+ */
+enum qcq_status qml_tpl_qcnn_conv(struct qs_circuit *c, const int *q, int n, uint32_t w_offset,
+				  struct qcq_error *err);
+enum qcq_status qml_tpl_qcnn_pool(struct qs_circuit *c, const int *src, const int *snk, int m,
+				  uint32_t w_offset, struct qcq_error *err);
+
+/* New circuits (offsets 0); *out is NULL on failure. */
+enum qcq_status qml_circuit_zz(int n, int reps, enum qml_entanglement ent,
+			       struct qs_circuit **out, struct qcq_error *err);
+enum qcq_status qml_circuit_realamp(int n, int reps, enum qml_entanglement ent,
+				    struct qs_circuit **out, struct qcq_error *err);
+/* ZZFeatureMap(n, fm_reps, full) then RealAmplitudes(n, reps, ent): the classifier;
+ * with n = 2, fm_reps = 2 it is the QCQ-CNN decision layer. */
+enum qcq_status qml_circuit_classifier(int n, int fm_reps, int reps, enum qml_entanglement ent,
+				       struct qs_circuit **out, struct qcq_error *err);
+/*
+ * The 8-qubit QCNN of the qcnn model: angle encoding RY(pi x_q) of 8 inputs (a
+ * downsampled image), conv(0..7), pool({0,1,2,3} -> {4,5,6,7}), conv(4..7),
+ * pool({4,5} -> {6,7}), conv(6,7), pool(6 -> 7); QML_QCNN8_WEIGHTS = 63 weights; read
+ * out <Z7>. (The tutorial encodes with ZFeatureMap; we use the quanvolution encoding.)
+ */
+#define QML_QCNN8_WEIGHTS 63
+#define QML_QCNN8_READOUT 7
+enum qcq_status qml_circuit_qcnn8(struct qs_circuit **out, struct qcq_error *err);
+
+/*
+ * The filter as a circuit over k*k qubits: encoding RY(pi x_j) then its gates. With
+ * patch == NULL the encoding angles are the expressions pi*x_j (inputs x[0..k*k-1]);
+ * otherwise they are the constants pi*patch[j] (for stepping through one patch).
+ */
+enum qcq_status qml_filter_to_circuit(const struct qml_filter *f, const double *patch,
+				      struct qs_circuit **out, struct qcq_error *err);
+/*
+ * A filter from a circuit (e.g. a QASM file) holding the fixed part only -- the gates
+ * after the encoding. The circuit must have 1, 4 or 9 qubits (k = 1, 2, 3), only
+ * constant angles (no x or w), gates of at most 3 qubits; barriers and final
+ * measurements are ignored. name labels it.
+ */
+enum qcq_status qml_filter_from_circuit(const struct qs_circuit *c, int stride, const char *name,
+					struct qml_filter **out, struct qcq_error *err);
+
 #endif

@@ -379,8 +379,8 @@ enum qcq_status qs_circuit_expect(const struct qs_circuit *c, const double *x, c
  * Gradients of E = <P> with respect to inputs (dx: c->ninputs entries) and weights
  * (dw: c->nweights), each may be NULL; written, not accumulated. *value gets E.
  * Adjoint: pure, exact, one forward and one backward sweep (about 3 circuit costs).
- * Shift: parameter-shift rule per gate occurrence (two terms for RX RY RZ P U RZZ,
- * four for CRX CRY CRZ CP), chain rule through the angle expressions; works with noise
+ * Shift: parameter-shift rule per gate occurrence (two terms for RX RY RZ P U RZZ
+ * CP, four for CRX CRY CRZ), chain rule through the angle expressions; works with noise
  * and with shots (each shifted circuit then sampled with rng).
  */
 enum qcq_status qs_grad_adjoint(const struct qs_circuit *c, const double *x, const double *w,

@@ -7,6 +7,7 @@
  */
 #include "cmd-internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,17 +61,28 @@ static bool needs_quotes(const char *s)
 	if (!*s)
 		return true;
 	for (; *s; s++)
-		if (strchr(" \t\n;#'\"\\$", *s))
+		if (strchr(" \t\r\n;#'\"\\$", *s))
 			return true;
 	return false;
 }
 
+/* NAME=... would parse back as an option */
+static bool option_shaped(const char *s)
+{
+	if (!(isalpha((unsigned char)*s) || *s == '_'))
+		return false;
+	for (s++; *s && *s != '='; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
+			return false;
+	return *s == '=';
+}
+
 /* w as one word of the language: as is, or in single quotes with ' written as '\'' */
-static void append_quoted(char **buf, size_t *len, const char *w)
+static void append_quoted(char **buf, size_t *len, const char *w, bool positional)
 {
 	*buf = qcq_xrealloc(*buf, *len + strlen(w) * 4 + 4);
 	char *p = *buf + *len;
-	if (!needs_quotes(w)) {
+	if (!needs_quotes(w) && !(positional && option_shaped(w))) {
 		strcpy(p, w);
 		p += strlen(w);
 	} else {
@@ -105,13 +117,13 @@ char *cmd_call_to_text(const struct cmd_call *call)
 	for (int i = 0; i < call->argc; i++) {
 		if (i)
 			append_raw(&buf, &len, " ");
-		append_quoted(&buf, &len, call->argv[i]);
+		append_quoted(&buf, &len, call->argv[i], i > 0);
 	}
 	for (int i = 0; i < call->nopt; i++) {
 		append_raw(&buf, &len, " ");
 		append_raw(&buf, &len, call->opts[i].key); /* keys are [A-Za-z0-9_-]: no quoting */
 		append_raw(&buf, &len, "=");
-		append_quoted(&buf, &len, call->opts[i].value);
+		append_quoted(&buf, &len, call->opts[i].value, false);
 	}
 	return buf;
 }

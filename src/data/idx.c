@@ -71,7 +71,7 @@ enum qcq_status data_idx_parse(const uint8_t *buf, size_t n, const char *name,
 			       struct data_idx *out, struct qcq_error *err)
 {
 	struct data_idx h = {0};
-	size_t total;
+	size_t total = 0;
 	enum qcq_status st = idx_header(buf, n, name, &h, &total, err);
 	if (st)
 		return st;
@@ -178,11 +178,6 @@ enum qcq_status data_load_idx(const char *images, const char *labels, struct dat
 		goto done;
 	}
 	for (size_t i = 0; i < lh.count; i++) {
-		if (lh.data[i] >= DATA_MAX_CLASSES) {
-			st = qcq_error_set(err, QCQ_EFORMAT, "%s: offset %zu: label %u over %d", labels,
-					   8 + i, lh.data[i], DATA_MAX_CLASSES - 1);
-			goto done;
-		}
 		maxl = lh.data[i] > maxl ? lh.data[i] : maxl;
 	}
 	struct data_set *ds;

@@ -66,7 +66,8 @@ enum qcq_status qml_filter_create(struct qml_filter **out, int k, int stride,
 	f->nq = nq;
 	f->ngates = ngates;
 	f->gates = qcq_xcalloc((size_t)ngates + 1, sizeof *f->gates);
-	memcpy(f->gates, gates, (size_t)ngates * sizeof *gates);
+	if (ngates > 0)
+		memcpy(f->gates, gates, (size_t)ngates * sizeof *gates);
 	f->mats = qcq_xcalloc((size_t)ngates * 64 + 1, sizeof *f->mats);
 	for (int i = 0; i < ngates; i++)
 		qml_gate_matrix(&f->gates[i], f->mats + 64 * (size_t)i);

@@ -35,4 +35,25 @@ void qml_sv_apply(double complex *a, int n, const double complex *m, const int *
 /* Filter internals (filter-fast.c): builds coef/mre/mim and picks the path. */
 void qml_filter_compile(struct qml_filter *f);
 
+/* ---------------------------------------------------------------- classifier circuit */
+
+/*
+ * The 2-qubit classifier circuit as a flat gate list with numeric angles: the one
+ * source of truth for the exact, density-matrix and parameter-shift paths.
+ * var says which variable the angle depends on and how: CG_VAR_X0 / X1 (angle =
+ * 2 x_j), CG_VAR_ZZ (angle = 2 (pi - x0)(pi - x1)), CG_VAR_THETA + k (angle = theta_k).
+ */
+enum cg_kind { CG_H, CG_P, CG_RY, CG_CX };
+enum { CG_VAR_NONE = -1, CG_VAR_X0 = 0, CG_VAR_X1 = 1, CG_VAR_ZZ = 2, CG_VAR_THETA = 3 };
+struct cgate {
+	int kind, q, var;
+	double angle;
+};
+#define CG_MAX_GATES (14 + 3 * QML_QLAYER_MAX_DEPTH + 2)
+
+/* Fills g (CG_MAX_GATES entries); returns the number of gates. */
+int qml_cg_build(struct cgate *g, const double x[2], const double *theta, int depth);
+/* d angle / d x_j for gate g (0 for gates not depending on x) */
+double qml_cg_dangle_dx(const struct cgate *g, const double x[2], int j);
+
 #endif

@@ -52,9 +52,20 @@ void qs_depol2_unchecked(struct qs_state *s, int q0, int q1, double p);
 
 /* ---- calc.c */
 double qs_pauli_unchecked(const struct qs_state *s, struct qs_pauli p);
-double qs_pauli_vec(const cplx *a, const cplx *b, int n, struct qs_pauli p, bool real_part);
+/* out = P in on a pure vector of n qubits (out != in). */
+void qs_pauli_apply_vec(cplx *out, const cplx *in, int n, struct qs_pauli p);
 /* Mean of shots +-1 outcomes with P(+1) = (1 + e)/2. */
 double qs_shots_estimate(double e, long shots, struct qcq_rng *rng);
+
+/* ---- angle.c */
+/* Parses an expression at text[0..len) and stops before a ',' or an unmatched ')' at the
+ * top level, or at ';' / end; *used = characters consumed. allow_vars false rejects
+ * x<i> and w<k> (QASM). On error *col is the 0-based offset of the problem. */
+enum qcq_status qs_expr_parse(const char *text, size_t len, bool allow_vars,
+			      struct qs_angle *out, size_t *used, size_t *col,
+			      struct qcq_error *err);
+/* Shortest text that reads back to v exactly ("0.1", "pi/2", "-3*pi/4"). */
+void qs_format_number(double v, char *buf, size_t size);
 
 /* ---- exec.c: run a circuit on a fresh state with numeric angles (ngates x 3) */
 enum qcq_status qs_run_numeric(const struct qs_circuit *c, const double *ang,
@@ -62,6 +73,10 @@ enum qcq_status qs_run_numeric(const struct qs_circuit *c, const double *ang,
 			       struct qcq_error *err);
 /* Numeric angles of every gate (ngates x 3) for x, w: malloc'ed. */
 double *qs_circuit_angles(const struct qs_circuit *c, const double *x, const double *w);
+/* Validation of a whole run (inputs, weights, shots, rng, noise, one observable). */
+enum qcq_status qs_check_run(const struct qs_circuit *c, const double *x, const double *w,
+			     const struct qs_noise *nm, long shots, struct qcq_rng *rng,
+			     const struct qs_pauli *obs, struct qcq_error *err);
 /* Applies gate g with numeric angles and the noise model after it. */
 void qs_step_gate(struct qs_state *s, const struct qs_gate *g, const double *ang,
 		  const struct qs_noise *nm);

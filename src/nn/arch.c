@@ -1,0 +1,288 @@
+/*
+ * nn/arch.c: the paper's architectures as layer lists: names, descriptor defaults
+ * and checks, the shape plan of each model, and the text summary.
+ *
+ * What the models are (the paper's code, arXiv 2025 QCQ-CNN, and the issue):
+ *   mlp        flatten + Linear(C H W, 2) on the image (as the PennyLane
+ *              quanvolution demo's Keras model: no hidden layer)
+ *   quanv-mlp  the same on quanvolved features (4,14,14)
+ *   cnn        Conv2d(C,c1,3) ReLU MaxPool2d(2) Conv2d(c1,c2,3) ReLU MaxPool2d(2)
+ *              [Dropout2d(p)] flatten Linear(.,2); no padding, stride 1, as in the
+ *              paper's PyTorch Net (whose channels are 8/16: set conv1=8 conv2=16)
+ *   qccnn      the same CNN on quanvolved features
+ *   qcq-cnn    the CNN to Linear(.,2), then the quantum classifier (2 -> 1), then
+ *              the head Linear(1,2)
+ *   qcnn       not implemented (see nn_arch_plan)
+ * This file only plans shapes; memory and the passes are in model.c.
+ */
+#include "nn-internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const arch_names[NN_ARCH_COUNT] = {
+	"mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn",
+};
+
+const char *nn_arch_name(enum nn_arch arch)
+{
+	return (unsigned)arch < NN_ARCH_COUNT ? arch_names[arch] : "?";
+}
+
+enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct qcq_error *err)
+{
+	for (int i = 0; i < NN_ARCH_COUNT; i++)
+		if (name && strcmp(name, arch_names[i]) == 0) {
+			*arch = (enum nn_arch)i;
+			return QCQ_OK;
+		}
+	return qcq_error_set(err, QCQ_EINVAL,
+			     "unknown model '%s' (mlp, quanv-mlp, cnn, qccnn, qcq-cnn, qcnn)",
+			     name ? name : "");
+}
+
+void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch)
+{
+	memset(d, 0, sizeof *d);
+	d->arch = arch;
+	bool quanv = arch == NN_ARCH_QUANV_MLP || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
+	d->in_c = quanv ? 4 : 1;
+	d->in_h = d->in_w = quanv ? 14 : 28;
+	if (arch == NN_ARCH_QCNN)
+		d->in_h = d->in_w = 8;
+	d->conv1 = 16, d->conv2 = 32;
+	d->depth = 1;
+	d->observable = NN_OBS_Z0;
+	d->seed = 1;
+}
+
+static bool is_cnn(uint32_t arch)
+{
+	return arch == NN_ARCH_CNN || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
+}
+
+/* Appends a layer with input shape = the previous output (or the model input). */
+static struct nn_layer *push(struct nn_layer *L, int *nl, enum nn_kind kind,
+			     const struct nn_model_desc *d)
+{
+	struct nn_layer *l = &L[*nl];
+	memset(l, 0, sizeof *l);
+	l->kind = kind;
+	if (*nl == 0)
+		l->in_c = (int)d->in_c, l->in_h = (int)d->in_h, l->in_w = (int)d->in_w;
+	else
+		l->in_c = L[*nl - 1].out_c, l->in_h = L[*nl - 1].out_h, l->in_w = L[*nl - 1].out_w;
+	l->out_c = l->in_c, l->out_h = l->in_h, l->out_w = l->in_w;
+	(*nl)++;
+	return l;
+}
+
+static void push_dense(struct nn_layer *L, int *nl, const struct nn_model_desc *d, int out)
+{
+	struct nn_layer *l = push(L, nl, NN_L_DENSE, d);
+	int in = l->in_c * l->in_h * l->in_w;
+	l->out_c = out, l->out_h = l->out_w = 1;
+	l->nw = (size_t)out * in, l->nb = (size_t)out;
+}
+
+/* conv 3x3 valid, ReLU, pool 2; false if the map vanishes. */
+static bool push_conv_block(struct nn_layer *L, int *nl, const struct nn_model_desc *d, int oc)
+{
+	struct nn_layer *l = push(L, nl, NN_L_CONV, d);
+	struct nn_conv2d_dims cd;
+	l->k = 3, l->stride = 1, l->pad = 0;
+	if (!nn_conv2d_dims_init(&cd, 1, l->in_c, l->in_h, l->in_w, oc, 3, 1, 0))
+		return false;
+	l->out_c = oc, l->out_h = cd.OH, l->out_w = cd.OW;
+	l->nw = (size_t)oc * l->in_c * 9, l->nb = (size_t)oc;
+	push(L, nl, NN_L_RELU, d);
+	l = push(L, nl, NN_L_POOL, d);
+	l->k = 2, l->stride = 2;
+	l->out_h = l->in_h / 2, l->out_w = l->in_w / 2;
+	return l->out_h >= 1 && l->out_w >= 1;
+}
+
+/*
+ * The shape plan of d into L (no quantum layer object yet: its slot gets in 2,
+ * out 1 and 2 (depth + 1) angles). qcnn needs the 8-qubit QCNN circuit blocks of
+ * qml, which do not exist yet: QCQ_EUNSUPPORTED rather than a pretend model.
+ */
+static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, int *nl,
+			    struct qcq_error *err)
+{
+	*nl = 0;
+	if (d->arch == NN_ARCH_QCNN)
+		return qcq_error_set(err, QCQ_EUNSUPPORTED,
+				     "model qcnn is not implemented yet (needs the 8-qubit qcnn blocks)");
+	if (d->arch == NN_ARCH_MLP || d->arch == NN_ARCH_QUANV_MLP) {
+		push(L, nl, NN_L_FLATTEN, d);
+		L[0].out_c = L[0].in_c * L[0].in_h * L[0].in_w, L[0].out_h = L[0].out_w = 1;
+		if (d->dropout > 0.0f) {
+			struct nn_layer *l = push(L, nl, NN_L_DROPOUT, d);
+			l->p = d->dropout, l->group = 1;
+		}
+		push_dense(L, nl, d, 2);
+		return QCQ_OK;
+	}
+	if (!push_conv_block(L, nl, d, (int)d->conv1) || !push_conv_block(L, nl, d, (int)d->conv2))
+		return qcq_error_set(err, QCQ_EINVAL,
+				     "input %ux%u is too small for two conv 3x3 + pool 2 blocks (need >= 10x10)",
+				     d->in_h, d->in_w);
+	if (d->dropout > 0.0f) {
+		struct nn_layer *l = push(L, nl, NN_L_DROPOUT, d);
+		l->p = d->dropout, l->group = (size_t)l->in_h * l->in_w;
+	}
+	struct nn_layer *f = push(L, nl, NN_L_FLATTEN, d);
+	f->out_c = f->in_c * f->in_h * f->in_w, f->out_h = f->out_w = 1;
+	push_dense(L, nl, d, 2);
+	if (d->arch == NN_ARCH_QCQ_CNN) {
+		struct nn_layer *q = push(L, nl, NN_L_QUANTUM, d);
+		q->out_c = 1;
+		q->nw = (size_t)2 * (d->depth + 1);
+		push_dense(L, nl, d, 2);
+	}
+	return QCQ_OK;
+}
+
+enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_error *err)
+{
+	if (d->arch >= NN_ARCH_COUNT)
+		return qcq_error_set(err, QCQ_EINVAL, "unknown architecture %u", d->arch);
+	if (d->in_c < 1 || d->in_c > 4096 || d->in_h < 1 || d->in_h > 4096 || d->in_w < 1 ||
+	    d->in_w > 4096)
+		return qcq_error_set(err, QCQ_EINVAL, "input shape (%u,%u,%u) out of range 1..4096",
+				     d->in_c, d->in_h, d->in_w);
+	if (is_cnn(d->arch) &&
+	    (d->conv1 < 1 || d->conv1 > 1024 || d->conv2 < 1 || d->conv2 > 1024))
+		return qcq_error_set(err, QCQ_EINVAL, "conv channels %u/%u out of range 1..1024",
+				     d->conv1, d->conv2);
+	if (d->depth < 1 || d->depth > 8)
+		return qcq_error_set(err, QCQ_EINVAL, "depth %u out of range 1..8", d->depth);
+	if (d->observable > NN_OBS_ZZ)
+		return qcq_error_set(err, QCQ_EINVAL, "unknown observable %u (0 = z0, 1 = zz)",
+				     d->observable);
+	if (!(d->dropout >= 0.0f && d->dropout < 1.0f))
+		return qcq_error_set(err, QCQ_EINVAL, "dropout %g out of range [0,1)",
+				     (double)d->dropout);
+	if (!(d->p1 >= 0.0f && d->p1 <= 4.0f / 3.0f) || !(d->p2 >= 0.0f && d->p2 <= 16.0f / 15.0f))
+		return qcq_error_set(err, QCQ_EINVAL,
+				     "noise p1 %g, p2 %g out of range (p1 in [0,4/3], p2 in [0,16/15])",
+				     (double)d->p1, (double)d->p2);
+	if (d->shots > 100000000u)
+		return qcq_error_set(err, QCQ_EINVAL, "shots %llu over the limit 100000000",
+				     (unsigned long long)d->shots);
+	if (d->reserved != 0)
+		return qcq_error_set(err, QCQ_EINVAL, "reserved field is %u, not 0", d->reserved);
+	/* sizes are now small enough that the plan cannot overflow an int */
+	struct nn_layer L[NN_MAX_LAYERS];
+	int nl;
+	return plan(d, L, &nl, err);
+}
+
+enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct qcq_error *err)
+{
+	enum qcq_status st = plan(&m->desc, m->L, &m->nl, err);
+	if (st)
+		return st;
+	bool seen_params = false;
+	for (int i = 0; i < m->nl; i++) {
+		struct nn_layer *l = &m->L[i];
+		l->need_dinp = seen_params;
+		seen_params |= l->nw + l->nb > 0;
+		if (l->kind != NN_L_QUANTUM)
+			continue;
+		size_t want = l->nw;
+		st = (qf ? qf : nn_qlayer_qml_create)(&l->q, &m->desc, err);
+		if (st)
+			return qcq_error_prefix(err, "quantum layer");
+		if (l->q.in != l->in_c || l->q.out != 1 || l->q.nparams != want) {
+			if (l->q.ops->destroy)
+				l->q.ops->destroy(l->q.ctx);
+			l->q.ops = NULL;
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "quantum layer maps %d -> %d with %zu angles, model needs %d -> 1 with %zu",
+					     l->q.in, l->q.out, l->q.nparams, l->in_c, want);
+		}
+	}
+	return QCQ_OK;
+}
+
+/* ---------------------------------------------------------------- summary */
+
+static const char *kind_name(enum nn_kind k)
+{
+	static const char *const names[] = { "conv2d", "relu", "maxpool", "dropout",
+					     "flatten", "dense", "quantum" };
+	return names[k];
+}
+
+int nn_model_nlayers(const struct nn_model *m)
+{
+	return m->nl;
+}
+
+void nn_model_layer_info(const struct nn_model *m, int i, struct nn_layer_info *info)
+{
+	const struct nn_layer *l = &m->L[i];
+	info->kind = kind_name(l->kind);
+	info->out_c = l->out_c, info->out_h = l->out_h, info->out_w = l->out_w;
+	info->nparams = l->nw + l->nb;
+	info->quantum = l->kind == NN_L_QUANTUM;
+}
+
+/* snprintf into buf at *len, tracking the length needed even past n. */
+QCQ_PRINTF(4, 5)
+static void put(char *buf, size_t n, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(*len < n ? buf + *len : NULL, *len < n ? n - *len : 0, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*len += (size_t)k;
+}
+
+size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n)
+{
+	const struct nn_model_desc *d = &m->desc;
+	size_t len = 0;
+	if (n)
+		buf[0] = 0;
+	put(buf, n, &len, "model %s, input (%u,%u,%u), max batch %d\n", nn_arch_name(d->arch),
+	    d->in_c, d->in_h, d->in_w, m->max_batch);
+	put(buf, n, &len, "%3s  %-12s %-14s %10s\n", "#", "layer", "output", "params");
+	for (int i = 0; i < m->nl; i++) {
+		const struct nn_layer *l = &m->L[i];
+		char what[32], shape[32], extra[160] = "";
+		switch (l->kind) {
+		case NN_L_CONV:
+			snprintf(what, sizeof what, "conv2d %dx%d", l->k, l->k);
+			break;
+		case NN_L_POOL:
+			snprintf(what, sizeof what, "maxpool %d", l->k);
+			break;
+		case NN_L_DROPOUT:
+			snprintf(what, sizeof what, "dropout%s %.2g", l->group > 1 ? "2d" : "",
+				 (double)l->p);
+			break;
+		default:
+			snprintf(what, sizeof what, "%s", kind_name(l->kind));
+		}
+		if (l->out_h == 1 && l->out_w == 1)
+			snprintf(shape, sizeof shape, "(%d)", l->out_c);
+		else
+			snprintf(shape, sizeof shape, "(%d,%d,%d)", l->out_c, l->out_h, l->out_w);
+		if (l->kind == NN_L_QUANTUM && l->q.ops && l->q.ops->describe) {
+			char dsc[150];
+			l->q.ops->describe(l->q.ctx, dsc, sizeof dsc);
+			snprintf(extra, sizeof extra, "  %d qubits: %s", l->q.qubits, dsc);
+		}
+		put(buf, n, &len, "%3d  %-12s %-14s %10zu%s\n", i, what, shape, l->nw + l->nb,
+		    extra);
+	}
+	put(buf, n, &len, "parameters: %zu (classical %zu, quantum %zu)\n", m->nparams,
+	    m->nparams - m->nparams_q, m->nparams_q);
+	return len;
+}

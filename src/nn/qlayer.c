@@ -1,0 +1,116 @@
+/*
+ * nn/qlayer.c: the adapter that plugs qml's 2-qubit classifier (struct qml_qlayer)
+ * into a model as an nn_qlayer. It only translates: the circuit, its gradients and
+ * its noise live in qml.
+ *
+ * Two differences the adapter absorbs: qml writes d/dx (nn layers accumulate), so
+ * backward runs per sample into a 2-float local and adds; and qml has no init for
+ * the angles, so the adapter draws them U(-1, 1) as Qiskit's TorchConnector does
+ * when given no initial weights.
+ */
+#include "nn-internal.h"
+#include "qcq/qml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct qml_ctx {
+	struct qml_qlayer L;
+};
+
+static void q_init(void *ctx, float *theta, size_t n, struct qcq_rng *rng)
+{
+	nn_init_uniform(theta, n, 1.0f, rng);
+}
+
+static void q_forward(void *ctx, float *out, const float *inp, const float *theta, int B,
+		      struct qcq_rng *rng)
+{
+	struct qml_ctx *c = ctx;
+	qml_qlayer_forward(&c->L, out, inp, theta, B);
+}
+
+static void q_backward(void *ctx, float *dinp, float *dtheta, const float *dout, const float *inp,
+		       const float *theta, int B, struct qcq_rng *rng)
+{
+	struct qml_ctx *c = ctx;
+	if (!dinp) {
+		qml_qlayer_backward(&c->L, NULL, dtheta, dout, inp, theta, B);
+		return;
+	}
+	for (int n = 0; n < B; n++) {
+		float dx[2];
+		qml_qlayer_backward(&c->L, dx, dtheta, dout + n, inp + 2 * n, theta, 1);
+		dinp[2 * n] += dx[0];
+		dinp[2 * n + 1] += dx[1];
+	}
+}
+
+static void q_describe(void *ctx, char *buf, size_t n)
+{
+	const struct qml_qlayer_config *cfg = &((struct qml_ctx *)ctx)->L.cfg;
+	char mode[96];
+	if (cfg->p1 > 0 || cfg->p2 > 0)
+		snprintf(mode, sizeof mode, "density matrix p1 %g p2 %g", cfg->p1, cfg->p2);
+	else
+		snprintf(mode, sizeof mode, "exact");
+	if (cfg->shots > 0)
+		snprintf(mode + strlen(mode), sizeof mode - strlen(mode), ", %ld shots", cfg->shots);
+	snprintf(buf, n, "ZZFeatureMap(reps 2) + RealAmplitudes(reps %d), %s, %s", cfg->depth,
+		 cfg->obs == QML_OBS_ZZ ? "<Z0Z1>" : "<Z0>", mode);
+}
+
+static enum qcq_status q_set_noise(void *ctx, double p1, double p2, uint64_t shots,
+				   uint64_t seed, struct qcq_error *err)
+{
+	struct qml_ctx *c = ctx;
+	struct qml_qlayer_config cfg = c->L.cfg;
+	cfg.p1 = p1, cfg.p2 = p2, cfg.shots = (long)shots, cfg.seed = seed;
+	struct qml_qlayer L;
+	enum qcq_status st = qml_qlayer_init(&L, &cfg, err);
+	if (st == QCQ_OK)
+		c->L = L;
+	return st;
+}
+
+static void q_destroy(void *ctx)
+{
+	free(ctx);
+}
+
+static const struct nn_qlayer_ops qml_ops = {
+	.name = "vqc",
+	.init = q_init,
+	.forward = q_forward,
+	.backward = q_backward,
+	.describe = q_describe,
+	.set_noise = q_set_noise,
+	.destroy = q_destroy,
+};
+
+/* The shot stream is derived from the model seed so that runs repeat. */
+enum qcq_status nn_qlayer_qml_create(struct nn_qlayer *q, const struct nn_model_desc *d,
+				     struct qcq_error *err)
+{
+	struct qml_qlayer_config cfg = {
+		.depth = (int)d->depth,
+		.obs = d->observable == NN_OBS_ZZ ? QML_OBS_ZZ : QML_OBS_Z0,
+		.p1 = d->p1,
+		.p2 = d->p2,
+		.shots = (long)d->shots,
+		.seed = d->seed ^ 0x5157u,
+	};
+	struct qml_ctx *c = qcq_xcalloc(1, sizeof *c);
+	enum qcq_status st = qml_qlayer_init(&c->L, &cfg, err);
+	if (st) {
+		free(c);
+		return st;
+	}
+	q->ops = &qml_ops;
+	q->ctx = c;
+	q->in = 2, q->out = 1;
+	q->nparams = (size_t)c->L.nparams;
+	q->qubits = 2;
+	return QCQ_OK;
+}

@@ -1,0 +1,181 @@
+/*
+ * tui/colors.c: semantic colours (STYLE 19) and the terminal's character set.
+ *
+ * Three schemes, chosen once at start: 256 colours, the 8 ANSI colours, and a
+ * monochrome one that only uses bold, reverse, underline and dim (NO_COLOR, `set
+ * color off`, or a terminal without colours). Each is a table from enum tui_color to
+ * (foreground, background, attributes); nothing else in the TUI names a colour.
+ * Heat maps get their own ramps of colour pairs when the terminal has enough of them.
+ */
+#include "tui-internal.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <string.h>
+
+struct color_def {
+	short fg, bg; /* -1 = terminal default */
+	attr_t a;
+};
+
+static const struct color_def scheme_256[TUI_C_COUNT] = {
+	[TUI_C_NORMAL] = {-1, -1, 0},
+	[TUI_C_DIM] = {244, -1, 0},
+	[TUI_C_TITLE] = {110, -1, A_BOLD},
+	[TUI_C_TITLE_FOCUS] = {16, 179, A_BOLD},
+	[TUI_C_STATUS] = {252, 236, 0},
+	[TUI_C_STATUS_JOB] = {16, 114, A_BOLD},
+	[TUI_C_PROMPT] = {114, -1, A_BOLD},
+	[TUI_C_LOG_CMD] = {75, -1, A_BOLD},
+	[TUI_C_LOG_INFO] = {246, -1, 0},
+	[TUI_C_ERROR] = {203, -1, A_BOLD},
+	[TUI_C_TRAIN_LOSS] = {209, -1, 0},
+	[TUI_C_VAL_LOSS] = {75, -1, 0},
+	[TUI_C_TRAIN_ACC] = {114, -1, 0},
+	[TUI_C_VAL_ACC] = {177, -1, 0},
+	[TUI_C_AXIS] = {244, -1, 0},
+	[TUI_C_PROGRESS] = {114, -1, 0},
+	[TUI_C_GATE] = {250, -1, 0},
+	[TUI_C_GATE_DONE] = {117, -1, A_BOLD},
+	[TUI_C_GATE_NEXT] = {16, 220, A_BOLD},
+	[TUI_C_WIRE] = {242, -1, 0},
+	[TUI_C_LABEL] = {180, -1, 0},
+	[TUI_C_VALUE] = {229, -1, A_BOLD},
+	[TUI_C_BAR] = {110, -1, 0},
+	[TUI_C_PHASE0] = {75, -1, 0},
+	[TUI_C_PHASE1] = {114, -1, 0},
+	[TUI_C_PHASE2] = {209, -1, 0},
+	[TUI_C_PHASE3] = {177, -1, 0},
+	[TUI_C_HELP] = {252, 24, 0},
+};
+
+static const struct color_def scheme_8[TUI_C_COUNT] = {
+	[TUI_C_NORMAL] = {-1, -1, 0},
+	[TUI_C_DIM] = {-1, -1, A_DIM},
+	[TUI_C_TITLE] = {COLOR_CYAN, -1, A_BOLD},
+	[TUI_C_TITLE_FOCUS] = {COLOR_BLACK, COLOR_YELLOW, A_BOLD},
+	[TUI_C_STATUS] = {COLOR_WHITE, COLOR_BLUE, 0},
+	[TUI_C_STATUS_JOB] = {COLOR_BLACK, COLOR_GREEN, A_BOLD},
+	[TUI_C_PROMPT] = {COLOR_GREEN, -1, A_BOLD},
+	[TUI_C_LOG_CMD] = {COLOR_BLUE, -1, A_BOLD},
+	[TUI_C_LOG_INFO] = {-1, -1, A_DIM},
+	[TUI_C_ERROR] = {COLOR_RED, -1, A_BOLD},
+	[TUI_C_TRAIN_LOSS] = {COLOR_YELLOW, -1, 0},
+	[TUI_C_VAL_LOSS] = {COLOR_BLUE, -1, A_BOLD},
+	[TUI_C_TRAIN_ACC] = {COLOR_GREEN, -1, 0},
+	[TUI_C_VAL_ACC] = {COLOR_MAGENTA, -1, 0},
+	[TUI_C_AXIS] = {-1, -1, A_DIM},
+	[TUI_C_PROGRESS] = {COLOR_GREEN, -1, 0},
+	[TUI_C_GATE] = {-1, -1, A_DIM},
+	[TUI_C_GATE_DONE] = {COLOR_CYAN, -1, A_BOLD},
+	[TUI_C_GATE_NEXT] = {COLOR_BLACK, COLOR_YELLOW, A_BOLD},
+	[TUI_C_WIRE] = {-1, -1, A_DIM},
+	[TUI_C_LABEL] = {COLOR_YELLOW, -1, 0},
+	[TUI_C_VALUE] = {COLOR_WHITE, -1, A_BOLD},
+	[TUI_C_BAR] = {COLOR_CYAN, -1, 0},
+	[TUI_C_PHASE0] = {COLOR_BLUE, -1, A_BOLD},
+	[TUI_C_PHASE1] = {COLOR_GREEN, -1, 0},
+	[TUI_C_PHASE2] = {COLOR_YELLOW, -1, 0},
+	[TUI_C_PHASE3] = {COLOR_MAGENTA, -1, 0},
+	[TUI_C_HELP] = {COLOR_WHITE, COLOR_BLUE, 0},
+};
+
+/* Monochrome: attributes only. Series in plots still differ by their glyphs. */
+static const attr_t scheme_mono[TUI_C_COUNT] = {
+	[TUI_C_NORMAL] = 0,
+	[TUI_C_DIM] = A_DIM,
+	[TUI_C_TITLE] = A_BOLD,
+	[TUI_C_TITLE_FOCUS] = A_REVERSE | A_BOLD,
+	[TUI_C_STATUS] = A_REVERSE,
+	[TUI_C_STATUS_JOB] = A_REVERSE | A_BOLD,
+	[TUI_C_PROMPT] = A_BOLD,
+	[TUI_C_LOG_CMD] = A_BOLD,
+	[TUI_C_LOG_INFO] = A_DIM,
+	[TUI_C_ERROR] = A_BOLD | A_UNDERLINE,
+	[TUI_C_TRAIN_LOSS] = 0,
+	[TUI_C_VAL_LOSS] = A_BOLD,
+	[TUI_C_TRAIN_ACC] = 0,
+	[TUI_C_VAL_ACC] = A_BOLD,
+	[TUI_C_AXIS] = A_DIM,
+	[TUI_C_PROGRESS] = A_BOLD,
+	[TUI_C_GATE] = A_DIM,
+	[TUI_C_GATE_DONE] = A_BOLD,
+	[TUI_C_GATE_NEXT] = A_REVERSE | A_BOLD,
+	[TUI_C_WIRE] = A_DIM,
+	[TUI_C_LABEL] = 0,
+	[TUI_C_VALUE] = A_BOLD,
+	[TUI_C_BAR] = 0,
+	[TUI_C_PHASE0] = 0,
+	[TUI_C_PHASE1] = 0,
+	[TUI_C_PHASE2] = 0,
+	[TUI_C_PHASE3] = 0,
+	[TUI_C_HELP] = A_REVERSE,
+};
+
+/* Ramps in the xterm 256-colour cube: a gray ramp for images and a blue-white-red one
+ * for <Z> in [-1, 1] (0 sits between the two lightest entries). */
+static const short ramp_256[2][TUI_HEAT_LEVELS] = {
+	{232, 235, 238, 241, 244, 247, 250, 252, 254, 231},
+	{18, 26, 33, 75, 153, 224, 210, 203, 160, 88},
+};
+
+#define HEAT_PAIR_BASE 64
+
+static void init_heat(struct tui *t)
+{
+	int need = HEAT_PAIR_BASE + 2 * TUI_HEAT_LEVELS * TUI_HEAT_LEVELS;
+	if (t->scheme != TUI_SCHEME_256 || COLOR_PAIRS <= need)
+		return;
+	for (int r = 0; r < 2; r++) {
+		short base = (short)(HEAT_PAIR_BASE + r * TUI_HEAT_LEVELS * TUI_HEAT_LEVELS);
+		for (int a = 0; a < TUI_HEAT_LEVELS; a++)
+			for (int b = 0; b < TUI_HEAT_LEVELS; b++)
+				init_pair((short)(base + a * TUI_HEAT_LEVELS + b), ramp_256[r][a],
+					  ramp_256[r][b]);
+		t->heat_pair0[r] = base;
+	}
+}
+
+void tui_colors_init(struct tui *t)
+{
+	t->scheme = TUI_SCHEME_MONO;
+	if (t->ws->set.color && has_colors() && start_color() == OK) {
+		use_default_colors();
+		t->scheme = COLORS >= 256 ? TUI_SCHEME_256 : COLORS >= 8 ? TUI_SCHEME_8 : TUI_SCHEME_MONO;
+	}
+	for (int i = 0; i < TUI_C_COUNT; i++) {
+		if (t->scheme == TUI_SCHEME_MONO) {
+			t->attr[i] = scheme_mono[i];
+			continue;
+		}
+		const struct color_def *d = t->scheme == TUI_SCHEME_256 ? &scheme_256[i] : &scheme_8[i];
+		if (i == TUI_C_NORMAL || i + 1 >= COLOR_PAIRS) {
+			t->attr[i] = d->a;
+			continue;
+		}
+		init_pair((short)(i + 1), d->fg, d->bg);
+		t->attr[i] = COLOR_PAIR(i + 1) | d->a;
+	}
+	t->heat_pair0[0] = t->heat_pair0[1] = 0;
+	init_heat(t);
+}
+
+attr_t tui_attr(const struct tui *t, enum tui_color c)
+{
+	return t->attr[c];
+}
+
+bool tui_heat_attr(const struct tui *t, enum tui_ramp ramp, int a, int b, attr_t *out)
+{
+	if (!t->heat_pair0[ramp])
+		return false;
+	*out = COLOR_PAIR(t->heat_pair0[ramp] + a * TUI_HEAT_LEVELS + b);
+	return true;
+}
+
+/* The locale was set from the environment by tui_main; LANG=C gives ASCII drawing. */
+bool tui_locale_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}

@@ -1,0 +1,219 @@
+/*
+ * tui/curves.c: the curves pane and the TUI's event sink.
+ *
+ * Job events (delivered on the main thread by cmd_job_poll) are recorded here: every
+ * epoch's train/val loss and accuracy, the per-batch loss of the epoch in progress,
+ * and the latest progress (done/total, rate) for the progress bar with its ETA. The
+ * pane draws the loss and accuracy plots from that record; a new job starts a new one.
+ */
+#include "tui-internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tui_curves_free(struct tui_curves *c)
+{
+	free(c->ep);
+	free(c->batch_loss);
+	memset(c, 0, sizeof *c);
+}
+
+void tui_curves_reset(struct tui_curves *c, const char *job)
+{
+	c->n = 0;
+	c->nb = 0;
+	c->have_progress = false;
+	c->done = c->total = c->rate = 0;
+	c->units[0] = '\0';
+	c->last[0] = '\0';
+	snprintf(c->job, sizeof c->job, "%s", job ? job : "");
+	c->t_start = qcq_now();
+}
+
+static void add_epoch(struct tui_curves *c, const struct qcq_event *ev)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 32;
+		c->ep = qcq_xrealloc(c->ep, c->cap * sizeof *c->ep);
+	}
+	c->ep[c->n++] = (struct tui_epoch){ev->epoch, ev->train_loss, ev->train_acc, ev->val_loss,
+					   ev->val_acc, ev->seconds};
+	c->nb = 0;
+}
+
+static void add_batch(struct tui_curves *c, double loss)
+{
+	if (c->nb == c->bcap) {
+		c->bcap = c->bcap ? 2 * c->bcap : 256;
+		c->batch_loss = qcq_xrealloc(c->batch_loss, c->bcap * sizeof *c->batch_loss);
+	}
+	c->batch_loss[c->nb++] = loss;
+}
+
+static void progress(struct tui_curves *c, const struct qcq_event *ev)
+{
+	if (!(ev->total > 0))
+		return;
+	c->have_progress = true;
+	c->done = ev->done;
+	c->total = ev->total;
+	c->rate = ev->rate;
+	if (ev->text)
+		snprintf(c->units, sizeof c->units, "%s", ev->text);
+}
+
+void tui_event(void *ctx, const struct qcq_event *ev)
+{
+	struct tui *t = ctx;
+	struct tui_curves *c = &t->curves;
+	char line[256];
+	switch (ev->kind) {
+	case QCQ_EV_LOG:
+		tui_log_add(t, TUI_C_LOG_INFO, ev->text ? ev->text : "");
+		break;
+	case QCQ_EV_PROGRESS:
+		progress(c, ev);
+		break;
+	case QCQ_EV_BATCH:
+		progress(c, ev);
+		if (isfinite(ev->train_loss))
+			add_batch(c, ev->train_loss);
+		break;
+	case QCQ_EV_EPOCH:
+		add_epoch(c, ev);
+		snprintf(line, sizeof line,
+			 "epoch %3d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  %.2fs", ev->epoch,
+			 ev->train_loss, ev->train_acc, ev->val_loss, ev->val_acc, ev->seconds);
+		tui_log_add(t, TUI_C_NORMAL, line);
+		break;
+	case QCQ_EV_DONE:
+		c->have_progress = false;
+		snprintf(c->last, sizeof c->last, "%s", ev->text ? ev->text : "done");
+		if (ev->text)
+			tui_log_add(t, TUI_C_LOG_INFO, ev->text);
+		break;
+	}
+	tui_mark(t, TUI_P_CURVES);
+	t->status_dirty = true;
+	/* A job waited for inside a command (a session file that trains) still shows its
+	 * progress: this runs on the main thread, inside the loop's command call. */
+	if (t->in_command)
+		tui_frame(t, false);
+}
+
+static void fmt_eta(double s, char *buf, size_t n)
+{
+	if (!isfinite(s) || s < 0)
+		snprintf(buf, n, "--:--");
+	else if (s >= 3600)
+		snprintf(buf, n, "%d:%02d:%02d", (int)(s / 3600), (int)fmod(s / 60, 60), (int)fmod(s, 60));
+	else
+		snprintf(buf, n, "%d:%02d", (int)(s / 60), (int)fmod(s, 60));
+}
+
+static void draw_progress(struct tui *t, struct tui_pane *p, int y)
+{
+	struct tui_curves *c = &t->curves;
+	int w = p->cw;
+	if (!c->have_progress || !cmd_job_running(t->ws)) {
+		const char *msg = c->last[0] ? c->last
+				 : c->n ? "training finished"
+					: "no training yet: build a model and type  train epochs=5";
+		tui_put(p->win, y, 0, w, msg, tui_attr(t, TUI_C_DIM));
+		return;
+	}
+	char eta[32], right[96];
+	fmt_eta(c->rate > 0 ? (c->total - c->done) / c->rate : NAN, eta, sizeof eta);
+	snprintf(right, sizeof right, " %3.0f%% %.0f/%.0f %s  %.1f/s  ETA %s", 100 * c->done / c->total,
+		 c->done, c->total, c->units, c->rate, eta);
+	int rw = tui_text_width(right);
+	int bw = w - rw - 2;
+	if (bw > 40)
+		bw = 40;
+	int x = 0;
+	if (bw >= 8) {
+		tui_put(p->win, y, 0, 1, "[", tui_attr(t, TUI_C_AXIS));
+		tui_bar(t, p->win, y, 1, bw, c->done / c->total, tui_attr(t, TUI_C_PROGRESS));
+		tui_put(p->win, y, bw + 1, 1, "]", tui_attr(t, TUI_C_AXIS));
+		x = bw + 2;
+	}
+	tui_put(p->win, y, x, w - x, right, tui_attr(t, TUI_C_VALUE));
+}
+
+static void curves_draw(struct tui *t, struct tui_pane *p)
+{
+	struct tui_curves *c = &t->curves;
+	int h = p->h - 1, w = p->cw;
+	if (h < 1)
+		return;
+	draw_progress(t, p, 1);
+	if (c->n)
+		snprintf(p->subtitle, sizeof p->subtitle, "%s: %zu epochs, last val acc %.3f", c->job,
+			 c->n, c->ep[c->n - 1].val_acc);
+	else
+		snprintf(p->subtitle, sizeof p->subtitle, "%s", c->job);
+	if (h < 6)
+		return;
+
+	size_t n = c->n;
+	double *x = qcq_xcalloc(n + 1, sizeof *x);
+	double *v[4];
+	for (int k = 0; k < 4; k++)
+		v[k] = qcq_xcalloc(n + 1, sizeof *v[k]);
+	for (size_t i = 0; i < n; i++) {
+		x[i] = c->ep[i].epoch;
+		v[0][i] = c->ep[i].train_loss;
+		v[1][i] = c->ep[i].val_loss;
+		v[2][i] = c->ep[i].train_acc;
+		v[3][i] = c->ep[i].val_acc;
+	}
+	double xmax = n ? x[n - 1] : 1;
+	/* while the first epochs run, the mean batch loss so far is a provisional point */
+	size_t nl = n;
+	if (c->nb && cmd_job_running(t->ws)) {
+		double m = 0;
+		for (size_t i = 0; i < c->nb; i++)
+			m += c->batch_loss[i];
+		x[n] = n ? x[n - 1] + 1 : 1;
+		v[0][n] = m / (double)c->nb;
+		v[1][n] = NAN;
+		nl = n + 1;
+		xmax = x[n];
+	}
+	double xmin = 1;
+	if (xmax < 2)
+		xmax = 2;
+	struct tui_series loss[2] = {
+		{x, v[0], nl, TUI_C_TRAIN_LOSS, "●", 'o', "train"},
+		{x, v[1], n, TUI_C_VAL_LOSS, "▲", 'x', "val"},
+	};
+	struct tui_series acc[2] = {
+		{x, v[2], n, TUI_C_TRAIN_ACC, "●", 'o', "train"},
+		{x, v[3], n, TUI_C_VAL_ACC, "▲", 'x', "val"},
+	};
+	int top = 2, ph = h - 1;
+	if (w >= 64) {
+		int half = (w - 2) / 2;
+		tui_plot(t, p->win, top, 0, ph, half, "loss", loss, 2, xmin, xmax, false, 0, 0);
+		tui_plot(t, p->win, top, half + 2, ph, w - half - 2, "accuracy", acc, 2, xmin, xmax,
+			 true, 0, 1);
+	} else if (ph >= 12) {
+		tui_plot(t, p->win, top, 0, ph / 2, w, "loss", loss, 2, xmin, xmax, false, 0, 0);
+		tui_plot(t, p->win, top + ph / 2, 0, ph - ph / 2, w, "accuracy", acc, 2, xmin, xmax,
+			 true, 0, 1);
+	} else {
+		tui_plot(t, p->win, top, 0, ph, w, "loss", loss, 2, xmin, xmax, false, 0, 0);
+	}
+	free(x);
+	for (int k = 0; k < 4; k++)
+		free(v[k]);
+}
+
+const struct tui_pane_ops tui_curves_ops = {
+	.title = "Curves",
+	.draw = curves_draw,
+	.on_key = NULL,
+	.resize = NULL,
+};

@@ -1,0 +1,387 @@
+/*
+ * tests/nn/test_layers.c: every layer's fast kernel against its naive twin, every
+ * backward against central finite differences of a scalar objective
+ * L = sum(out * r) for a fixed random r (so dL/dout = r), and the optimisers
+ * against hand-computed PyTorch formulas.
+ */
+#include "qcq/nn.h"
+#include "nn/nn-internal.h"
+#include "check.h"
+
+#include <stdlib.h>
+
+static struct qcq_rng R;
+
+static float *rnd(size_t n, float lo, float hi)
+{
+	float *x = malloc(n * sizeof *x);
+	for (size_t i = 0; i < n; i++)
+		x[i] = lo + (hi - lo) * qcq_rng_uniformf(&R);
+	return x;
+}
+
+static float *zeros(size_t n)
+{
+	return calloc(n, sizeof(float));
+}
+
+static double max_abs_diff(const float *a, const float *b, size_t n)
+{
+	double m = 0;
+	for (size_t i = 0; i < n; i++)
+		m = fmax(m, fabs((double)a[i] - b[i]));
+	return m;
+}
+
+/* ---------------------------------------------------------------- gemm */
+
+static void test_gemm_paths(void)
+{
+	int shapes[][3] = { { 16, 144, 36 }, { 32, 16, 144 }, { 3, 5, 7 }, { 1, 1, 1 }, { 64, 70, 33 } };
+	for (int s = 0; s < 5; s++)
+		for (int ta = 0; ta < 2; ta++) {
+			int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+			float *A = rnd((size_t)M * K, -1, 1), *B = rnd((size_t)K * N, -1, 1);
+			float *C1 = rnd((size_t)M * N, -1, 1), *C2 = malloc(sizeof(float) * M * N);
+			double *ref = malloc(sizeof(double) * M * N);
+			memcpy(C2, C1, sizeof(float) * M * N);
+			for (int i = 0; i < M; i++)
+				for (int j = 0; j < N; j++) {
+					double acc = C1[i * N + j];
+					for (int k = 0; k < K; k++)
+						acc += (double)(ta ? A[k * M + i] : A[i * K + k]) * B[k * N + j];
+					ref[i * N + j] = acc;
+				}
+			nn_gemm_loops(C1, A, B, M, N, K, ta);
+			nn_gemm_blas(C2, A, B, M, N, K, ta);
+			for (int i = 0; i < M * N; i++) {
+				CHECK_NEAR(C1[i], ref[i], 1e-4);
+				CHECK_NEAR(C2[i], ref[i], 1e-4);
+			}
+			free(A), free(B), free(C1), free(C2), free(ref);
+		}
+}
+
+/* ---------------------------------------------------------------- conv */
+
+static double conv_objective(const float *inp, const float *w, const float *b, const float *r,
+			     const struct nn_conv2d_dims *d, size_t nout)
+{
+	float *out = malloc(nout * sizeof *out);
+	nn_conv2d_forward_naive(out, inp, w, b, d);
+	double L = 0;
+	for (size_t i = 0; i < nout; i++)
+		L += (double)out[i] * r[i];
+	free(out);
+	return L;
+}
+
+static void check_conv(int B, int C, int H, int W, int OC, int k, int s, int pad)
+{
+	struct nn_conv2d_dims d;
+	CHECK(nn_conv2d_dims_init(&d, B, C, H, W, OC, k, s, pad));
+	size_t nin = (size_t)B * C * H * W, nw = (size_t)OC * C * k * k;
+	size_t nout = (size_t)B * OC * d.OH * d.OW;
+	float *inp = rnd(nin, -1, 1), *w = rnd(nw, -1, 1), *b = rnd(OC, -1, 1), *r = rnd(nout, -1, 1);
+	float *o1 = zeros(nout), *o2 = zeros(nout);
+	float *scratch = zeros(nn_conv2d_scratch_floats(&d));
+	nn_conv2d_forward(o1, inp, w, b, &d, scratch);
+	nn_conv2d_forward_naive(o2, inp, w, b, &d);
+	CHECK(max_abs_diff(o1, o2, nout) < 1e-5);
+
+	/* fast vs naive backward, both accumulating onto the same nonzero start */
+	float *di1 = rnd(nin, -1, 1), *dw1 = rnd(nw, -1, 1), *db1 = rnd(OC, -1, 1);
+	float *di2 = malloc(nin * 4), *dw2 = malloc(nw * 4), *db2 = malloc(OC * 4);
+	memcpy(di2, di1, nin * 4), memcpy(dw2, dw1, nw * 4), memcpy(db2, db1, OC * 4);
+	nn_conv2d_backward(di1, dw1, db1, r, inp, w, &d, scratch);
+	nn_conv2d_backward_naive(di2, dw2, db2, r, inp, w, &d);
+	CHECK(max_abs_diff(di1, di2, nin) < 1e-4);
+	CHECK(max_abs_diff(dw1, dw2, nw) < 1e-4);
+	CHECK(max_abs_diff(db1, db2, OC) < 1e-4);
+	/* dinp NULL leaves the weight gradient the same */
+	float *dw3 = zeros(nw), *dw4 = zeros(nw);
+	nn_conv2d_backward(NULL, dw3, NULL, r, inp, w, &d, scratch);
+	nn_conv2d_backward_naive(NULL, dw4, NULL, r, inp, w, &d);
+	CHECK(max_abs_diff(dw3, dw4, nw) < 1e-4);
+
+	/* finite differences (naive forward, double objective) */
+	float *gi = zeros(nin), *gw = zeros(nw), *gb = zeros(OC);
+	nn_conv2d_backward_naive(gi, gw, gb, r, inp, w, &d);
+	const float h = 1e-2f;
+	float *vars[3] = { inp, w, b };
+	float *grads[3] = { gi, gw, gb };
+	size_t counts[3] = { nin, nw, (size_t)OC };
+	for (int v = 0; v < 3; v++)
+		for (size_t i = 0; i < counts[v]; i += 1 + counts[v] / 23) {
+			float keep = vars[v][i];
+			vars[v][i] = keep + h;
+			double lp = conv_objective(inp, w, b, r, &d, nout);
+			vars[v][i] = keep - h;
+			double lm = conv_objective(inp, w, b, r, &d, nout);
+			vars[v][i] = keep;
+			CHECK_NEAR(grads[v][i], (lp - lm) / (2 * h), 2e-3);
+		}
+	free(inp), free(w), free(b), free(r), free(o1), free(o2), free(scratch);
+	free(di1), free(dw1), free(db1), free(di2), free(dw2), free(db2), free(dw3), free(dw4);
+	free(gi), free(gw), free(gb);
+}
+
+static void test_conv(void)
+{
+	check_conv(1, 4, 14, 14, 16, 3, 1, 0);  /* qcq-cnn conv1 */
+	check_conv(1, 16, 6, 6, 32, 3, 1, 0);   /* qcq-cnn conv2 */
+	check_conv(2, 1, 28, 28, 16, 3, 1, 0);  /* cnn conv1 */
+	check_conv(3, 2, 7, 9, 5, 3, 2, 1);     /* stride and padding */
+	check_conv(2, 3, 5, 5, 4, 2, 1, 2);     /* padding larger than the kernel edge */
+	check_conv(1, 1, 3, 3, 1, 3, 1, 0);     /* one output pixel */
+}
+
+static void test_conv_dims(void)
+{
+	struct nn_conv2d_dims d;
+	CHECK(nn_conv2d_dims_init(&d, 1, 4, 14, 14, 16, 3, 1, 0) && d.OH == 12 && d.OW == 12);
+	CHECK(nn_conv2d_dims_init(&d, 1, 1, 28, 28, 8, 3, 2, 1) && d.OH == 14 && d.OW == 14);
+	CHECK(!nn_conv2d_dims_init(&d, 1, 1, 2, 2, 8, 3, 1, 0));
+	CHECK(!nn_conv2d_dims_init(&d, 0, 1, 8, 8, 8, 3, 1, 0));
+	CHECK(!nn_conv2d_dims_init(&d, 1, 1, 8, 8, 8, 3, 0, 0));
+}
+
+/* ---------------------------------------------------------------- pool, dense, relu */
+
+static void test_maxpool(void)
+{
+	int B = 2, C = 3, H = 7, W = 6, k = 2, OH = 3, OW = 3;
+	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * OH * OW;
+	float *inp = zeros(nin), *out = zeros(nout), *r = rnd(nout, -1, 1), *din = zeros(nin);
+	uint32_t *perm = malloc(nin * sizeof *perm);
+	for (size_t i = 0; i < nin; i++)
+		perm[i] = (uint32_t)i;
+	qcq_rng_shuffle(&R, perm, nin);
+	for (size_t i = 0; i < nin; i++)
+		inp[i] = 0.01f * (float)perm[i] - 1.0f; /* distinct values: no ties within h */
+	free(perm);
+	nn_maxpool_forward(out, inp, B, C, H, W, k);
+	nn_maxpool_backward(din, r, inp, B, C, H, W, k);
+	/* out is the max of each window; the finite difference of sum(out r) */
+	const float h = 1e-3f;
+	for (size_t i = 0; i < nin; i++) {
+		float keep = inp[i];
+		double L[2];
+		for (int s = 0; s < 2; s++) {
+			inp[i] = keep + (s ? -h : h);
+			float *o = zeros(nout);
+			nn_maxpool_forward(o, inp, B, C, H, W, k);
+			L[s] = 0;
+			for (size_t j = 0; j < nout; j++)
+				L[s] += (double)o[j] * r[j];
+			free(o);
+		}
+		inp[i] = keep;
+		CHECK_NEAR(din[i], (L[0] - L[1]) / (2 * h), 1e-3);
+	}
+	/* ties go to the first maximum, as in PyTorch; the ragged row 6 gets nothing */
+	float t[4 * 3] = { 5, 5, 0, 5, 5, 0, 1, 1, 0, 9, 9, 9 };
+	float tout[2], td[12] = { 0 }, g[2] = { 1, 1 };
+	nn_maxpool_forward(tout, t, 1, 1, 4, 3, 2);
+	CHECK(tout[0] == 5 && tout[1] == 9);
+	nn_maxpool_backward(td, g, t, 1, 1, 4, 3, 2);
+	CHECK(td[0] == 1 && td[1] == 0 && td[3] == 0 && td[4] == 0);
+	CHECK(td[9] == 1 && td[10] == 0 && td[2] == 0 && td[5] == 0 && td[11] == 0);
+	free(inp), free(out), free(r), free(din);
+}
+
+static void check_dense(int B, int IN, int OUT)
+{
+	size_t nin = (size_t)B * IN, nw = (size_t)OUT * IN, nout = (size_t)B * OUT;
+	float *inp = rnd(nin, -1, 1), *w = rnd(nw, -1, 1), *b = rnd(OUT, -1, 1), *r = rnd(nout, -1, 1);
+	float *o1 = zeros(nout), *o2 = zeros(nout);
+	nn_dense_forward(o1, inp, w, b, B, IN, OUT);
+	nn_dense_forward_naive(o2, inp, w, b, B, IN, OUT);
+	CHECK(max_abs_diff(o1, o2, nout) < 1e-4);
+	float *di1 = rnd(nin, -1, 1), *dw1 = rnd(nw, -1, 1), *db1 = rnd(OUT, -1, 1);
+	float *di2 = malloc(nin * 4), *dw2 = malloc(nw * 4), *db2 = malloc(OUT * 4);
+	memcpy(di2, di1, nin * 4), memcpy(dw2, dw1, nw * 4), memcpy(db2, db1, OUT * 4);
+	nn_dense_backward(di1, dw1, db1, r, inp, w, B, IN, OUT);
+	nn_dense_backward_naive(di2, dw2, db2, r, inp, w, B, IN, OUT);
+	CHECK(max_abs_diff(di1, di2, nin) < 1e-4);
+	CHECK(max_abs_diff(dw1, dw2, nw) < 1e-4);
+	CHECK(max_abs_diff(db1, db2, OUT) < 1e-4);
+	/* finite differences: the objective is linear in each variable, so any h works */
+	float *gi = zeros(nin), *gw = zeros(nw), *gb = zeros(OUT);
+	nn_dense_backward_naive(gi, gw, gb, r, inp, w, B, IN, OUT);
+	float *vars[3] = { inp, w, b }, *grads[3] = { gi, gw, gb };
+	size_t counts[3] = { nin, nw, (size_t)OUT };
+	for (int v = 0; v < 3; v++)
+		for (size_t i = 0; i < counts[v]; i += 1 + counts[v] / 17) {
+			float keep = vars[v][i];
+			double L[2];
+			for (int s = 0; s < 2; s++) {
+				vars[v][i] = keep + (s ? -0.01f : 0.01f);
+				nn_dense_forward_naive(o2, inp, w, b, B, IN, OUT);
+				L[s] = 0;
+				for (size_t j = 0; j < nout; j++)
+					L[s] += (double)o2[j] * r[j];
+			}
+			vars[v][i] = keep;
+			CHECK_NEAR(grads[v][i], (L[0] - L[1]) / 0.02, 1e-3);
+		}
+	free(inp), free(w), free(b), free(r), free(o1), free(o2);
+	free(di1), free(dw1), free(db1), free(di2), free(dw2), free(db2), free(gi), free(gw), free(gb);
+}
+
+static void test_dense(void)
+{
+	check_dense(1, 128, 2);
+	check_dense(4, 800, 2);
+	check_dense(3, 1, 2);
+	check_dense(64, 300, 100); /* large enough for the sgemm path */
+}
+
+static void test_relu(void)
+{
+	float x[6] = { -1, 0, 2, -0.5f, 3, 1e-8f }, y[6], g[6] = { 1, 1, 1, 1, 1, 1 }, d[6] = { 0 };
+	nn_relu_forward(y, x, 6);
+	CHECK(y[0] == 0 && y[1] == 0 && y[2] == 2 && y[3] == 0 && y[4] == 3 && y[5] == 1e-8f);
+	nn_relu_backward(d, g, y, 6);
+	nn_relu_backward(d, g, y, 6); /* accumulates */
+	CHECK(d[0] == 0 && d[1] == 0 && d[2] == 2 && d[4] == 2 && d[5] == 2);
+}
+
+/* ---------------------------------------------------------------- dropout */
+
+static void test_dropout(void)
+{
+	size_t n = 4000;
+	float *x = rnd(n, 0.5f, 1), *y = zeros(n), *mask = zeros(n), *d = zeros(n), *g = rnd(n, -1, 1);
+	struct qcq_rng r;
+	qcq_rng_seed(&r, 7);
+	nn_dropout_forward(y, mask, x, n, 1, 0.25f, true, &r);
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		CHECK(mask[i] == 0.0f || fabsf(mask[i] - 1.0f / 0.75f) < 1e-6f);
+		CHECK(y[i] == x[i] * mask[i]);
+		kept += mask[i] != 0;
+	}
+	CHECK(kept > 2800 && kept < 3200); /* 3000 +- 4.8 sigma */
+	nn_dropout_backward(d, g, mask, n);
+	for (size_t i = 0; i < n; i++)
+		CHECK(d[i] == g[i] * mask[i]);
+	/* channel-wise: groups of 100 share one factor */
+	nn_dropout_forward(y, mask, x, n, 100, 0.5f, true, &r);
+	for (size_t i = 0; i < n; i++)
+		CHECK(mask[i] == mask[i - i % 100]);
+	/* same seed, same mask */
+	float *m2 = zeros(n), *y2 = zeros(n);
+	struct qcq_rng r1, r2;
+	qcq_rng_seed(&r1, 9), qcq_rng_seed(&r2, 9);
+	nn_dropout_forward(y, mask, x, n, 1, 0.5f, true, &r1);
+	nn_dropout_forward(y2, m2, x, n, 1, 0.5f, true, &r2);
+	CHECK(memcmp(mask, m2, n * 4) == 0);
+	/* evaluation is the identity */
+	nn_dropout_forward(y, mask, x, n, 1, 0.5f, false, &r);
+	CHECK(memcmp(y, x, n * 4) == 0);
+	free(x), free(y), free(mask), free(d), free(g), free(m2), free(y2);
+}
+
+/* ---------------------------------------------------------------- softmax CE */
+
+static void test_softmax_ce(void)
+{
+	int B = 3, K = 2;
+	float z[6] = { 0.3f, -1.2f, 2.0f, 2.0f, -30.0f, 50.0f }, p[6];
+	int32_t y[3] = { 0, 1, 0 };
+	float L = nn_softmax_ce_forward(p, z, y, B, K);
+	/* by hand: -log softmax */
+	double l0 = log(exp(0.3) + exp(-1.2)) - 0.3, l1 = log(2.0), l2 = 80.0 + log1p(exp(-80.0));
+	CHECK_NEAR(L, (l0 + l1 + l2) / 3, 1e-5);
+	CHECK_NEAR(p[0] + p[1], 1, 1e-6);
+	CHECK(isfinite(L));
+	float d[6] = { 0 };
+	nn_softmax_ce_backward(d, p, y, B, K, 1.0f);
+	for (int i = 0; i < 6; i++) {
+		float keep = z[i];
+		float pp[6];
+		z[i] = keep + 1e-2f;
+		double lp = nn_softmax_ce_forward(pp, z, y, B, K);
+		z[i] = keep - 1e-2f;
+		double lm = nn_softmax_ce_forward(pp, z, y, B, K);
+		z[i] = keep;
+		CHECK_NEAR(d[i], (lp - lm) / 2e-2, 2e-3);
+	}
+}
+
+/* ---------------------------------------------------------------- optimisers, init */
+
+static void test_adam(void)
+{
+	size_t n = 1000;
+	float *p1 = rnd(n, -1, 1), *g = rnd(n, -1, 1), *m1 = zeros(n), *v1 = zeros(n);
+	float *p2 = malloc(n * 4), *m2 = zeros(n), *v2 = zeros(n);
+	memcpy(p2, p1, n * 4);
+	struct nn_adam o = NN_ADAM_DEFAULT;
+	for (long t = 1; t <= 5; t++) {
+		nn_adam_step(p1, g, m1, v1, n, &o, t);
+		nn_adam_step_naive(p2, g, m2, v2, n, &o, t);
+	}
+	CHECK(max_abs_diff(p1, p2, n) < 1e-6);
+	CHECK(max_abs_diff(m1, m2, n) < 1e-6);
+	/* first step of bias-corrected Adam moves each weight by lr sign(g) (|g| >> eps) */
+	float p = 0.5f, gg = -0.2f, m = 0, v = 0;
+	nn_adam_step(&p, &gg, &m, &v, 1, &o, 1);
+	CHECK_NEAR(p, 0.5 + 0.001, 1e-7);
+	/* weight decay adds wd p to the gradient */
+	struct nn_adam owd = o;
+	owd.weight_decay = 0.1f;
+	float pw = 1.0f, gw = 0.0f, mw = 0, vw = 0;
+	nn_adam_step(&pw, &gw, &mw, &vw, 1, &owd, 1);
+	CHECK_NEAR(pw, 1.0 - 0.001, 1e-6);
+	free(p1), free(g), free(m1), free(v1), free(p2), free(m2), free(v2);
+}
+
+static void test_sgd(void)
+{
+	float p = 1.0f, g = 0.5f, buf = 123.0f;
+	nn_sgd_step(&p, &g, &buf, 1, 0.1f, 0.9f, 1); /* buf = g */
+	CHECK_NEAR(p, 0.95, 1e-7);
+	CHECK_NEAR(buf, 0.5, 1e-7);
+	nn_sgd_step(&p, &g, &buf, 1, 0.1f, 0.9f, 2); /* buf = 0.9 0.5 + 0.5 = 0.95 */
+	CHECK_NEAR(buf, 0.95, 1e-6);
+	CHECK_NEAR(p, 0.95 - 0.095, 1e-6);
+}
+
+static void test_init(void)
+{
+	size_t n = 20000;
+	float *x = zeros(n);
+	struct qcq_rng r;
+	qcq_rng_seed(&r, 3);
+	nn_init_uniform(x, n, 1.0f / 6.0f, &r);
+	double mean = 0, var = 0, mx = 0;
+	for (size_t i = 0; i < n; i++)
+		mean += x[i], mx = fmax(mx, fabs(x[i]));
+	mean /= n;
+	for (size_t i = 0; i < n; i++)
+		var += (x[i] - mean) * (x[i] - mean);
+	var /= n;
+	CHECK(mx <= 1.0 / 6.0);
+	CHECK(fabs(mean) < 0.003);
+	CHECK_NEAR(var, (1.0 / 36.0) / 3.0, 5e-4); /* U(-a,a): a^2/3 */
+	free(x);
+}
+
+int main(void)
+{
+	qcq_rng_seed(&R, 12345);
+	RUN(test_gemm_paths);
+	RUN(test_conv_dims);
+	RUN(test_conv);
+	RUN(test_maxpool);
+	RUN(test_dense);
+	RUN(test_relu);
+	RUN(test_dropout);
+	RUN(test_softmax_ce);
+	RUN(test_adam);
+	RUN(test_sgd);
+	RUN(test_init);
+	return check_summary();
+}
