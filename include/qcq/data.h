@@ -245,6 +245,7 @@ struct data_subset {
 struct data_split {
 	int h, w;
 	struct data_subset part[DATA_NPARTS];
+	struct data_classes classes; /* the selection it was made from (to re-split) */
 	char side_name[2][512];
 	size_t available[2]; /* images of each side in the data set */
 	uint64_t seed;

@@ -50,9 +50,10 @@ bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, i
 size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d);
 
 /*
- * Fast path: im2col of one sample, then a small matrix product, either plain
- * vectorisable loops or OpenBLAS sgemm (chosen by size; see conv.c for the measured
- * threshold). scratch holds nn_conv2d_scratch_floats(d) floats.
+ * Fast path: im2col of one sample, then small matrix products: an AVX-512
+ * register-tiled kernel (plain loops in builds without AVX-512) below a size
+ * threshold, OpenBLAS sgemm above it (measured in bench_train; see nn/gemm.c).
+ * scratch holds nn_conv2d_scratch_floats(d) floats.
  * backward: dinp may be NULL (first layer: nothing to propagate); db may be NULL.
  */
 void nn_conv2d_forward(float *out, const float *inp, const float *w, const float *b,
@@ -77,7 +78,8 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 
 /*
  * Fully connected (PyTorch Linear): inp (B,IN), w (OUT,IN), b (OUT), out (B,OUT).
- * Fast path: loops for small sizes, sgemm for large ones. backward: dinp, db may be NULL.
+ * Fast path: dot products / the small-matrix kernel for small sizes, sgemm for large
+ * ones. backward: dinp, db may be NULL.
  */
 void nn_dense_forward(float *out, const float *inp, const float *w, const float *b, int B,
 		      int IN, int OUT);

@@ -341,6 +341,7 @@ enum qcq_status qs_exec_create(const struct qs_circuit *c, const struct qs_noise
 			       struct qs_exec **out, struct qcq_error *err);
 void qs_exec_destroy(struct qs_exec *e);
 const struct qs_circuit *qs_exec_circuit(const struct qs_exec *e);
+const struct qs_noise *qs_exec_noise(const struct qs_exec *e);
 /* Bind inputs/weights (n must equal circuit ninputs / nweights); the cursor stays and
  * the state is recomputed. */
 enum qcq_status qs_exec_set_inputs(struct qs_exec *e, const double *x, size_t n,

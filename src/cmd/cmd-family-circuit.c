@@ -4,11 +4,42 @@
  */
 #include "cmd-internal.h"
 
+#include "qcq/qsim.h"
+
+#include <stdlib.h>
+
+extern const struct cmd_entry cmd_circuit_template_entry; /* qml engineer's */
+extern const struct cmd_entry cmd_circuit_new_entry, cmd_circuit_gate_entry,
+	cmd_circuit_load_entry, cmd_circuit_save_entry, cmd_circuit_show_entry;
+extern const struct cmd_entry cmd_step_entry, cmd_back_entry, cmd_goto_entry, cmd_reset_entry,
+	cmd_run_entry;
+extern const struct cmd_entry cmd_state_entry, cmd_expect_entry, cmd_measure_entry;
+
 const struct cmd_entry *const cmd_family_circuit[] = {
+	&cmd_circuit_new_entry,
+	&cmd_circuit_gate_entry,
+	&cmd_circuit_load_entry,
+	&cmd_circuit_save_entry,
+	&cmd_circuit_show_entry,
+	&cmd_circuit_template_entry,
+	&cmd_step_entry,
+	&cmd_back_entry,
+	&cmd_goto_entry,
+	&cmd_reset_entry,
+	&cmd_run_entry,
+	&cmd_state_entry,
+	&cmd_expect_entry,
+	&cmd_measure_entry,
 	NULL,
 };
 
 void cmd_circuit_release(struct cmd_workspace *ws)
 {
-	(void)ws;
+	qs_exec_destroy(ws->exec);
+	qs_circuit_destroy(ws->circuit);
+	free(ws->counts);
+	ws->exec = NULL;
+	ws->circuit = NULL;
+	ws->counts = NULL;
+	ws->counts_shots = 0;
 }

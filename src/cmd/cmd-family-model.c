@@ -1,14 +1,168 @@
 /*
- * cmd/cmd-family-model.c: the model commands, as one array of the command table,
- * and the release of the workspace fields they own.
+ * cmd/cmd-family-model.c: the model commands, as one array of the command table, the
+ * release of the workspace fields they own (ws->model, ws->history), and the helpers
+ * they share (cmd-model-internal.h): where a model's inputs come from.
+ *
+ * Inputs: quanv-mlp, qccnn and qcq-cnn train on the quanvolved features of the split
+ * (ws->features, made by `quanv`); mlp and cnn on the split's images; qcnn on the images
+ * resized to its (small) input. Missing features are an error that says to run `quanv`:
+ * quanvolving is a visible step of the workflow (and cached), not a side effect.
  */
-#include "cmd-internal.h"
+#include "cmd-model-internal.h"
+
+#include "qcq/data.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct cmd_entry cmd_model_entry, cmd_summary_entry, cmd_train_entry,
+	cmd_eval_entry, cmd_confusion_entry, cmd_predict_entry, cmd_save_model_entry,
+	cmd_load_model_entry, cmd_export_curves_entry;
 
 const struct cmd_entry *const cmd_family_model[] = {
+	&cmd_model_entry,
+	&cmd_summary_entry,
+	&cmd_train_entry,
+	&cmd_eval_entry,
+	&cmd_confusion_entry,
+	&cmd_predict_entry,
+	&cmd_save_model_entry,
+	&cmd_load_model_entry,
+	&cmd_export_curves_entry,
 	NULL,
 };
 
 void cmd_model_release(struct cmd_workspace *ws)
 {
-	(void)ws;
+	cmd_model_put(ws, NULL, NULL);
+}
+
+void cmd_model_put(struct cmd_workspace *ws, struct nn_model *m, struct train_history *h)
+{
+	if (ws->model != m)
+		nn_model_destroy(ws->model);
+	if (ws->history != h)
+		train_history_free(ws->history);
+	ws->model = m;
+	ws->history = h;
+	ws->dirty |= CMD_DIRTY_CURVES;
+}
+
+void cmd_model_out(struct cmd_workspace *ws, enum cmd_stream s, const char *fmt, ...)
+{
+	if (!ws->out.write)
+		return;
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	ws->out.write(ws->out.ctx, s, buf);
+}
+
+bool cmd_model_takes_features(enum nn_arch arch)
+{
+	return arch == NN_ARCH_QUANV_MLP || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
+}
+
+enum qcq_status cmd_model_need(struct cmd_ctx *ctx, struct nn_model **m)
+{
+	if (!ctx->ws->model)
+		return cmd_error(ctx, QCQ_ESTATE,
+				 "no model: create one with `model NAME` (mlp, quanv-mlp, cnn, qccnn, "
+				 "qcq-cnn, qcnn) or `load model FILE`");
+	*m = ctx->ws->model;
+	return QCQ_OK;
+}
+
+enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part)
+{
+	for (int p = 0; p < DATA_NPARTS; p++)
+		if (strcmp(text, data_part_names[p]) == 0) {
+			*part = p;
+			return QCQ_OK;
+		}
+	return cmd_error(ctx, QCQ_EINVAL, "unknown part '%s' (train, val or test)", text);
+}
+
+void cmd_model_inputs_free(struct cmd_model_inputs *in)
+{
+	for (int p = 0; p < 3; p++) {
+		free(in->x[p]);
+		free(in->y[p]);
+	}
+	memset(in, 0, sizeof *in);
+}
+
+/* Copies (or resizes) the part's source into new arrays. */
+static enum qcq_status copy_part(struct cmd_ctx *ctx, struct cmd_model_inputs *in, int p,
+				 const float *src, int sc, int sh, int sw, const int32_t *labels,
+				 size_t n, const struct nn_model_desc *d)
+{
+	size_t per = (size_t)d->in_c * d->in_h * d->in_w;
+	float *x = n ? qcq_alloc_checked(n, per * sizeof(float), "model inputs", ctx->err) : NULL;
+	if (n && !x)
+		return ctx->err->code;
+	if (sc == (int)d->in_c && sh == (int)d->in_h && sw == (int)d->in_w) {
+		if (n)
+			memcpy(x, src, n * per * sizeof(float));
+	} else {
+		for (size_t i = 0; i < n; i++) /* qcnn: one channel, resized */
+			data_resize(x + i * per, (int)d->in_h, (int)d->in_w,
+				    src + i * (size_t)sh * (size_t)sw, sh, sw);
+	}
+	int32_t *y = n ? qcq_xmalloc(n * sizeof *y) : NULL;
+	if (n)
+		memcpy(y, labels, n * sizeof *y);
+	in->x[p] = x;
+	in->y[p] = y;
+	in->part[p] = (struct train_data){x, y, n, (int)d->in_c, (int)d->in_h, (int)d->in_w};
+	return QCQ_OK;
+}
+
+enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m,
+				 struct cmd_model_inputs *in)
+{
+	struct cmd_workspace *ws = ctx->ws;
+	const struct nn_model_desc *d = nn_model_get_desc(m);
+	enum nn_arch arch = (enum nn_arch)d->arch;
+	memset(in, 0, sizeof *in);
+	if (!ws->split)
+		return cmd_error(ctx, QCQ_ESTATE,
+				 "no data split: load data, choose classes and split first "
+				 "(e.g. `load synth 1000; classes 3 5; split`)");
+	const struct data_split *s = ws->split;
+	bool feat = cmd_model_takes_features(arch);
+	const struct data_features *f = ws->features;
+	if (feat && !f)
+		return cmd_error(ctx, QCQ_ESTATE,
+				 "no quanvolved features: run quanv first (the %s model trains on "
+				 "them)",
+				 nn_arch_name(arch));
+	int sc = feat ? f->c : 1, sh = feat ? f->oh : s->h, sw = feat ? f->ow : s->w;
+	bool resize = arch == NN_ARCH_QCNN && d->in_c == 1;
+	if (!resize && (sc != (int)d->in_c || sh != (int)d->in_h || sw != (int)d->in_w))
+		return cmd_error(ctx, QCQ_ESTATE,
+				 "the %s model takes (%u,%u,%u) but the %s are (%d,%d,%d): create the "
+				 "model again with `model %s` now that the data are loaded",
+				 nn_arch_name(arch), d->in_c, d->in_h, d->in_w,
+				 feat ? "features" : "images", sc, sh, sw, nn_arch_name(arch));
+	for (int p = 0; p < DATA_NPARTS; p++) {
+		size_t n = s->part[p].n;
+		if (feat && f->n[p] != n) {
+			cmd_model_inputs_free(in);
+			return cmd_error(ctx, QCQ_ESTATE,
+					 "the features (%zu %s samples) do not match the split (%zu): "
+					 "run quanv again",
+					 f->n[p], data_part_names[p], n);
+		}
+		const float *src = feat ? f->part[p] : s->part[p].images;
+		if (copy_part(ctx, in, p, src, sc, sh, sw, s->part[p].labels, n, d)) {
+			cmd_model_inputs_free(in);
+			return ctx->err->code;
+		}
+	}
+	return QCQ_OK;
 }

@@ -115,12 +115,15 @@ static enum qcq_status plan_counts(const struct data_split_spec *spec, const siz
 	if (per[DATA_TRAIN][0] == 0 || per[DATA_TRAIN][1] == 0)
 		return qcq_error_set(err, QCQ_EINVAL, "the training part would be empty (train needs at "
 				     "least one image per side)");
-	for (int s = 0; s < 2; s++)
+	int order[2] = {avail[0] <= avail[1] ? 0 : 1, avail[0] <= avail[1] ? 1 : 0};
+	for (int k = 0; k < 2; k++) {
+		int s = order[k]; /* the smaller side first: its shortfall is the binding one */
 		if (need[s] > avail[s])
 			return qcq_error_set(err, QCQ_ERANGE, "side '%s' has %zu images, the split needs "
 					     "%zu (train %zu + val %zu + test %zu); ask for fewer or for "
 					     "fractions (train=0.7 val=0.15 test=0.15)", cls->name[s],
 					     avail[s], need[s], per[0][s], per[1][s], per[2][s]);
+	}
 	return QCQ_OK;
 }
 
@@ -158,6 +161,7 @@ enum qcq_status data_split_make(const struct data_set *ds, const struct data_cla
 	sp->h = ds->h;
 	sp->w = ds->w;
 	sp->seed = spec->seed;
+	sp->classes = *cls;
 	sp->available[0] = avail[0];
 	sp->available[1] = avail[1];
 	snprintf(sp->side_name[0], sizeof sp->side_name[0], "%s", cls->name[0]);

@@ -79,10 +79,12 @@ struct pose {
 
 static void make_pose(struct qcq_rng *r, struct pose *p)
 {
-	float rot = (float)(qcq_rng_normal(r) * 0.14);
-	float shear = (float)(qcq_rng_normal(r) * 0.16);
-	float sx = 0.88f + 0.26f * qcq_rng_uniformf(r);
-	float sy = 0.9f + 0.18f * qcq_rng_uniformf(r);
+	float rot = (float)(qcq_rng_normal(r) * 0.19);
+	float shear = (float)(qcq_rng_normal(r) * 0.22);
+	rot = fmaxf(-0.45f, fminf(0.45f, rot)); /* beyond this a 1 becomes a slash */
+	shear = fmaxf(-0.45f, fminf(0.45f, shear));
+	float sx = 0.8f + 0.35f * qcq_rng_uniformf(r);
+	float sy = 0.85f + 0.25f * qcq_rng_uniformf(r);
 	float c = cosf(rot), s = sinf(rot);
 	/* R * Shear(x += shear*y) * S, times the box size */
 	float m00 = sx, m01 = shear * sy, m10 = 0, m11 = sy;
@@ -91,7 +93,7 @@ static void make_pose(struct qcq_rng *r, struct pose *p)
 	p->a[1][0] = SYN_SIDE * (s * m00 + c * m10);
 	p->a[1][1] = SYN_SIDE * (s * m01 + c * m11);
 	/* keep the unit centre (0.5, 0.5) near the image centre, then shift */
-	float dx = (float)(qcq_rng_normal(r) * 1.2), dy = (float)(qcq_rng_normal(r) * 1.0);
+	float dx = (float)(qcq_rng_normal(r) * 1.6), dy = (float)(qcq_rng_normal(r) * 1.3);
 	p->t[0] = SYN_SIDE * 0.5f - (p->a[0][0] + p->a[0][1]) * 0.5f + dx;
 	p->t[1] = SYN_SIDE * 0.5f - (p->a[1][0] + p->a[1][1]) * 0.5f + dy;
 	p->radius = 0.85f + 0.95f * qcq_rng_uniformf(r);
@@ -136,7 +138,7 @@ static void render_digit(float *img, int digit, struct qcq_rng *r)
 	 * offset is a function of the point's position */
 	float wob[6];
 	for (int k = 0; k < 6; k++)
-		wob[k] = (float)(qcq_rng_normal(r) * 0.03);
+		wob[k] = (float)(qcq_rng_normal(r) * 0.04);
 	for (int s = 0; s < g.n; s++)
 		for (int c = 0; c < g.s[s].n; c++)
 			for (int k = 0; k < 4; k++) {

@@ -18,6 +18,10 @@
 #include <assert.h>
 #include <string.h>
 
+#ifdef __AVX512F__
+#include <immintrin.h>
+#endif
+
 bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, int OC, int k,
 			 int stride, int pad)
 {
@@ -39,6 +43,24 @@ size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d)
 	return 2 * K * P; /* col or row, and dcol */
 }
 
+/*
+ * Copies of a few floats (a row of an output map: 4 to 26 here). memcpy's call
+ * costs more than the copy at these sizes (measured: 11% of a CNN step), and gcc
+ * turns a plain copy loop back into a memcpy call, so with AVX-512 it is a masked
+ * vector copy.
+ */
+static inline void copy_row(float *restrict dst, const float *restrict src, int n)
+{
+#ifdef __AVX512F__
+	for (; n >= 16; n -= 16, dst += 16, src += 16)
+		_mm512_storeu_ps(dst, _mm512_loadu_ps(src));
+	__mmask16 m = (__mmask16)((1u << n) - 1);
+	_mm512_mask_storeu_ps(dst, m, _mm512_maskz_loadu_ps(m, src));
+#else
+	memcpy(dst, src, sizeof(float) * (size_t)n);
+#endif
+}
+
 /* col (K,P): col[(c k + ky) k + kx][oy OW + ox] = inp[c][oy s + ky - pad][ox s + kx - pad]. */
 static void im2col(float *restrict col, const float *restrict inp, const struct nn_conv2d_dims *d)
 {
@@ -56,7 +78,7 @@ static void im2col(float *restrict col, const float *restrict inp, const struct 
 					}
 					const float *src = in + (size_t)iy * d->W;
 					if (s == 1 && pad == 0) {
-						memcpy(dst, src + kx, sizeof(float) * OW);
+						copy_row(dst, src + kx, OW);
 						continue;
 					}
 					for (int ox = 0; ox < OW; ox++) {
@@ -72,6 +94,28 @@ static void im2col(float *restrict col, const float *restrict inp, const struct 
 static void im2row(float *restrict row, const float *restrict inp, const struct nn_conv2d_dims *d)
 {
 	int k = d->k, s = d->stride, pad = d->pad, K = d->C * k * k;
+	if (pad == 0) { /* every tap is inside: runs of k contiguous floats, no checks */
+		for (int oy = 0; oy < d->OH; oy++)
+			for (int ox = 0; ox < d->OW; ox++) {
+				float *r = row + ((size_t)oy * d->OW + ox) * K;
+				const float *base = inp + (size_t)oy * s * d->W + (size_t)ox * s;
+				if (k == 3) { /* the paper's kernels: unrolled taps */
+					for (int c = 0; c < d->C; c++)
+						for (int ky = 0; ky < 3; ky++, r += 3) {
+							const float *src = base + ((size_t)c * d->H + ky) * d->W;
+							r[0] = src[0], r[1] = src[1], r[2] = src[2];
+						}
+					continue;
+				}
+				for (int c = 0; c < d->C; c++)
+					for (int ky = 0; ky < k; ky++) {
+						const float *src = base + ((size_t)c * d->H + ky) * d->W;
+						for (int kx = 0; kx < k; kx++)
+							*r++ = src[kx];
+					}
+			}
+		return;
+	}
 	for (int oy = 0; oy < d->OH; oy++)
 		for (int ox = 0; ox < d->OW; ox++) {
 			float *r = row + ((size_t)oy * d->OW + ox) * K;
@@ -119,6 +163,23 @@ static void col2im_add(float *restrict dinp, const float *restrict dcol,
 			}
 }
 
+/* Sum with 16 independent partial sums: a single accumulator is a chain of
+ * dependent adds (4 cycles each; measured 15% of a CNN step), this vectorises. */
+static float sum(const float *x, int n)
+{
+	float acc[16] = { 0 };
+	int i = 0;
+	for (; i + 16 <= n; i += 16)
+		for (int j = 0; j < 16; j++)
+			acc[j] += x[i + j];
+	float s = 0.0f;
+	for (; i < n; i++)
+		s += x[i];
+	for (int j = 0; j < 16; j++)
+		s += acc[j];
+	return s;
+}
+
 void nn_conv2d_forward(float *out, const float *inp, const float *w, const float *b,
 		       const struct nn_conv2d_dims *d, float *scratch)
 {
@@ -147,12 +208,8 @@ void nn_conv2d_backward(float *dinp, float *dw, float *db, const float *dout, co
 	for (int n = 0; n < d->B; n++) {
 		const float *g = dout + n * out_sz;
 		if (db)
-			for (int oc = 0; oc < d->OC; oc++) {
-				float acc = 0.0f;
-				for (int p = 0; p < P; p++)
-					acc += g[(size_t)oc * P + p];
-				db[oc] += acc;
-			}
+			for (int oc = 0; oc < d->OC; oc++)
+				db[oc] += sum(g + (size_t)oc * P, P);
 		im2row(row, inp + n * in_sz, d);
 		nn_gemm(dw, g, row, d->OC, K, P, false);
 		if (dinp) {

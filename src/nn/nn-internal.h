@@ -15,6 +15,8 @@
 void nn_gemm(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 void nn_gemm_loops(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+/* The small-matrix kernel: AVX-512 register tiles when compiled for it, else loops. */
+void nn_gemm_small(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 
 /* ---------------------------------------------------------------- the model */
 

@@ -40,9 +40,9 @@ INLINE vf vload(const float *p)
 	return v;
 }
 
-INLINE void vstore(float *p, vf v)
+INLINE void vstore(float *p, const vf *v)
 {
-	memcpy(p, &v, sizeof v);
+	memcpy(p, v, sizeof *v);
 }
 
 /*
@@ -50,8 +50,9 @@ INLINE void vstore(float *p, vf v)
  * |r| <= 1/2, then Taylor polynomials in z = pi r (|z| <= pi/2; truncation error
  * < 6e-8, below float's half-ulp of 1) and the sign (-1)^n.
  */
-INLINE void sincospi(vf x, vf *s, vf *c)
+INLINE void sincospi(const vf *xp, vf *s, vf *c)
 {
+	vf x = *xp;
 	const float magic = 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */
 	vf n = (x + magic) - magic;
 	vf r = x - n;
@@ -142,7 +143,7 @@ INLINE void heis_block(const float *coef, int ncoef, int nq, const vf *x, vf *z)
 {
 	vf s[9], c[9], t[81];
 	for (int q = 0; q < nq; q++)
-		sincospi(x[q], &s[q], &c[q]);
+		sincospi(&x[q], &s[q], &c[q]);
 	for (int j = 0; j < nq; j++) {
 		const float *C = coef + (size_t)j * ncoef;
 		int m = ncoef / 3;
@@ -172,8 +173,8 @@ static void sv_block(const struct qml_filter *f, const vf *x, vf *z, vf *re, vf 
 	size_t dim = (size_t)1 << nq;
 	re[0] = (vf){0} + 1.0f;
 	for (int q = 0; q < nq; q++) { /* RY(pi x)|0> = cos(pi x/2)|0> + sin(pi x/2)|1> */
-		vf s, c;
-		sincospi(x[q] * 0.5f, &s, &c);
+		vf s, c, half = x[q] * 0.5f;
+		sincospi(&half, &s, &c);
 		size_t h = (size_t)1 << q;
 		for (size_t i = 0; i < h; i++) {
 			re[i + h] = re[i] * s;
@@ -295,11 +296,11 @@ static void apply_range(void *ctxp, size_t begin, size_t end, int worker)
 				heis_block_n(f->coef, f->ncoef, nq, x, z);
 			if (p + LANES <= plane) {
 				for (int j = 0; j < nq; j++)
-					vstore(o + (size_t)j * plane + p, z[j]);
+					vstore(o + (size_t)j * plane + p, &z[j]);
 			} else {
 				float tmp[LANES];
 				for (int j = 0; j < nq; j++) {
-					vstore(tmp, z[j]);
+					vstore(tmp, &z[j]);
 					memcpy(o + (size_t)j * plane + p, tmp,
 					       (plane - p) * sizeof *tmp);
 				}

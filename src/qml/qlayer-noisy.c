@@ -166,13 +166,14 @@ static double eval_mode(const struct mode *m, const struct cgate *g, int n)
 	return m->shots > 0 ? sample_pm1(m->rng, m->shots, e) : e;
 }
 
-/* value and parameter-shift gradients (dx[2], dtheta written) */
+/* parameter-shift gradients (dx[2], dtheta written) and, if want_value, the value
+ * (skipped otherwise: with shots it would cost a sample and advance the rng) */
 static double shift_grad(const struct mode *m, const double x[2], const double *theta, int depth,
-			 double *dx, double *dtheta)
+			 double *dx, double *dtheta, bool want_value)
 {
 	struct cgate g[CG_MAX_GATES];
 	int n = qml_cg_build(g, x, theta, depth);
-	double e = eval_mode(m, g, n);
+	double e = want_value ? eval_mode(m, g, n) : NAN;
 	if (dx)
 		dx[0] = dx[1] = 0;
 	for (int i = 0; i < n; i++) {
@@ -207,7 +208,7 @@ double qml_classifier_expect_noisy(const double x[2], const double *theta, int d
 		int n = qml_cg_build(g, x, theta, depth);
 		return eval_mode(&m, g, n);
 	}
-	return shift_grad(&m, x, theta, depth, dx, dtheta);
+	return shift_grad(&m, x, theta, depth, dx, dtheta, true);
 }
 
 /* ---------------------------------------------------------------- the layer */
@@ -270,7 +271,7 @@ void qml_qlayer_backward(struct qml_qlayer *L, float *dinp, float *dtheta, const
 		if (layer_exact(L))
 			qml_classifier_expect(x, th, L->cfg.depth, L->cfg.obs, dx, dth);
 		else
-			shift_grad(&m, x, th, L->cfg.depth, dx, dth);
+			shift_grad(&m, x, th, L->cfg.depth, dx, dth, false);
 		for (int k = 0; k < L->nparams; k++)
 			dtheta[k] += (float)(dout[b] * dth[k]);
 		if (dinp) {

@@ -239,8 +239,9 @@ static bool parse_var(struct parser *p, int op, size_t b)
 		return fail(p, d, "expected an index after x or w", NULL);
 	if (idx > MAX_INDEX)
 		return fail(p, d, "index too large", NULL);
-	if (bracket && (p->pos >= p->len || p->s[p->pos++] != ']'))
-		return fail(p, p->pos - 1, "expected ']'", NULL);
+	if (bracket && (p->pos >= p->len || p->s[p->pos] != ']'))
+		return fail(p, p->pos, "expected ']'", NULL);
+	p->pos += bracket;
 	if (!p->allow_vars)
 		return fail(p, b, "inputs and weights are not allowed here", NULL);
 	return emit(p, (struct qs_tok){.op = (uint8_t)op, .index = (uint32_t)idx});

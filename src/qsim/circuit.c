@@ -37,11 +37,14 @@ enum qcq_status qs_circuit_clone(const struct qs_circuit *c, struct qs_circuit *
 	*d = *c;
 	d->cap = c->ngates;
 	d->gates = qcq_xmalloc(sizeof(struct qs_gate) * (c->ngates ? c->ngates : 1));
-	memcpy(d->gates, c->gates, sizeof(struct qs_gate) * c->ngates);
+	if (c->ngates)
+		memcpy(d->gates, c->gates, sizeof(struct qs_gate) * c->ngates);
 	d->meas_q = qcq_xmalloc(sizeof(int) * (c->nmeas + 1));
 	d->meas_c = qcq_xmalloc(sizeof(int) * (c->nmeas + 1));
-	memcpy(d->meas_q, c->meas_q, sizeof(int) * c->nmeas);
-	memcpy(d->meas_c, c->meas_c, sizeof(int) * c->nmeas);
+	if (c->nmeas) {
+		memcpy(d->meas_q, c->meas_q, sizeof(int) * c->nmeas);
+		memcpy(d->meas_c, c->meas_c, sizeof(int) * c->nmeas);
+	}
 	*out = d;
 	return QCQ_OK;
 }

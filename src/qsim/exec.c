@@ -123,6 +123,7 @@ void qs_exec_destroy(struct qs_exec *e)
 }
 
 const struct qs_circuit *qs_exec_circuit(const struct qs_exec *e) { return e->c; }
+const struct qs_noise *qs_exec_noise(const struct qs_exec *e) { return &e->nm; }
 const double *qs_exec_inputs(const struct qs_exec *e) { return e->x; }
 const double *qs_exec_weights(const struct qs_exec *e) { return e->w; }
 size_t qs_exec_cursor(const struct qs_exec *e) { return e->cursor; }

@@ -12,6 +12,10 @@
 
 typedef double complex cplx;
 
+#ifndef CMPLX /* clang < 15 with glibc: no CMPLX; the sum is exact for finite parts */
+#define CMPLX(x, y) ((double complex)((double)(x) + I * (double)(y)))
+#endif
+
 /* ---- kernels (kernels.c); cmask = bits that must all be 1 (controls), 0 = none */
 /* 2x2 matrix m on target t of the entries whose control bits are set. */
 void qsk_1q(cplx *a, int nvec, int t, uint64_t cmask, const cplx m[4]);

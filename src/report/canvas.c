@@ -21,7 +21,7 @@ enum qcq_status rep_canvas_create(struct rep_canvas *c, int w, int h, uint32_t b
 	if (w < 1 || h < 1 || w > REP_MAX_SIDE || h > REP_MAX_SIDE)
 		return qcq_error_set(err, QCQ_ERANGE, "canvas size %dx%d out of range (1..%d)", w, h,
 				     REP_MAX_SIDE);
-	c->rgb = qcq_xmalloc((size_t)w * (size_t)h * 3);
+	c->rgb = qcq_xcalloc((size_t)w * (size_t)h, 3);
 	c->w = w;
 	c->h = h;
 	rep_canvas_reset_clip(c);
@@ -63,6 +63,10 @@ void rep_canvas_blend(struct rep_canvas *c, int x, int y, uint32_t color, double
 	if (a > 1)
 		a = 1;
 	uint8_t *p = c->rgb + ((size_t)y * (size_t)c->w + (size_t)x) * 3;
+	if (a >= 1) { /* opaque: exact, and the old pixel is not read */
+		p[0] = (uint8_t)(color >> 16), p[1] = (uint8_t)(color >> 8), p[2] = (uint8_t)color;
+		return;
+	}
 	for (int k = 0; k < 3; k++) {
 		double src = (double)((color >> (16 - 8 * k)) & 0xff);
 		p[k] = (uint8_t)lround(p[k] + a * (src - p[k]));

@@ -232,8 +232,9 @@ static void plot_ranges(const struct rep_plot *p, struct range *xr, struct range
 	if (xr->hi - xr->lo < 1e-12) {
 		double d = fmax(fabs(xr->lo) * 0.1, 0.5);
 		xr->lo -= d, xr->hi += d;
-	} else if (!p->int_x) {
-		double d = (xr->hi - xr->lo) * 0.02;
+	} else {
+		/* room for the first and last markers, also on integer (epoch) axes */
+		double d = (xr->hi - xr->lo) * 0.025;
 		xr->lo -= d, xr->hi += d;
 	}
 	if (yr->hi - yr->lo < 1e-12) {
@@ -384,7 +385,10 @@ void rep_plot_draw(const struct rep_plot *p, struct rep_canvas *c, int x, int y,
 	int th = 7 * FS; /* cap height */
 	f.x0 = x + 12 + (p->ylabel ? th + 14 : 0) + yw + 10;
 	f.x1 = x + w - 24;
-	f.y0 = y + (p->title ? 16 + th + 16 : 20);
+	bool vlabels = false;
+	for (int i = 0; i < p->nv; i++)
+		vlabels = vlabels || p->v[i].label;
+	f.y0 = y + (p->title ? 16 + th + 16 : 20) + (vlabels ? th + 8 : 0);
 	f.y1 = y + h - (10 + th + 12 + (p->xlabel ? th + 16 : 0));
 	if (f.x1 - f.x0 < 20 || f.y1 - f.y0 < 20)
 		return; /* too small to draw anything readable */
@@ -405,8 +409,15 @@ void rep_plot_draw(const struct rep_plot *p, struct rep_canvas *c, int x, int y,
 		double vx = px_x(&f, p->v[i].x);
 		rep_canvas_polyline(c, (double[]){vx, vx}, (double[]){f.y0, f.y1}, 2, 0x777777, 1.5,
 				    REP_DASH_DOTTED);
-		if (p->v[i].label)
-			rep_canvas_text(c, (int)vx + 5, f.y0 + 5, p->v[i].label, 0x555555, FS);
+		if (p->v[i].label) {
+			/* above the frame (the margin has room for it), on the side with more room */
+			int tw = rep_text_width(p->v[i].label, FS), lx = (int)vx + 6;
+			if (lx + tw + 4 > f.x1)
+				lx = (int)vx - 6 - tw;
+			rep_canvas_reset_clip(c);
+			rep_canvas_text(c, lx, f.y0 - 7 * FS - 5, p->v[i].label, 0x555555, FS);
+			rep_canvas_set_clip(c, f.x0, f.y0, f.x1 + 1, f.y1 + 1);
+		}
 	}
 	for (int i = 0; i < p->ns; i++)
 		draw_series(c, &f, &p->s[i]);

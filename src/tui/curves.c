@@ -8,6 +8,8 @@
  */
 #include "tui-internal.h"
 
+#include "qcq/train.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,12 @@ void tui_event(void *ctx, const struct qcq_event *ev)
 	struct tui *t = ctx;
 	struct tui_curves *c = &t->curves;
 	char line[256];
+	bool feeds = ev->kind == QCQ_EV_PROGRESS || ev->kind == QCQ_EV_BATCH ||
+		     ev->kind == QCQ_EV_EPOCH;
+	if (feeds && t->ws->job && (const void *)t->ws->job != t->curves_job) {
+		tui_curves_reset(c, cmd_job_name(t->ws));
+		t->curves_job = t->ws->job;
+	}
 	switch (ev->kind) {
 	case QCQ_EV_LOG:
 		tui_log_add(t, TUI_C_LOG_INFO, ev->text ? ev->text : "");
@@ -90,6 +98,7 @@ void tui_event(void *ctx, const struct qcq_event *ev)
 		break;
 	case QCQ_EV_DONE:
 		c->have_progress = false;
+		t->curves_job = NULL; /* the next job's first event starts new curves */
 		snprintf(c->last, sizeof c->last, "%s", ev->text ? ev->text : "done");
 		if (ev->text)
 			tui_log_add(t, TUI_C_LOG_INFO, ev->text);
@@ -118,10 +127,20 @@ static void draw_progress(struct tui *t, struct tui_pane *p, int y)
 	struct tui_curves *c = &t->curves;
 	int w = p->cw;
 	if (!c->have_progress || !cmd_job_running(t->ws)) {
-		const char *msg = c->last[0] ? c->last
-				 : c->n ? "training finished"
-					: "no training yet: build a model and type  train epochs=5";
-		tui_put(p->win, y, 0, w, msg, tui_attr(t, TUI_C_DIM));
+		const struct train_history *h = cmd_job_running(t->ws) ? NULL : t->ws->history;
+		char msg[256];
+		if (h && h->n)
+			snprintf(msg, sizeof msg, "last run: %zu epochs (%s), best val acc %.3f at epoch "
+				 "%d%s", h->n, train_end_name(h->end), h->best_val_acc, h->best_epoch,
+				 h->has_test ? "" : "");
+		else
+			snprintf(msg, sizeof msg, "%s", c->last[0] ? c->last
+					 : c->n ? "training finished"
+						: "no training yet: build a model and type  train epochs=5");
+		int x = tui_put(p->win, y, 0, w, msg, tui_attr(t, TUI_C_DIM));
+		if (h && h->n && h->has_test)
+			tui_putf(p->win, y, x, w - x, tui_attr(t, TUI_C_VALUE), ", test acc %.3f",
+				 h->test.acc);
 		return;
 	}
 	char eta[32], right[96];
@@ -149,26 +168,33 @@ static void curves_draw(struct tui *t, struct tui_pane *p)
 	if (h < 1)
 		return;
 	draw_progress(t, p, 1);
-	if (c->n)
-		snprintf(p->subtitle, sizeof p->subtitle, "%s: %zu epochs, last val acc %.3f", c->job,
-			 c->n, c->ep[c->n - 1].val_acc);
-	else
-		snprintf(p->subtitle, sizeof p->subtitle, "%s", c->job);
 	if (h < 6)
 		return;
 
-	size_t n = c->n;
+	/* the workspace's history when idle (it also holds runs loaded from a checkpoint),
+	 * the events while a job runs (the job owns the history then) */
+	const struct train_history *hist = cmd_job_running(t->ws) ? NULL : t->ws->history;
+	bool from_hist = hist && hist->n > 0;
+	size_t n = from_hist ? hist->n : c->n;
 	double *x = qcq_xcalloc(n + 1, sizeof *x);
 	double *v[4];
 	for (int k = 0; k < 4; k++)
 		v[k] = qcq_xcalloc(n + 1, sizeof *v[k]);
 	for (size_t i = 0; i < n; i++) {
-		x[i] = c->ep[i].epoch;
-		v[0][i] = c->ep[i].train_loss;
-		v[1][i] = c->ep[i].val_loss;
-		v[2][i] = c->ep[i].train_acc;
-		v[3][i] = c->ep[i].val_acc;
+		struct tui_epoch e = c->n > i ? c->ep[i] : (struct tui_epoch){0};
+		if (from_hist)
+			e = (struct tui_epoch){hist->rows[i].epoch, hist->rows[i].train_loss,
+					       hist->rows[i].train_acc, hist->rows[i].val_loss,
+					       hist->rows[i].val_acc, hist->rows[i].seconds};
+		x[i] = e.epoch;
+		v[0][i] = e.train_loss;
+		v[1][i] = e.val_loss;
+		v[2][i] = e.train_acc;
+		v[3][i] = e.val_acc;
 	}
+	if (n)
+		snprintf(p->subtitle, sizeof p->subtitle, "%zu epochs, last: val loss %.4f acc %.3f", n,
+			 v[1][n - 1], v[3][n - 1]);
 	double xmax = n ? x[n - 1] : 1;
 	/* while the first epochs run, the mean batch loss so far is a provisional point */
 	size_t nl = n;

@@ -161,13 +161,19 @@ void tui_heatmap(const struct tui *t, WINDOW *win, int y, int x, const float *v,
 		for (int c = 0; c < w; c++) {
 			float top = v[(size_t)r * w + c];
 			float bot = r + 1 < h ? v[(size_t)(r + 1) * w + c] : top;
-			if (colour) {
+			float mean = 0.5f * (top + bot);
+			if (colour && t->utf8) {
 				tui_heat_attr(t, ramp, level(top, lo, hi, TUI_HEAT_LEVELS),
 					      level(bot, lo, hi, TUI_HEAT_LEVELS), &a);
 				tui_glyph(t, win, y + r / 2, x + c, "▀", '#', a);
 				continue;
 			}
-			float mean = 0.5f * (top + bot);
+			if (colour) { /* ASCII: one colour per cell, the mean of its two pixels */
+				int l = level(mean, lo, hi, TUI_HEAT_LEVELS);
+				tui_heat_attr(t, ramp, l, l, &a);
+				tui_glyph(t, win, y + r / 2, x + c, NULL, ' ', a);
+				continue;
+			}
 			attr_t sa = tui_attr(t, TUI_C_NORMAL);
 			if (ramp == TUI_RAMP_DIVERGE && t->scheme != TUI_SCHEME_MONO)
 				sa = tui_attr(t, mean < 0.5f * (lo + hi) ? TUI_C_VAL_LOSS : TUI_C_TRAIN_LOSS);

@@ -128,7 +128,7 @@ static void log_draw(struct tui *t, struct tui_pane *p)
 		}
 	}
 	if (l->scroll > 0)
-		snprintf(p->subtitle, sizeof p->subtitle, "scrolled up %d rows, End to follow",
+		snprintf(p->subtitle, sizeof p->subtitle, "scrolled up %d rows; PgDn or End follows",
 			 l->scroll);
 	else
 		snprintf(p->subtitle, sizeof p->subtitle, "%zu lines", l->n);

@@ -416,7 +416,6 @@ void tui_prompt_clear_line(struct tui *t)
 	t->prompt_dirty = true;
 }
 
-bool tui_prompt_empty(void);
 bool tui_prompt_empty(void)
 {
 	return rl_end == 0;

@@ -136,6 +136,7 @@ struct tui {
 	bool too_small;
 	bool help;          /* the key help is shown */
 	bool status_dirty, prompt_dirty, all_dirty;
+	SCREEN *screen;
 	WINDOW *status, *prompt, *helpwin;
 	int rows, cols;
 
@@ -152,7 +153,8 @@ struct tui {
 	size_t nqueue, qcap;
 	bool in_command;    /* a command is running (synchronously) */
 	char running[128];  /* its text, for the status bar */
-	bool job_was_running;
+	size_t circ_cursor, circ_ngates; /* what the circuit view last followed */
+	const void *curves_job; /* the job whose events the curves hold (reset on a new one) */
 
 	double last_frame;  /* qcq_now() of the last doupdate */
 	long frames;        /* frames drawn (for the benchmark) */
@@ -232,5 +234,6 @@ void tui_prompt_end(struct tui *t);
 void tui_prompt_key(struct tui *t, int key); /* a key for readline */
 void tui_prompt_draw(struct tui *t);
 void tui_prompt_clear_line(struct tui *t);
+bool tui_prompt_empty(void); /* nothing typed on the line */
 
 #endif

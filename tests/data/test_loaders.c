@@ -251,7 +251,7 @@ static void test_npy_bad(void)
 	CHECK(data_npy_parse(b, n, "ok.npy", &a, &err) == QCQ_OK);
 	data_array_free(&a);
 	CHECK(data_npy_parse(b, n - 1, "short.npy", &a, &err) == QCQ_EFORMAT);
-	CHECK_STR_CONTAINS(err.msg, "short.npy: offset 71: npy shape needs 6 x 4 bytes");
+	CHECK_STR_CONTAINS(err.msg, "short.npy: offset 70: npy shape needs 6 x 4 bytes");
 	b[0] = 'X';
 	CHECK(data_npy_parse(b, n, "m.npy", &a, &err) == QCQ_EFORMAT);
 	CHECK_STR_CONTAINS(err.msg, "m.npy: offset 0: not an npy file");
@@ -592,7 +592,8 @@ static void test_image_bad(void)
 
 static void test_folder(void)
 {
-	const char *root = util_path("imgs");
+	char root[1024]; /* util_path's buffers rotate */
+	snprintf(root, sizeof root, "%s", util_path("imgs"));
 	util_mkdir(root);
 	util_mkdir(util_path("imgs/cat"));
 	util_mkdir(util_path("imgs/dog"));

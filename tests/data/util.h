@@ -21,7 +21,7 @@
 static char util_tmp[512];
 
 /* A fresh temporary directory (removed by util_cleanup). */
-static const char *util_tmpdir(void)
+__attribute__((unused)) static const char *util_tmpdir(void)
 {
 	if (!util_tmp[0]) {
 		snprintf(util_tmp, sizeof util_tmp, "/tmp/qcq-data-test-XXXXXX");
@@ -33,7 +33,7 @@ static const char *util_tmpdir(void)
 	return util_tmp;
 }
 
-static void util_cleanup(void)
+__attribute__((unused)) static void util_cleanup(void)
 {
 	if (util_tmp[0]) {
 		char cmd[600];
@@ -45,7 +45,7 @@ static void util_cleanup(void)
 
 /* tmpdir/name (static buffer rotation of 8). */
 static const char *util_path(const char *fmt, ...) QCQ_PRINTF(1, 2);
-static const char *util_path(const char *fmt, ...)
+__attribute__((unused)) static const char *util_path(const char *fmt, ...)
 {
 	static char bufs[8][1024];
 	static int k;
@@ -59,12 +59,12 @@ static const char *util_path(const char *fmt, ...)
 	return b;
 }
 
-static void util_mkdir(const char *path)
+__attribute__((unused)) static void util_mkdir(const char *path)
 {
 	mkdir(path, 0755);
 }
 
-static void util_write(const char *path, const void *data, size_t n)
+__attribute__((unused)) static void util_write(const char *path, const void *data, size_t n)
 {
 	FILE *fp = fopen(path, "wb");
 	if (!fp || fwrite(data, 1, n, fp) != n) {
@@ -74,7 +74,7 @@ static void util_write(const char *path, const void *data, size_t n)
 	fclose(fp);
 }
 
-static void util_write_gz(const char *path, const void *data, size_t n)
+__attribute__((unused)) static void util_write_gz(const char *path, const void *data, size_t n)
 {
 	gzFile gz = gzopen(path, "wb");
 	if (!gz || gzwrite(gz, data, (unsigned)n) != (int)n) {
@@ -85,7 +85,7 @@ static void util_write_gz(const char *path, const void *data, size_t n)
 }
 
 /* An IDX buffer: ndim 1 (n) or 3 (n, r, c); data is n*r*c bytes; returns its size. */
-static size_t util_idx(uint8_t *out, int ndim, uint32_t n, uint32_t r, uint32_t c,
+__attribute__((unused)) static size_t util_idx(uint8_t *out, int ndim, uint32_t n, uint32_t r, uint32_t c,
 		       const uint8_t *data)
 {
 	uint32_t dims[3] = {n, r, c};
@@ -110,7 +110,7 @@ static size_t util_idx(uint8_t *out, int ndim, uint32_t n, uint32_t r, uint32_t 
  * g(y, x) = (y * w + x) * 255 / (h * w - 1) (or 16-bit equivalent), RGB channels equal
  * to g except where rgb_tint asks for (r, g, b) = (g, 0, 0).
  */
-static void util_png(const char *path, int h, int w, int ct, int bd, bool interlace,
+__attribute__((unused)) static void util_png(const char *path, int h, int w, int ct, int bd, bool interlace,
 		     bool red_only)
 {
 	FILE *fp = fopen(path, "wb");
@@ -167,7 +167,7 @@ static void util_png(const char *path, int h, int w, int ct, int bd, bool interl
 }
 
 /* A JPEG of h x w: gray ramp like util_png (or RGB (g, g, g)), quality 100. */
-static void util_jpeg(const char *path, int h, int w, bool rgb)
+__attribute__((unused)) static void util_jpeg(const char *path, int h, int w, bool rgb)
 {
 	struct jpeg_compress_struct c;
 	struct jpeg_error_mgr em;

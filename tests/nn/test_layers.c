@@ -37,14 +37,17 @@ static double max_abs_diff(const float *a, const float *b, size_t n)
 
 static void test_gemm_paths(void)
 {
-	int shapes[][3] = { { 16, 144, 36 }, { 32, 16, 144 }, { 3, 5, 7 }, { 1, 1, 1 }, { 64, 70, 33 } };
-	for (int s = 0; s < 5; s++)
+	int shapes[][3] = { { 16, 144, 36 }, { 32, 16, 144 }, { 3, 5, 7 }, { 1, 1, 1 }, { 64, 70, 33 },
+			     { 13, 17, 5 }, { 9, 33, 2 }, { 144, 121, 32 } };
+	for (int s = 0; s < 8; s++)
 		for (int ta = 0; ta < 2; ta++) {
 			int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
 			float *A = rnd((size_t)M * K, -1, 1), *B = rnd((size_t)K * N, -1, 1);
 			float *C1 = rnd((size_t)M * N, -1, 1), *C2 = malloc(sizeof(float) * M * N);
+			float *C3 = malloc(sizeof(float) * M * N);
 			double *ref = malloc(sizeof(double) * M * N);
 			memcpy(C2, C1, sizeof(float) * M * N);
+			memcpy(C3, C1, sizeof(float) * M * N);
 			for (int i = 0; i < M; i++)
 				for (int j = 0; j < N; j++) {
 					double acc = C1[i * N + j];
@@ -54,11 +57,13 @@ static void test_gemm_paths(void)
 				}
 			nn_gemm_loops(C1, A, B, M, N, K, ta);
 			nn_gemm_blas(C2, A, B, M, N, K, ta);
+			nn_gemm_small(C3, A, B, M, N, K, ta);
 			for (int i = 0; i < M * N; i++) {
 				CHECK_NEAR(C1[i], ref[i], 1e-4);
 				CHECK_NEAR(C2[i], ref[i], 1e-4);
+				CHECK_NEAR(C3[i], ref[i], 1e-4);
 			}
-			free(A), free(B), free(C1), free(C2), free(ref);
+			free(A), free(B), free(C1), free(C2), free(C3), free(ref);
 		}
 }
 
@@ -148,9 +153,9 @@ static void test_conv_dims(void)
 
 /* ---------------------------------------------------------------- pool, dense, relu */
 
-static void test_maxpool(void)
+static void check_maxpool(int k)
 {
-	int B = 2, C = 3, H = 7, W = 6, k = 2, OH = 3, OW = 3;
+	int B = 2, C = 3, H = 7, W = 8, OH = H / k, OW = W / k;
 	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * OH * OW;
 	float *inp = zeros(nin), *out = zeros(nout), *r = rnd(nout, -1, 1), *din = zeros(nin);
 	uint32_t *perm = malloc(nin * sizeof *perm);
@@ -179,7 +184,14 @@ static void test_maxpool(void)
 		inp[i] = keep;
 		CHECK_NEAR(din[i], (L[0] - L[1]) / (2 * h), 1e-3);
 	}
-	/* ties go to the first maximum, as in PyTorch; the ragged row 6 gets nothing */
+	free(inp), free(out), free(r), free(din);
+}
+
+static void test_maxpool(void)
+{
+	check_maxpool(2); /* the branch-free 2x2 path */
+	check_maxpool(3); /* the generic path */
+	/* ties go to the first maximum, as in PyTorch; the ragged column gets nothing */
 	float t[4 * 3] = { 5, 5, 0, 5, 5, 0, 1, 1, 0, 9, 9, 9 };
 	float tout[2], td[12] = { 0 }, g[2] = { 1, 1 };
 	nn_maxpool_forward(tout, t, 1, 1, 4, 3, 2);
@@ -187,7 +199,21 @@ static void test_maxpool(void)
 	nn_maxpool_backward(td, g, t, 1, 1, 4, 3, 2);
 	CHECK(td[0] == 1 && td[1] == 0 && td[3] == 0 && td[4] == 0);
 	CHECK(td[9] == 1 && td[10] == 0 && td[2] == 0 && td[5] == 0 && td[11] == 0);
-	free(inp), free(out), free(r), free(din);
+	/* every tie pattern of a 2x2 window agrees with the generic 3x3-capable path */
+	for (int pat = 0; pat < 81; pat++) {
+		float w4[4], o1, o2, g1[4] = { 0 }, g2[4] = { 0 }, one = 1;
+		for (int j = 0, q = pat; j < 4; j++, q /= 3)
+			w4[j] = (float)(q % 3);
+		nn_maxpool_forward(&o1, w4, 1, 1, 2, 2, 2);
+		nn_maxpool_backward(g1, &one, w4, 1, 1, 2, 2, 2);
+		/* the generic path on a 3x3 window padded with -inf */
+		float w9[9] = { w4[0], w4[1], -INFINITY, w4[2], w4[3], -INFINITY, -INFINITY, -INFINITY,
+				-INFINITY }, g9[9] = { 0 };
+		nn_maxpool_forward(&o2, w9, 1, 1, 3, 3, 3);
+		nn_maxpool_backward(g9, &one, w9, 1, 1, 3, 3, 3);
+		g2[0] = g9[0], g2[1] = g9[1], g2[2] = g9[3], g2[3] = g9[4];
+		CHECK(o1 == o2 && memcmp(g1, g2, sizeof g1) == 0);
+	}
 }
 
 static void check_dense(int B, int IN, int OUT)

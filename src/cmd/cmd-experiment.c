@@ -1,0 +1,226 @@
+/*
+ * cmd/cmd-experiment.c: `experiment compare|noise|depth [options]` — the paper's
+ * studies as one background job each (train_exp_run in experiment.h). The command only
+ * turns options and settings into a struct train_exp_spec, checks it (and that the data
+ * folders exist) before anything starts, and prints the table when the job ends.
+ * Settings read: jobs, threads, depth, observable; the workspace's filter if one is set.
+ */
+#include "cmd-internal.h"
+
+#include "qcq/data.h"
+#include "qcq/experiment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const options[] = {
+	"models", "datasets", "seeds", "epochs", "patience", "batch", "lr", "train", "val",
+	"test", "size", "split-seed", "out", "data", "cache", "jobs", "shots", "levels", "depths", NULL,
+};
+
+struct exp_job {
+	struct train_exp_spec spec;
+	struct train_exp_result res;
+	int threads; /* restored after the study (it runs OpenBLAS on one thread) */
+};
+
+static enum qcq_status list_opt(struct cmd_ctx *ctx, const char *key, struct train_exp_spec *s,
+				enum qcq_status (*parse)(struct train_exp_spec *, const char *,
+							 struct qcq_error *))
+{
+	const char *v = cmd_opt(ctx->call, key);
+	return v ? parse(s, v, ctx->err) : QCQ_OK;
+}
+
+static enum qcq_status path_opt(struct cmd_ctx *ctx, const char *key, char *dst, size_t n)
+{
+	const char *v = cmd_opt(ctx->call, key);
+	if (!v)
+		return QCQ_OK;
+	if (!*v || strlen(v) >= n)
+		return cmd_error(ctx, QCQ_EINVAL, "%s: path is empty or longer than %zu bytes", key,
+				 n - 1);
+	snprintf(dst, n, "%s", v);
+	return QCQ_OK;
+}
+
+static enum qcq_status only_for(struct cmd_ctx *ctx, const struct train_exp_spec *s,
+				const char *key, enum train_exp_kind kind)
+{
+	if (cmd_opt(ctx->call, key) && s->kind != kind)
+		return cmd_error(ctx, QCQ_EINVAL, "experiment %s: %s= belongs to the %s study",
+				 train_exp_kind_name(s->kind), key, train_exp_kind_name(kind));
+	return QCQ_OK;
+}
+
+/* Options and settings into s; nothing else changes. */
+static enum qcq_status build_spec(struct cmd_ctx *ctx, struct train_exp_spec *s)
+{
+	const struct cmd_settings *set = &ctx->ws->set;
+	enum train_exp_kind kind;
+	if (train_exp_kind_from_name(cmd_arg(ctx->call, 0), &kind, ctx->err))
+		return ctx->err->code;
+	train_exp_spec_default(s, kind);
+	s->jobs = set->jobs;
+	s->threads = set->threads;
+	s->depth = set->depth;
+	s->observable = set->observable == CMD_OBS_ZZ ? NN_OBS_ZZ : NN_OBS_Z0;
+	s->filter = ctx->ws->filter;
+	long v, sz[3];
+	double lr;
+	if (only_for(ctx, s, "models", TRAIN_EXP_COMPARE) ||
+	    only_for(ctx, s, "shots", TRAIN_EXP_NOISE) ||
+	    only_for(ctx, s, "levels", TRAIN_EXP_NOISE) ||
+	    only_for(ctx, s, "depths", TRAIN_EXP_DEPTH) ||
+	    list_opt(ctx, "models", s, train_exp_parse_models) ||
+	    list_opt(ctx, "datasets", s, train_exp_parse_datasets) ||
+	    list_opt(ctx, "shots", s, train_exp_parse_shots) ||
+	    list_opt(ctx, "levels", s, train_exp_parse_levels) ||
+	    list_opt(ctx, "depths", s, train_exp_parse_depths))
+		return ctx->err->code;
+	if (cmd_opt_long(ctx, "seeds", 1, TRAIN_EXP_MAX_SEEDS, s->seeds, &v))
+		return ctx->err->code;
+	s->seeds = (int)v;
+	if (cmd_opt_long(ctx, "epochs", 1, 100000, s->epochs, &v))
+		return ctx->err->code;
+	s->epochs = (int)v;
+	if (cmd_opt_long(ctx, "patience", 0, 100000, s->patience, &v))
+		return ctx->err->code;
+	s->patience = (int)v;
+	if (cmd_opt_long(ctx, "batch", 1, 4096, 0, &v))
+		return ctx->err->code;
+	s->batch = (int)v;
+	if (cmd_opt_double(ctx, "lr", 1e-9, 1, s->lr, &lr))
+		return ctx->err->code;
+	s->lr = lr;
+	if (cmd_opt_long(ctx, "train", 2, (long)DATA_MAX_IMAGES, -1, &sz[0]) ||
+	    cmd_opt_long(ctx, "val", 0, (long)DATA_MAX_IMAGES, -1, &sz[1]) ||
+	    cmd_opt_long(ctx, "test", 0, (long)DATA_MAX_IMAGES, -1, &sz[2]))
+		return ctx->err->code;
+	s->ntrain = sz[0], s->nval = sz[1], s->ntest = sz[2];
+	if (cmd_opt_double(ctx, "size", 1e-6, 1, 1, &s->size))
+		return ctx->err->code;
+	if (cmd_opt_long(ctx, "split-seed", 0, 0x7fffffffL, 1, &v))
+		return ctx->err->code;
+	s->split_seed = (uint64_t)v;
+	if (cmd_opt_long(ctx, "jobs", 1, TRAIN_EXP_MAX_JOBS, s->jobs, &v))
+		return ctx->err->code;
+	s->jobs = (int)v;
+	if (path_opt(ctx, "out", s->out_dir, sizeof s->out_dir) ||
+	    path_opt(ctx, "data", s->data_dir, sizeof s->data_dir) ||
+	    path_opt(ctx, "cache", s->cache_dir, sizeof s->cache_dir))
+		return ctx->err->code;
+	if (train_exp_spec_check(s, ctx->err) || train_exp_check_data(s, ctx->err))
+		return ctx->err->code;
+	return QCQ_OK;
+}
+
+static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const volatile int *stop,
+			       struct qcq_error *err)
+{
+	struct exp_job *j = arg;
+	return train_exp_run(&j->spec, events, stop, &j->res, err);
+}
+
+static void out_line(struct cmd_workspace *ws, enum cmd_stream s, const char *text)
+{
+	if (ws->out.write)
+		ws->out.write(ws->out.ctx, s, text);
+}
+
+/* The JSON result line, written directly: finish has no command context. */
+static void json_result(struct cmd_workspace *ws, const struct exp_job *j, enum qcq_status st)
+{
+	char dir[2 * TRAIN_EXP_PATH_MAX], *d = dir;
+	for (const char *p = j->res.out_dir; *p && d < dir + sizeof dir - 3; p++) {
+		if (*p == '"' || *p == '\\')
+			*d++ = '\\';
+		*d++ = (unsigned char)*p < 0x20 ? '?' : *p;
+	}
+	*d = '\0';
+	char line[sizeof dir + 256];
+	snprintf(line, sizeof line,
+		 "{\"result\":\"experiment\",\"study\":\"%s\",\"status\":\"%s\",\"runs\":%zu,"
+		 "\"skipped\":%zu,\"trained\":%zu,\"seconds\":%.3f,\"rank\":%d,\"ranks\":%d,"
+		 "\"out\":\"%s\"}",
+		 train_exp_kind_name(j->spec.kind), qcq_status_name(st), j->res.runs, j->res.skipped,
+		 j->res.trained, j->res.seconds, j->res.rank, j->res.nranks, dir);
+	out_line(ws, CMD_STREAM_JSON, line);
+}
+
+static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
+		       const struct qcq_error *err)
+{
+	struct exp_job *j = arg;
+	(void)err; /* the job layer has reported it */
+	cmd_workspace_set_threads(ws, j->threads);
+	if (j->res.table && !ws->json) {
+		char *save = NULL;
+		for (char *l = strtok_r(j->res.table, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			out_line(ws, CMD_STREAM_OUT, l);
+	}
+	if (j->res.runs) {
+		char m[TRAIN_EXP_PATH_MAX + 200];
+		snprintf(m, sizeof m, "%s study%s: %zu runs, %zu found finished, %zu trained%s, "
+			 "%.1f s; results in %s/", train_exp_kind_name(j->spec.kind),
+			 j->res.nranks > 1 ? " (MPI)" : "", j->res.runs, j->res.skipped,
+			 j->res.trained, j->res.nranks > 1 ? " by all ranks" : "", j->res.seconds,
+			 j->res.out_dir);
+		out_line(ws, CMD_STREAM_INFO, m);
+	}
+	if (ws->json)
+		json_result(ws, j, st);
+	ws->dirty |= CMD_DIRTY_LOG;
+	train_exp_result_free(&j->res);
+	free(j);
+}
+
+static enum qcq_status exec_experiment(struct cmd_ctx *ctx, const struct cmd_call *call)
+{
+	struct exp_job *j = qcq_xcalloc(1, sizeof *j);
+	if (build_spec(ctx, &j->spec)) {
+		free(j);
+		return ctx->err->code;
+	}
+	j->threads = ctx->ws->set.threads;
+	size_t n = train_exp_count_runs(&j->spec);
+	cmd_info(ctx, "experiment %s: %zu runs, %d at a time", cmd_arg(call, 0), n, j->spec.jobs);
+	/* Parallelism comes from the runs; OpenBLAS threads would only compete with them. */
+	qcq_blas_set_threads(1);
+	char name[64];
+	snprintf(name, sizeof name, "experiment %s", cmd_arg(call, 0));
+	enum qcq_status st = cmd_job_start(ctx, name, job_run, job_finish, j);
+	if (st) {
+		qcq_blas_set_threads(j->threads);
+		free(j);
+	}
+	return st;
+}
+
+const struct cmd_entry cmd_experiment_entry = {
+	.name = "experiment",
+	.alias = "exp",
+	.min_args = 1,
+	.max_args = 1,
+	.options = options,
+	.usage = "experiment compare|noise|depth [models=A,B] [datasets=D,E] [seeds=N] [epochs=N] "
+		 "[patience=N] [batch=N] [lr=X] [train=N val=N test=N] [size=F] [split-seed=S] [out=DIR] "
+		 "[data=DIR] [cache=DIR] [jobs=N] [shots=128,1024] [levels=0/0,0.01/0.02] "
+		 "[depths=1,2,3]",
+	.help = "Run one of the paper's studies as a background job, resumable.\n"
+		"compare: models (mlp, quanv-mlp, cnn, qccnn, qcq-cnn; qcnn on request) x data sets "
+		"(synth, mnist = 3 vs 5, fashion = T-shirt/top vs Trouser, mri = no_tumor vs "
+		"tumour) x seeds 1..N: Table 1 and the curves of Figures 6-8. noise: qcq-cnn with "
+		"finite shots x depolarizing levels p1/p2, against the exact noiseless run "
+		"(Figures 9-10). depth: qcq-cnn with RealAmplitudes reps 1, 2, 3 (Figure 11). "
+		"Defaults: 5 seeds, 100 epochs, patience 10, lr 0.001, batch 4 (1 for qcq-cnn), "
+		"the paper's 5000/1250/1000 split scaled down to what a data set holds (size=F takes "
+		"that fraction of it; train=/val=/test= set counts), data from "
+		"data=DIR (default ../shared/data if present, else data), results in out=DIR "
+		"(default results/<study>): runs/*.run per run, epochs.csv, runs.csv, table.md and "
+		"PNG figures. Finished runs are skipped when the same study runs again; `stop` "
+		"ends it cleanly. Runs go jobs=N at a time (default `set jobs`), and across MPI "
+		"ranks under mpirun. Uses the settings depth and observable, and the filter if one "
+		"is set (else PennyLane's demo filter).",
+	.exec = exec_experiment,
+};

@@ -1,0 +1,101 @@
+/*
+ * cmd/cmd-export-png.c: `export png FILE image|heatmap I [scale=K]` -- the picture `show
+ * image` or `heatmap` draws, as a PNG: the image in grayscale, or its feature maps side
+ * by side in the viridis colour map over [-1, 1] (perceptually uniform, readable in gray).
+ * I indexes the split (train, val, test) when there is one, else the loaded data.
+ */
+#include "cmd-internal.h"
+#include "qcq/data.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static enum qcq_status export_heatmap(struct cmd_ctx *ctx, const char *path, long idx, int scale)
+{
+	const struct data_features *f = ctx->ws->features;
+	int part = 0;
+	size_t local = (size_t)idx;
+	while (local >= f->n[part])
+		local -= f->n[part++];
+	const int gap = 4;
+	int h = f->oh * scale, w = f->c * f->ow * scale + (f->c - 1) * gap;
+	uint8_t *rgb = qcq_xmalloc((size_t)h * w * 3);
+	memset(rgb, 255, (size_t)h * w * 3);
+	size_t plane = (size_t)f->oh * f->ow;
+	const float *maps = f->part[part] + local * (size_t)f->c * plane;
+	for (int c = 0; c < f->c; c++)
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < f->ow * scale; x++) {
+				float v = maps[(size_t)c * plane + (size_t)(y / scale) * f->ow + x / scale];
+				uint8_t *o = rgb + ((size_t)y * w + (size_t)c * (f->ow * scale + gap) + x) * 3;
+				data_viridis((v + 1) * 0.5f, o);
+			}
+	enum qcq_status st = data_write_png_rgb(path, rgb, h, w, ctx->err);
+	free(rgb);
+	if (!st)
+		cmd_print(ctx, "wrote %s: %d feature maps of split image %ld, %dx%d px (viridis over "
+			  "[-1, 1]: dark purple -1, yellow +1)", path, f->c, idx, w, h);
+	return st;
+}
+
+static enum qcq_status exec_export_png(struct cmd_ctx *ctx, const struct cmd_call *call)
+{
+	struct cmd_workspace *ws = ctx->ws;
+	const char *path = cmd_arg(call, 0), *what = cmd_arg(call, 1);
+	bool heat = strcmp(what, "heatmap") == 0;
+	if (!heat && strcmp(what, "image") != 0)
+		return cmd_error(ctx, QCQ_EINVAL, "export png: '%s' is not image or heatmap", what);
+	long scale, idx;
+	if (cmd_opt_long(ctx, "scale", 1, 32, heat ? 16 : 8, &scale))
+		return ctx->err->code;
+	if (heat && !ws->features)
+		return cmd_error(ctx, QCQ_ESTATE, "no features yet: `classes A B`, then `quanv`");
+	if (!ws->data)
+		return cmd_error(ctx, QCQ_ESTATE, "no data loaded (load synth, load mnist, ...)");
+	const struct data_split *s = ws->split;
+	size_t total = s ? data_split_total(s) : ws->data->n;
+	if (cmd_parse_long(ctx, "I", cmd_arg(call, 2), 0, (long)total - 1, &idx))
+		return ctx->err->code;
+	enum qcq_status st;
+	if (heat) {
+		st = export_heatmap(ctx, path, idx, (int)scale);
+	} else {
+		const float *img;
+		int h = ws->data->h, w = ws->data->w;
+		if (s) {
+			size_t local;
+			const struct data_subset *sub = data_split_locate(s, (size_t)idx, NULL, &local);
+			img = sub->images + local * (size_t)h * w;
+		} else {
+			img = ws->data->images + (size_t)idx * h * w;
+		}
+		if ((long)h * scale > 8192 || (long)w * scale > 8192)
+			scale = 1;
+		st = data_write_png_gray(path, img, h, w, (int)scale, ctx->err);
+		if (!st)
+			cmd_print(ctx, "wrote %s: %s image %ld, %ldx%ld px", path, s ? "split" : "data",
+				  idx, w * scale, h * scale);
+	}
+	if (st)
+		return st;
+	cmd_json_begin(ctx, "export");
+	cmd_json_str(ctx, "file", path);
+	cmd_json_str(ctx, "what", what);
+	cmd_json_int(ctx, "index", idx);
+	cmd_json_end(ctx);
+	return QCQ_OK;
+}
+
+static const char *const export_png_options[] = {"scale", NULL};
+
+const struct cmd_entry cmd_export_png_entry = {
+	.name = "export-png",
+	.min_args = 3,
+	.max_args = 3,
+	.options = export_png_options,
+	.usage = "export png FILE image|heatmap I [scale=K]",
+	.help = "Write image I as a grayscale PNG (scaled up K times, default 8), or its\n"
+		"quanvolved feature maps side by side in the viridis colour map over [-1, 1]\n"
+		"(default scale 16). I counts the split's train, val and test images.",
+	.exec = exec_export_png,
+};

@@ -1,0 +1,49 @@
+/*
+ * cmd/cmd-model-internal.h: what the model commands (model, summary, train, eval,
+ * confusion, predict, save/load model, export curves) share: finding the model's
+ * inputs in the workspace and the common refusals. Defined in cmd-family-model.c.
+ */
+#ifndef QCQ_CMD_MODEL_INTERNAL_H
+#define QCQ_CMD_MODEL_INTERNAL_H
+
+#include "cmd-internal.h"
+#include "qcq/nn.h"
+#include "qcq/train.h"
+
+/* Largest batch a model of the workspace is built for (training and evaluation). */
+#define CMD_MODEL_MAX_BATCH 128
+
+/* Does this architecture take quanvolved features (else images)? */
+bool cmd_model_takes_features(enum nn_arch arch);
+
+/* ws->model, or an error "no model: create one with `model NAME` (...)". */
+enum qcq_status cmd_model_need(struct cmd_ctx *ctx, struct nn_model **m);
+
+/*
+ * The inputs of a model for each part of the split (train, val, test): the quanvolved
+ * features (quanv-mlp, qccnn, qcq-cnn) or the images (mlp, cnn), resized to the
+ * model's input for qcnn, with the split's labels. Refuses when the split or the
+ * features are missing, or when their shape does not match the model (saying what to
+ * run). The arrays are copies owned by *in (a background job may keep them while the
+ * workspace changes).
+ */
+struct cmd_model_inputs {
+	struct train_data part[3]; /* DATA_TRAIN, DATA_VAL, DATA_TEST */
+	float *x[3];
+	int32_t *y[3];
+};
+enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m,
+				 struct cmd_model_inputs *in);
+void cmd_model_inputs_free(struct cmd_model_inputs *in);
+
+/* The part named by text ("train", "val", "test"); an error for anything else. */
+enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part);
+
+/* Replace ws->model and ws->history (either may be NULL), freeing what was there. */
+void cmd_model_put(struct cmd_workspace *ws, struct nn_model *m, struct train_history *h);
+
+/* Writes a line to the workspace's output outside a command (job finish callbacks). */
+void cmd_model_out(struct cmd_workspace *ws, enum cmd_stream s, const char *fmt, ...)
+	QCQ_PRINTF(3, 4);
+
+#endif

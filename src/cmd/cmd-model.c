@@ -1,0 +1,142 @@
+/*
+ * cmd/cmd-model.c: `model NAME [options]` -- build one of the paper's architectures
+ * as the workspace's model (replacing the old model and its training history).
+ *
+ * The input shape follows the workspace: the quanvolved features (or what the filter
+ * will make of the split's images) for quanv-mlp/qccnn/qcq-cnn, the split's images for
+ * mlp/cnn, 8x8 for qcnn. depth, observable, noise, shots and seed come from the
+ * settings unless given.
+ */
+#include "cmd-model-internal.h"
+
+#include "qcq/data.h"
+#include "qcq/qml.h"
+
+#include <string.h>
+
+static const char *const model_options[] = {"depth", "observable", "seed",  "conv1",
+					    "conv2", "dropout",    "input", NULL};
+
+/* The input shape the workspace's data give this architecture (or the default). */
+static void input_shape(struct cmd_workspace *ws, struct nn_model_desc *d)
+{
+	enum nn_arch arch = (enum nn_arch)d->arch;
+	if (arch == NN_ARCH_QCNN)
+		return;
+	if (cmd_model_takes_features(arch)) {
+		if (ws->features) {
+			d->in_c = (uint32_t)ws->features->c;
+			d->in_h = (uint32_t)ws->features->oh;
+			d->in_w = (uint32_t)ws->features->ow;
+		} else if (ws->filter && (ws->split || ws->data)) {
+			int h = ws->split ? ws->split->h : ws->data->h;
+			int w = ws->split ? ws->split->w : ws->data->w, oh, ow;
+			if (qml_filter_out_dims(ws->filter, h, w, &oh, &ow, NULL) == QCQ_OK) {
+				d->in_c = (uint32_t)qml_filter_qubits(ws->filter);
+				d->in_h = (uint32_t)oh;
+				d->in_w = (uint32_t)ow;
+			}
+		}
+	} else if (ws->split || ws->data) {
+		d->in_c = 1;
+		d->in_h = (uint32_t)(ws->split ? ws->split->h : ws->data->h);
+		d->in_w = (uint32_t)(ws->split ? ws->split->w : ws->data->w);
+	}
+}
+
+static enum qcq_status parse_options(struct cmd_ctx *ctx, struct nn_model_desc *d)
+{
+	const struct cmd_settings *s = &ctx->ws->set;
+	long depth, seed, c1, c2, side = 0;
+	double dropout;
+	if (cmd_opt_long(ctx, "depth", 1, 8, s->depth, &depth) ||
+	    cmd_opt_long(ctx, "seed", 0, 0x7fffffffffffffffL, (long)s->seed, &seed) ||
+	    cmd_opt_long(ctx, "conv1", 1, 1024, d->conv1, &c1) ||
+	    cmd_opt_long(ctx, "conv2", 1, 1024, d->conv2, &c2) ||
+	    cmd_opt_double(ctx, "dropout", 0, 0.95, d->dropout, &dropout))
+		return ctx->err->code;
+	const char *obs = cmd_opt(ctx->call, "observable");
+	d->observable = s->observable == CMD_OBS_ZZ ? NN_OBS_ZZ : NN_OBS_Z0;
+	if (obs && strcmp(obs, "z0") == 0)
+		d->observable = NN_OBS_Z0;
+	else if (obs && strcmp(obs, "zz") == 0)
+		d->observable = NN_OBS_ZZ;
+	else if (obs)
+		return cmd_error(ctx, QCQ_EINVAL, "observable: '%s' is not z0 or zz", obs);
+	if (cmd_opt(ctx->call, "input")) {
+		if (d->arch != NN_ARCH_QCNN)
+			return cmd_error(ctx, QCQ_EINVAL, "input: only the qcnn model takes input=N");
+		if (cmd_opt_long(ctx, "input", 4, 64, 8, &side))
+			return ctx->err->code;
+		d->in_h = d->in_w = (uint32_t)side;
+	}
+	d->depth = (uint32_t)depth;
+	d->seed = (uint64_t)seed;
+	d->conv1 = (uint32_t)c1;
+	d->conv2 = (uint32_t)c2;
+	d->dropout = (float)dropout;
+	if (d->arch == NN_ARCH_QCQ_CNN || d->arch == NN_ARCH_QCNN) {
+		d->p1 = (float)s->p1;
+		d->p2 = (float)s->p2;
+		d->shots = (uint64_t)s->shots;
+	}
+	return QCQ_OK;
+}
+
+static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
+{
+	const struct nn_model_desc *d = nn_model_get_desc(m);
+	size_t np = nn_model_nparams(m), nq = nn_model_nparams_quantum(m);
+	cmd_print(ctx, "model %s: input (%u,%u,%u), %zu parameters (%zu quantum, %zu classical)",
+		  nn_arch_name((enum nn_arch)d->arch), d->in_c, d->in_h, d->in_w, np, nq, np - nq);
+	if (nq)
+		cmd_print(ctx, "  classifier: depth %u, observable %s, %s, %s", d->depth,
+			  d->observable == NN_OBS_ZZ ? "<Z0 Z1>" : "<Z0>",
+			  d->p1 > 0 || d->p2 > 0 ? "depolarizing noise" : "noiseless",
+			  d->shots ? "sampled" : "exact");
+	cmd_json_begin(ctx, "model");
+	cmd_json_str(ctx, "arch", nn_arch_name((enum nn_arch)d->arch));
+	cmd_json_int(ctx, "in_c", d->in_c);
+	cmd_json_int(ctx, "in_h", d->in_h);
+	cmd_json_int(ctx, "in_w", d->in_w);
+	cmd_json_int(ctx, "params", (long long)np);
+	cmd_json_int(ctx, "quantum_params", (long long)nq);
+	cmd_json_int(ctx, "depth", d->depth);
+	cmd_json_str(ctx, "observable", d->observable == NN_OBS_ZZ ? "zz" : "z0");
+	cmd_json_int(ctx, "seed", (long long)d->seed);
+	cmd_json_end(ctx);
+}
+
+static enum qcq_status exec_model(struct cmd_ctx *ctx, const struct cmd_call *call)
+{
+	enum nn_arch arch;
+	if (nn_arch_from_name(cmd_arg(call, 0), &arch, ctx->err))
+		return ctx->err->code;
+	struct nn_model_desc d;
+	nn_model_desc_default(&d, arch);
+	input_shape(ctx->ws, &d);
+	if (parse_options(ctx, &d))
+		return ctx->err->code;
+	struct nn_model *m;
+	if (nn_model_create(&m, &d, CMD_MODEL_MAX_BATCH, NULL, ctx->err))
+		return qcq_error_prefix(ctx->err, "model %s", nn_arch_name(arch));
+	cmd_model_put(ctx->ws, m, NULL);
+	print_model(ctx, m);
+	return QCQ_OK;
+}
+
+const struct cmd_entry cmd_model_entry = {
+	.name = "model",
+	.min_args = 1,
+	.max_args = 1,
+	.options = model_options,
+	.usage = "model mlp|quanv-mlp|cnn|qccnn|qcq-cnn|qcnn [depth=N] [observable=z0|zz] "
+		 "[seed=S] [conv1=N] [conv2=N] [dropout=P] [input=N]",
+	.help = "Build one of the paper's models as the workspace's model.\n"
+		"The input shape follows the loaded data: quanv-mlp, qccnn and qcq-cnn take the "
+		"quanvolved features, mlp and cnn the images, qcnn an 8x8 (input=N) downsampled "
+		"image. depth and observable (of the quantum classifier), noise and shots come from "
+		"the settings unless given; seed initialises the parameters. Replaces the previous "
+		"model and its training history.",
+	.exec = exec_model,
+};

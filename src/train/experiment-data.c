@@ -1,0 +1,242 @@
+/*
+ * train/experiment-data.c: the four tasks of the studies, from files (or the built-in
+ * digits) to a balanced split and its quanvolved features.
+ *
+ * The split is the same for every run of a data set (split_seed): seeds vary the model's
+ * initialisation and the sample order, not the data, so the quanvolution runs once per
+ * data set and its result comes from the data module's feature cache the next time.
+ * Sizes default to the paper's 5000/1250/1000, scaled down with the same ratios when a
+ * data set has fewer balanced images (the MRI set has 500 no_tumor images), times the
+ * study's size fraction.
+ * Not here: training (experiment-run.c), reports.
+ */
+#include "experiment-internal.h"
+
+#include "qcq/qml.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n)
+{
+	if (s->data_dir[0])
+		snprintf(buf, n, "%s", s->data_dir);
+	else if (is_dir("../shared/data"))
+		snprintf(buf, n, "../shared/data");
+	else
+		snprintf(buf, n, "data");
+}
+
+/* The two sides of each task, as class specs for data_classes_parse. */
+static void task_sides(enum train_exp_data w, const char **a, const char **b)
+{
+	switch (w) {
+	case TRAIN_EXP_FASHION:
+		*a = "0", *b = "1"; /* T-shirt/top vs Trouser */
+		break;
+	case TRAIN_EXP_MRI:
+		*a = "no_tumor", *b = "glioma_tumor+meningioma_tumor+pituitary_tumor";
+		break;
+	default:
+		*a = "3", *b = "5";
+		break;
+	}
+}
+
+/* Part sizes: explicit ones as given, -1 = the paper's scaled to fit `per_side` images
+ * of the smaller side (per_side 0 = no limit, the built-in set). */
+static void resolve_sizes(const struct train_exp_spec *s, size_t per_side, size_t n[3])
+{
+	const long paper[3] = {TRAIN_EXP_PAPER_TRAIN, TRAIN_EXP_PAPER_VAL, TRAIN_EXP_PAPER_TEST};
+	const long given[3] = {s->ntrain, s->nval, s->ntest};
+	double f = 1.0;
+	long need = (paper[0] + paper[1] + paper[2]) / 2;
+	if (per_side && (size_t)need > per_side)
+		f = (double)per_side / (double)need;
+	f *= s->size;
+	for (int p = 0; p < 3; p++) {
+		size_t k = 2 * (size_t)floor(f * (double)paper[p] / 2);
+		n[p] = given[p] >= 0 ? (size_t)given[p] : k < 2 ? 2 : k;
+	}
+}
+
+/* The folder that holds data set w under the data folder dir. */
+static void data_path(const char *dir, enum train_exp_data w, char *path, size_t n)
+{
+	if (w == TRAIN_EXP_MNIST || w == TRAIN_EXP_FASHION) {
+		snprintf(path, n, "%s/%s", dir, w == TRAIN_EXP_MNIST ? "mnist" : "fashion-mnist");
+		return;
+	}
+	snprintf(path, n, "%s/brain-mri/png128", dir);
+	if (!is_dir(path))
+		snprintf(path, n, "%s/brain-mri", dir);
+}
+
+static enum qcq_status missing(const char *dir, enum train_exp_data w, const char *path,
+			       struct qcq_error *err)
+{
+	if (w == TRAIN_EXP_MRI)
+		return qcq_error_set(err, QCQ_EIO,
+				     "mri: data missing: no folder %s/brain-mri (it needs "
+				     "{Training,Testing}/<class>/ image folders; pass data=DIR)", dir);
+	const char *sub = w == TRAIN_EXP_MNIST ? "mnist" : "fashion-mnist";
+	return qcq_error_set(err, QCQ_EIO,
+			     "%s: data missing: no folder %s (put the IDX files there with "
+			     "`fetch %s`, or pass data=DIR holding a %s/ folder)",
+			     train_exp_data_name(w), path, sub, sub);
+}
+
+enum qcq_status train_exp_check_data(const struct train_exp_spec *s, struct qcq_error *err)
+{
+	char dir[TRAIN_EXP_PATH_MAX], path[TRAIN_EXP_PATH_MAX + 64];
+	exp_data_dir(s, dir, sizeof dir);
+	for (int k = 0; k < s->ndatasets; k++) {
+		enum train_exp_data w = s->datasets[k];
+		if (w == TRAIN_EXP_SYNTH)
+			continue;
+		data_path(dir, w, path, sizeof path);
+		if (!is_dir(path))
+			return missing(dir, w, path, err);
+	}
+	return QCQ_OK;
+}
+
+static enum qcq_status load_raw(const struct train_exp_spec *s, enum train_exp_data w,
+				const size_t need[3], struct qcq_pool *pool, struct data_set **ds,
+				struct qcq_error *err)
+{
+	char dir[TRAIN_EXP_PATH_MAX], path[TRAIN_EXP_PATH_MAX + 64];
+	exp_data_dir(s, dir, sizeof dir);
+	if (w == TRAIN_EXP_SYNTH) {
+		/* labels are i % 10 before a shuffle: each digit gets n/10 images */
+		size_t per_side = 0;
+		for (int p = 0; p < 3; p++)
+			per_side += (need[p] + 1) / 2;
+		return data_synth_digits(10 * per_side + 10, s->split_seed, pool, ds, err);
+	}
+	data_path(dir, w, path, sizeof path);
+	if (!is_dir(path))
+		return missing(dir, w, path, err);
+	if (w == TRAIN_EXP_MRI)
+		return data_load_folder(path, DATA_DEFAULT_SIDE, DATA_DEFAULT_SIDE, pool, ds, err);
+	enum qcq_status st = data_load_idx_dir(path, pool, ds, err);
+	if (!st && w == TRAIN_EXP_FASHION && (*ds)->nclasses == 10)
+		data_set_set_names(*ds, data_fashion_names, 10);
+	return st;
+}
+
+static void side_counts(const struct data_set *ds, const struct data_classes *c, size_t cnt[2])
+{
+	cnt[0] = cnt[1] = 0;
+	for (size_t i = 0; i < ds->n; i++) {
+		int m = c->map[ds->labels[i]];
+		if (m >= 0)
+			cnt[m]++;
+	}
+}
+
+static enum qcq_status quanvolve(const struct train_exp_spec *s, struct exp_data *d,
+				 const struct qml_filter *f, struct qcq_pool *pool,
+				 const struct qcq_sink *ev, struct qcq_error *err)
+{
+	const struct data_split *sp = d->split;
+	int oh, ow;
+	enum qcq_status st = qml_filter_out_dims(f, sp->h, sp->w, &oh, &ow, err);
+	if (st)
+		return st;
+	size_t n[DATA_NPARTS];
+	for (int p = 0; p < DATA_NPARTS; p++)
+		n[p] = sp->part[p].n;
+	uint64_t key = data_cache_key(sp, qml_filter_hash(f));
+	char dir[TRAIN_EXP_PATH_MAX];
+	struct qcq_error cerr;
+	bool cache = data_cache_dir(s->cache_dir[0] ? s->cache_dir : NULL, dir, sizeof dir,
+				    &cerr) == QCQ_OK;
+	if (cache) {
+		struct data_features *hit = NULL;
+		if (data_cache_load(dir, key, n, &hit, &cerr) == QCQ_OK && hit) {
+			d->feat = hit;
+			exp_log(ev, "%s: quanvolved features from the cache", train_exp_data_name(d->which));
+			return QCQ_OK;
+		}
+	}
+	st = data_features_create(n, qml_filter_qubits(f), oh, ow, &d->feat, err);
+	if (st)
+		return st;
+	double t0 = qcq_now();
+	for (int p = 0; p < DATA_NPARTS && !st; p++)
+		st = qml_filter_apply(f, sp->part[p].images, (long)n[p], sp->h, sp->w,
+				      d->feat->part[p], pool, err);
+	if (st)
+		return st;
+	d->feat->key = key;
+	exp_log(ev, "%s: quanvolved %zu images in %.2f s", train_exp_data_name(d->which),
+		n[0] + n[1] + n[2], qcq_now() - t0);
+	if (cache && data_cache_store(dir, d->feat, &cerr) != QCQ_OK)
+		exp_log(ev, "feature cache not written: %s", cerr.msg);
+	return QCQ_OK;
+}
+
+enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_data which,
+				 const struct qml_filter *filter, struct qcq_pool *pool,
+				 const struct qcq_sink *events, struct exp_data *out,
+				 struct qcq_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->which = which;
+	size_t need[3];
+	resolve_sizes(s, 0, need);
+	struct data_set *ds = NULL;
+	double t0 = qcq_now();
+	enum qcq_status st = load_raw(s, which, need, pool, &ds, err);
+	if (st)
+		return qcq_error_prefix(err, "%s", which == TRAIN_EXP_SYNTH ? "synth" : "loading");
+	const char *a, *b;
+	task_sides(which, &a, &b);
+	struct data_classes cls;
+	st = data_classes_parse(ds, a, b, &cls, err);
+	size_t cnt[2] = {0, 0};
+	if (!st) {
+		side_counts(ds, &cls, cnt);
+		resolve_sizes(s, which == TRAIN_EXP_SYNTH ? 0 : (cnt[0] < cnt[1] ? cnt[0] : cnt[1]),
+			      need);
+		struct data_split_spec sp = {.amount = {(double)need[0], (double)need[1],
+							(double)need[2]},
+					     .fractions = false, .seed = s->split_seed};
+		st = data_split_make(ds, &cls, &sp, &out->split, err);
+	}
+	if (st) {
+		data_set_free(ds);
+		return qcq_error_prefix(err, "%s", train_exp_data_name(which));
+	}
+	snprintf(out->desc, sizeof out->desc, "%s: %s vs %s, train %zu, val %zu, test %zu "
+		 "(of %zu + %zu; %s)", train_exp_data_name(which), out->split->side_name[0],
+		 out->split->side_name[1], need[0], need[1], need[2], cnt[0], cnt[1], ds->source);
+	data_set_free(ds);
+	exp_log(events, "%s [%.2f s]", out->desc, qcq_now() - t0);
+	st = quanvolve(s, out, filter, pool, events, err);
+	if (st) {
+		exp_data_free(out);
+		return qcq_error_prefix(err, "%s: quanvolution", train_exp_data_name(which));
+	}
+	out->key = qcq_hash(QCQ_HASH_INIT, &out->split->hash, sizeof out->split->hash);
+	uint64_t fh = qml_filter_hash(filter);
+	out->key = qcq_hash(out->key, &fh, sizeof fh);
+	return QCQ_OK;
+}
+
+void exp_data_free(struct exp_data *d)
+{
+	data_split_free(d->split);
+	data_features_free(d->feat);
+	d->split = NULL;
+	d->feat = NULL;
+}

@@ -1,0 +1,115 @@
+/*
+ * train/experiment-internal.h: what the experiment files share (experiment.h is the
+ * public side): a run's identity and outcome, a prepared data set, the run-file format,
+ * the report writers and the MPI exchange.
+ */
+#ifndef QCQ_EXPERIMENT_INTERNAL_H
+#define QCQ_EXPERIMENT_INTERNAL_H
+
+#include "qcq/data.h"
+#include "qcq/experiment.h"
+#include "qcq/train.h"
+
+#define EXP_DEPTH_MAX 8 /* RealAmplitudes reps the quantum layer takes */
+
+/* A QCQ_EV_LOG line (printf format) through sink (may be NULL). */
+void exp_log(const struct qcq_sink *sink, const char *fmt, ...) QCQ_PRINTF(2, 3);
+
+/* What a finished run leaves: the curves and the test metrics. */
+struct exp_outcome {
+	enum train_end end;
+	int best_epoch;
+	double test_loss, test_acc;
+	uint64_t confusion[2][2];
+	double seconds;        /* training wall time, all epochs */
+	size_t nparams, nparams_quantum;
+	size_t nrows;
+	struct train_epoch *rows; /* malloc'd */
+};
+
+struct exp_run {
+	/* identity */
+	enum train_exp_kind kind;
+	enum nn_arch arch;
+	enum train_exp_data data;
+	uint64_t seed;
+	int depth;
+	enum nn_observable obs;
+	long shots;
+	double p1, p2;
+	int batch, epochs, patience;
+	double lr;
+	size_t n[DATA_NPARTS];
+	uint64_t data_key;     /* split and filter */
+	uint64_t key;          /* everything above */
+	char name[200];        /* file name in OUT/runs */
+	/* state */
+	bool done;             /* outcome is valid */
+	bool from_disk;        /* found finished (skipped) */
+	struct exp_outcome out;
+};
+
+/* A data set ready for training: the split images (for mlp, cnn) and the quanvolved
+ * features (for the quanv models). */
+struct exp_data {
+	enum train_exp_data which;
+	struct data_split *split;
+	struct data_features *feat;
+	uint64_t key;          /* qcq_hash of the split hash and the filter hash */
+	char desc[600];
+};
+
+/* experiment-spec.c */
+/* The batch a run of arch uses: spec->batch, or the paper's (4; 1 for qcq-cnn). */
+int exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch);
+/* Whether arch trains on quanvolved features (else on the 28x28 image). */
+bool exp_arch_quanv(enum nn_arch arch);
+/* The runs of a study, in their canonical order (keys and names not yet set). */
+struct exp_run *exp_plan(const struct train_exp_spec *s, size_t *n);
+
+/* experiment-data.c */
+/* Resolves "" to ../shared/data (if it exists) or data. */
+void exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n);
+enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_data which,
+				 const struct qml_filter *filter, struct qcq_pool *pool,
+				 const struct qcq_sink *events, struct exp_data *out,
+				 struct qcq_error *err);
+void exp_data_free(struct exp_data *d);
+
+/* experiment-run.c */
+/* Fills r->n, r->data_key, r->key and r->name from the prepared data. */
+void exp_run_identify(struct exp_run *r, const struct exp_data *d);
+/* Trains r (sets r->out, r->done on success). */
+enum qcq_status exp_run_train(struct exp_run *r, const struct exp_data *d,
+			      const struct qcq_sink *events, const volatile int *stop,
+			      struct qcq_error *err);
+/* The run file: text (malloc'd, *len bytes) and its parser, which checks that the
+ * file belongs to r (same key) and fills r->out. */
+char *exp_run_format(const struct exp_run *r, size_t *len);
+enum qcq_status exp_run_parse(struct exp_run *r, const char *text, size_t len,
+			      struct qcq_error *err);
+void exp_outcome_free(struct exp_outcome *o);
+/* A label for logs and legends: "qcq-cnn", "shots 128, p1 0.01 p2 0.02", "depth 2". */
+void exp_run_series(const struct exp_run *r, char *buf, size_t n);
+
+/* experiment-report.c: epochs.csv, runs.csv, table.md, the figures. *table gets the
+ * markdown (malloc'd). */
+enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out_dir,
+				 const struct exp_run *runs, size_t n, const struct exp_data *data,
+				 double seconds, char **table, struct qcq_error *err);
+
+/* experiment-mpi.c (each a no-op, rank 0 of 1, without MPI) */
+/* Lazily initialises MPI when started under a launcher and s->use_mpi. */
+void exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size);
+/* Rank 0 broadcasts which of the n runs are done; the other ranks receive it. */
+void exp_mpi_share_done(bool *done, size_t n);
+/* A rank other than 0 sends run i's file to rank 0, then, when it has no more, an end. */
+void exp_mpi_send_run(size_t i, const char *text, size_t len);
+void exp_mpi_send_end(void);
+/* Rank 0: hands every run file that has arrived to got(ctx, i, text, len); with block,
+ * until every other rank has sent its end. */
+void exp_mpi_collect(bool block, void (*got)(void *ctx, size_t i, const char *text, size_t len),
+		     void *ctx);
+void exp_mpi_barrier(void);
+
+#endif

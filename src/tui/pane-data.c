@@ -1,0 +1,270 @@
+/*
+ * tui/pane-data.c: the data pane — the current image (ws->cur_image) and its
+ * quanvolved feature maps (ws->features) as heat maps side by side, with the class
+ * label, the split part it belongs to and the model's prediction when one is built.
+ *
+ * Pictures are drawn with half blocks (two pixels per cell, one above the other) and
+ * shrunk by whole factors (area averaging) until they fit; the layout tries the
+ * feature maps in one row, then in a grid, and picks the largest that fits.
+ * ws->cur_image counts the split's images (train, val, test) as `show image` does, or
+ * the data set's without a split. Prediction runs the model only while no job trains it.
+ */
+#include "tui-internal.h"
+
+#include "qcq/data.h"
+#include "qcq/nn.h"
+#include "qcq/qml.h"
+#include "qcq/train.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Smallest whole factor f with ceil(h/f/2) <= rows and ceil(w/f) <= cols (0: none);
+ * a negative f magnifies by -f (up to max_mag) when even that fits. */
+static int fit_factor(int h, int w, int rows, int cols, int max_mag)
+{
+	if (rows < 1 || cols < 1)
+		return 0;
+	for (int m = max_mag; m >= 2; m--)
+		if ((h * m + 1) / 2 <= rows && w * m <= cols)
+			return -m;
+	for (int f = 1; f <= 64; f++)
+		if ((h / f + (h % f != 0) + 1) / 2 <= rows && w / f + (w % f != 0) <= cols)
+			return f;
+	return 0;
+}
+
+/* Area-average v (h x w) by f into out ((h/f rounded up) x (w/f rounded up)), or
+ * repeat each pixel -f times each way when f < 0. */
+static float *shrink(const float *v, int h, int w, int f, int *oh, int *ow)
+{
+	if (f < 0) {
+		int m = -f;
+		*oh = h * m;
+		*ow = w * m;
+		float *o = qcq_xmalloc((size_t)*oh * *ow * sizeof *o);
+		for (int r = 0; r < *oh; r++)
+			for (int c = 0; c < *ow; c++)
+				o[(size_t)r * *ow + c] = v[(size_t)(r / m) * w + c / m];
+		return o;
+	}
+	*oh = (h + f - 1) / f;
+	*ow = (w + f - 1) / f;
+	float *o = qcq_xcalloc((size_t)*oh * *ow, sizeof *o);
+	for (int r = 0; r < *oh; r++)
+		for (int c = 0; c < *ow; c++) {
+			double s = 0;
+			int n = 0;
+			for (int i = r * f; i < h && i < (r + 1) * f; i++)
+				for (int j = c * f; j < w && j < (c + 1) * f; j++)
+					s += v[(size_t)i * w + j], n++;
+			o[(size_t)r * *ow + c] = (float)(s / (n ? n : 1));
+		}
+	return o;
+}
+
+static int picture(const struct tui *t, WINDOW *win, int y, int x, const float *v, int h, int w,
+		   int f, float lo, float hi, enum tui_ramp ramp)
+{
+	int sh, sw;
+	float *s = shrink(v, h, w, f, &sh, &sw);
+	tui_heatmap(t, win, y, x, s, sh, sw, lo, hi, ramp);
+	free(s);
+	return sw;
+}
+
+/* The model's prediction for the image (part, local), if the model takes what we have. */
+static bool predict(struct tui *t, int part, size_t local, double probs[2])
+{
+	struct cmd_workspace *ws = t->ws;
+	if (!ws->model || !ws->split || cmd_job_running(ws))
+		return false;
+	const struct nn_model_desc *d = nn_model_get_desc(ws->model);
+	const struct data_subset *sub = &ws->split->part[part];
+	struct train_data td = {.y = sub->labels, .n = sub->n};
+	const struct data_features *f = ws->features;
+	if (f && f->part[part] && (int)d->in_c == f->c && (int)d->in_h == f->oh &&
+	    (int)d->in_w == f->ow) {
+		td.x = f->part[part];
+		td.c = f->c, td.h = f->oh, td.w = f->ow;
+	} else if (d->in_c == 1 && (int)d->in_h == ws->split->h && (int)d->in_w == ws->split->w) {
+		td.x = sub->images;
+		td.c = 1, td.h = ws->split->h, td.w = ws->split->w;
+	} else {
+		return false;
+	}
+	struct qcq_error err;
+	return train_predict(ws->model, &td, local, probs, &err) == QCQ_OK;
+}
+
+/* The image the pane shows: with a split, ws->cur_image counts train, then val, then
+ * test (as `show image` does); without one it indexes the loaded data set. */
+struct shown {
+	const float *img;
+	int h, w;
+	long k, total;
+	bool in_split;
+	int part;
+	size_t local;
+	int cls;      /* class in the data set, -1 unknown */
+	int side;     /* label in the split (0/1), -1 without a split */
+};
+
+static struct shown resolve(const struct cmd_workspace *ws)
+{
+	struct shown s = {0};
+	const struct data_set *ds = ws->data;
+	s.h = ds->h, s.w = ds->w, s.side = -1;
+	const struct data_split *sp = ws->split;
+	s.total = sp ? (long)data_split_total(sp) : (long)ds->n;
+	s.k = ws->cur_image < 0 || ws->cur_image >= s.total ? 0 : ws->cur_image;
+	if (sp && s.total > 0) {
+		const struct data_subset *sub = data_split_locate(sp, (size_t)s.k, &s.part, &s.local);
+		s.in_split = true;
+		s.h = sp->h, s.w = sp->w;
+		s.img = sub->images + s.local * (size_t)s.h * s.w;
+		s.side = sub->labels[s.local];
+		s.cls = sub->index[s.local] < ds->n ? ds->labels[sub->index[s.local]] : -1;
+	} else {
+		s.img = ds->images + (size_t)s.k * ds->h * ds->w;
+		s.cls = ds->labels[s.k];
+	}
+	return s;
+}
+
+static void draw_info(struct tui *t, struct tui_pane *p, const struct shown *s)
+{
+	struct cmd_workspace *ws = t->ws;
+	const struct data_set *ds = ws->data;
+	attr_t lab = tui_attr(t, TUI_C_LABEL), val = tui_attr(t, TUI_C_VALUE);
+	int x = tui_putf(p->win, 1, 0, p->cw, lab, "image ");
+	x += tui_putf(p->win, 1, x, p->cw - x, val, "%ld", s->k);
+	x += tui_putf(p->win, 1, x, p->cw - x, lab, "/%ld", s->total);
+	if (s->in_split)
+		x += tui_putf(p->win, 1, x, p->cw - x, lab, " (%s #%zu)", data_part_names[s->part],
+			      s->local);
+	if (s->cls >= 0 && s->cls < ds->nclasses) {
+		x += tui_put(p->win, 1, x, p->cw - x, "  class ", lab);
+		x += tui_put(p->win, 1, x, p->cw - x, ds->class_names[s->cls], val);
+	}
+	if (!s->in_split)
+		return;
+	x += tui_putf(p->win, 1, x, p->cw - x, lab, "  side %d", s->side);
+	double probs[2];
+	if (predict(t, s->part, s->local, probs)) {
+		int pred = probs[1] > probs[0];
+		x += tui_put(p->win, 1, x, p->cw - x, "  predicted ", lab);
+		tui_putf(p->win, 1, x, p->cw - x,
+			 tui_attr(t, pred == s->side ? TUI_C_TRAIN_ACC : TUI_C_ERROR),
+			 "%d (p %.2f) %s", pred, probs[pred], pred == s->side ? "right" : "WRONG");
+	}
+}
+
+struct grid {
+	int f, cols, rows;
+};
+
+/* The largest heat-map size that fits n maps of oh x ow into rows x cols cells. */
+static struct grid choose_grid(int n, int oh, int ow, int rows, int cols)
+{
+	struct grid best = {0, 1, n};
+	for (int gc = n; gc >= 1; gc--) {
+		int gr = (n + gc - 1) / gc;
+		int bw = (cols - 2 * (gc - 1)) / gc;
+		int bh = rows / gr - 1; /* a label row under each */
+		int f = fit_factor(oh, ow, bh, bw, 3);
+		if (f && (!best.f || f < best.f))
+			best = (struct grid){f, gc, gr};
+	}
+	return best;
+}
+
+static void draw_maps(struct tui *t, struct tui_pane *p, int y, int x, int rows, int cols,
+		      const float *maps, int c, int oh, int ow)
+{
+	struct grid g = choose_grid(c, oh, ow, rows, cols);
+	if (!g.f) {
+		tui_put(p->win, y, x, cols, "(no room for the feature maps)", tui_attr(t, TUI_C_DIM));
+		return;
+	}
+	int sw = g.f < 0 ? ow * -g.f : (ow + g.f - 1) / g.f;
+	int sh = g.f < 0 ? oh * -g.f : (oh + g.f - 1) / g.f;
+	int bw = sw, bh = (sh + 1) / 2;
+	for (int j = 0; j < c; j++) {
+		int gx = x + (j % g.cols) * (bw + 2), gy = y + (j / g.cols) * (bh + 1);
+		picture(t, p->win, gy, gx, maps + (size_t)j * oh * ow, oh, ow, g.f, -1, 1,
+			TUI_RAMP_DIVERGE);
+		tui_putf(p->win, gy + bh, gx, bw, tui_attr(t, TUI_C_LABEL), "<Z%d>", j);
+	}
+}
+
+static void data_draw(struct tui *t, struct tui_pane *p)
+{
+	struct cmd_workspace *ws = t->ws;
+	const struct data_set *ds = ws->data;
+	int rows = p->h - 1;
+	if (!ds) {
+		tui_put(p->win, 1, 0, p->cw, "No data loaded.", tui_attr(t, TUI_C_NORMAL));
+		tui_put(p->win, 2, 0, p->cw, "Try:  load synth 1000   (built-in digits)  or  tour",
+			tui_attr(t, TUI_C_DIM));
+		return;
+	}
+	snprintf(p->subtitle, sizeof p->subtitle, "%s", ds->source);
+	struct shown s = resolve(ws);
+	draw_info(t, p, &s);
+
+	const struct data_features *f = ws->features;
+	bool maps = s.in_split && f && f->part[s.part] && s.local < f->n[s.part];
+	int top = 3, avail = rows - top; /* picture rows, label row included */
+	int imgcols = maps ? p->cw * 2 / 5 : p->cw;
+	int fi = fit_factor(s.h, s.w, avail - 1, imgcols, 2);
+	int used = 0;
+	if (fi) {
+		used = picture(t, p->win, top, 0, s.img, s.h, s.w, fi, 0, 1, TUI_RAMP_GRAY);
+		int sh = fi < 0 ? s.h * -fi : (s.h + fi - 1) / fi;
+		tui_putf(p->win, top + (sh + 1) / 2, 0, used + 10, tui_attr(t, TUI_C_LABEL), "%dx%d%s",
+			 s.h, s.w, fi > 1 ? " shrunk" : "");
+	}
+	int mx = used + 3;
+	if (maps) {
+		const float *m = f->part[s.part] + s.local * (size_t)f->c * f->oh * f->ow;
+		tui_putf(p->win, 2, mx, p->cw - mx, tui_attr(t, TUI_C_LABEL),
+			 "quanvolved %dx%dx%d: <Z> -1 %s +1", f->c, f->oh, f->ow,
+			 t->heat_pair0[1] ? "blue..red" : "dark..light");
+		draw_maps(t, p, top, mx, avail, p->cw - mx, m, f->c, f->oh, f->ow);
+	} else if (!ws->split) {
+		tui_put(p->win, 2, 0, p->cw, "next: classes A B  (a binary task), then quanv",
+			tui_attr(t, TUI_C_DIM));
+	} else if (!f) {
+		tui_put(p->win, 2, 0, p->cw, "no feature maps yet: type  quanv",
+			tui_attr(t, TUI_C_DIM));
+	}
+}
+
+/* n/p or the arrows: the next/previous image, through `show image` like a typed one. */
+static bool data_key(struct tui *t, struct tui_pane *p, int key)
+{
+	(void)p;
+	if (!t->ws->data)
+		return false;
+	struct shown s = resolve(t->ws);
+	int d = key == 'n' || key == KEY_RIGHT || key == KEY_DOWN ? 1
+		: key == 'p' || key == KEY_LEFT || key == KEY_UP ? -1
+								  : 0;
+	if (!d || s.total <= 0)
+		return d != 0;
+	long k = (s.k + d + s.total) % s.total;
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "show image %ld", k);
+	tui_run_line(t, cmd, true);
+	return true;
+}
+
+const struct tui_pane_ops tui_data_ops = {
+	.title = "Data",
+	.draw = data_draw,
+	.on_key = data_key,
+	.resize = NULL,
+};

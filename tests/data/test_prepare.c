@@ -1,0 +1,415 @@
+/*
+ * tests/data/test_prepare.c: the synthetic digits, class selection, splits, statistics,
+ * the feature cache, PNG output, SHA-256 and fetching (its failure paths: this machine
+ * has no network).
+ */
+#include "../check.h"
+#include "util.h"
+
+static struct qcq_error err;
+
+/* ---------------------------------------------------------------- synth */
+
+static void test_synth_deterministic(void)
+{
+	struct data_set *a = NULL, *b = NULL, *c = NULL;
+	struct qcq_pool *pool = qcq_pool_create(2);
+	CHECK(data_synth_digits(200, 7, NULL, &a, &err) == QCQ_OK);
+	CHECK(data_synth_digits(200, 7, pool, &b, &err) == QCQ_OK);
+	CHECK(data_synth_digits(200, 8, pool, &c, &err) == QCQ_OK);
+	if (a && b && c) {
+		CHECK(memcmp(a->images, b->images, 200 * 784 * sizeof(float)) == 0);
+		CHECK(memcmp(a->labels, b->labels, 200 * sizeof(int32_t)) == 0);
+		CHECK(memcmp(a->images, c->images, 200 * 784 * sizeof(float)) != 0);
+		int cnt[10] = {0};
+		for (int i = 0; i < 200; i++)
+			cnt[a->labels[i]]++;
+		for (int d = 0; d < 10; d++)
+			CHECK(cnt[d] == 20);
+		float lo = 1, hi = 0;
+		for (int i = 0; i < 200 * 784; i++) {
+			lo = a->images[i] < lo ? a->images[i] : lo;
+			hi = a->images[i] > hi ? a->images[i] : hi;
+		}
+		CHECK(lo >= 0 && hi <= 1 && hi > 0.8f);
+		/* ink covers a digit-like fraction of the image (MNIST: about 19%) */
+		double ink = 0;
+		for (int i = 0; i < 200 * 784; i++)
+			ink += a->images[i] > 0.5f;
+		ink /= 200 * 784;
+		CHECK(ink > 0.08 && ink < 0.3);
+		CHECK(a->nclasses == 10 && strcmp(a->class_names[3], "3") == 0);
+	}
+	data_set_free(a);
+	data_set_free(b);
+	data_set_free(c);
+	CHECK(data_synth_digits(0, 1, NULL, &a, &err) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(err.msg, "synth: 0 images out of range");
+	qcq_pool_destroy(pool);
+}
+
+/*
+ * 3 vs 5 must be learnable but not trivial: a nearest-centroid classifier trained on
+ * 1000 and tested on 1000 others gets well above chance and below perfect.
+ */
+static void test_synth_3_vs_5(void)
+{
+	struct data_set *ds = NULL;
+	CHECK(data_synth_digits(4000, 11, NULL, &ds, &err) == QCQ_OK);
+	if (!ds)
+		return;
+	double cen[2][784] = {{0}};
+	int n[2] = {0, 0}, right = 0, total = 0;
+	for (size_t i = 0; i < ds->n; i++) {
+		int l = ds->labels[i];
+		if ((l != 3 && l != 5) || i >= 2000)
+			continue;
+		int s = l == 5;
+		for (int p = 0; p < 784; p++)
+			cen[s][p] += ds->images[i * 784 + p];
+		n[s]++;
+	}
+	for (int s = 0; s < 2; s++)
+		for (int p = 0; p < 784; p++)
+			cen[s][p] /= n[s];
+	for (size_t i = 2000; i < ds->n; i++) {
+		int l = ds->labels[i];
+		if (l != 3 && l != 5)
+			continue;
+		double d[2] = {0, 0};
+		for (int s = 0; s < 2; s++)
+			for (int p = 0; p < 784; p++) {
+				double e = ds->images[i * 784 + p] - cen[s][p];
+				d[s] += e * e;
+			}
+		right += (d[1] < d[0]) == (l == 5);
+		total++;
+	}
+	double acc = (double)right / total;
+	printf("  synth 3 vs 5 nearest-centroid accuracy %.3f on %d\n", acc, total);
+	CHECK(acc > 0.75);
+	CHECK(acc < 0.995);
+	data_set_free(ds);
+}
+
+/* ---------------------------------------------------------------- classes and splits */
+
+static struct data_set *fashion_like(void)
+{
+	struct data_set *ds;
+	data_set_create(100, 2, 2, 10, &ds, &err);
+	data_set_set_names(ds, data_fashion_names, 10);
+	for (int i = 0; i < 100; i++) {
+		ds->labels[i] = i % 10;
+		for (int p = 0; p < 4; p++)
+			ds->images[i * 4 + p] = (float)i / 100;
+	}
+	return ds;
+}
+
+static void test_classes(void)
+{
+	struct data_set *ds = fashion_like();
+	CHECK(data_set_find_class(ds, "0") == 0);
+	CHECK(data_set_find_class(ds, "9") == 9);
+	CHECK(data_set_find_class(ds, "10") == -1);
+	CHECK(data_set_find_class(ds, "T-shirt/top") == 0);
+	CHECK(data_set_find_class(ds, "tshirt") == 0);
+	CHECK(data_set_find_class(ds, "trouser") == 1);
+	CHECK(data_set_find_class(ds, "ankle-boot") == 9);
+	CHECK(data_set_find_class(ds, "S") == -1); /* Sandal, Shirt, Sneaker: ambiguous */
+	CHECK(data_set_find_class(ds, "") == -1);
+	CHECK(data_set_find_class(ds, "--") == -1);
+	struct data_classes c;
+	CHECK(data_classes_parse(ds, "tshirt", "1", &c, &err) == QCQ_OK);
+	CHECK(c.map[0] == 0 && c.map[1] == 1 && c.map[2] == -1);
+	CHECK(strcmp(c.name[0], "T-shirt/top") == 0 && strcmp(c.name[1], "Trouser") == 0);
+	CHECK(data_classes_parse(ds, "bag", "coat+dress+2", &c, &err) == QCQ_OK);
+	CHECK(c.map[8] == 0 && c.map[4] == 1 && c.map[3] == 1 && c.map[2] == 1);
+	CHECK(strcmp(c.name[1], "Coat+Dress+Pullover") == 0);
+	CHECK(data_classes_parse(ds, "bag", "bag", &c, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "class 'Bag' is named twice");
+	CHECK(data_classes_parse(ds, "cat", "bag", &c, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "no class 'cat' (classes: T-shirt/top,Trouser");
+	CHECK(data_classes_parse(ds, "", "bag", &c, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "side 0 of the task has no class");
+	data_set_free(ds);
+}
+
+static void test_split(void)
+{
+	struct data_set *ds = fashion_like();
+	struct data_classes c;
+	data_classes_parse(ds, "0", "1+2", &c, &err);
+	struct data_split_spec spec = {{6, 2, 2}, false, 5};
+	struct data_split *s = NULL, *s2 = NULL;
+	CHECK(data_split_make(ds, &c, &spec, &s, &err) == QCQ_OK);
+	if (!s)
+		return;
+	CHECK(s->part[0].n == 6 && s->part[1].n == 2 && s->part[2].n == 2);
+	CHECK(s->available[0] == 10 && s->available[1] == 20);
+	CHECK(strcmp(s->side_name[1], "Trouser+Pullover") == 0);
+	/* balanced parts, labels match sides, no image used twice */
+	int used[100] = {0};
+	for (int p = 0; p < 3; p++) {
+		int ones = 0;
+		for (size_t k = 0; k < s->part[p].n; k++) {
+			size_t src = s->part[p].index[k];
+			CHECK(used[src]++ == 0);
+			CHECK(c.map[ds->labels[src]] == s->part[p].labels[k]);
+			CHECK(s->part[p].images[k * 4] == ds->images[src * 4]);
+			ones += s->part[p].labels[k];
+		}
+		CHECK(ones * 2 == (int)s->part[p].n);
+	}
+	CHECK(data_split_total(s) == 10);
+	int part;
+	size_t local;
+	CHECK(data_split_locate(s, 7, &part, &local) == &s->part[1] && part == 1 && local == 1);
+	CHECK(data_split_locate(s, 10, &part, &local) == NULL);
+	/* same seed, same split and hash; another seed differs */
+	CHECK(data_split_make(ds, &c, &spec, &s2, &err) == QCQ_OK);
+	CHECK(s2 && s2->hash == s->hash && memcmp(s2->part[0].index, s->part[0].index, 6 * sizeof(size_t)) == 0);
+	data_split_free(s2);
+	spec.seed = 6;
+	CHECK(data_split_make(ds, &c, &spec, &s2, &err) == QCQ_OK);
+	CHECK(s2 && s2->hash != s->hash);
+	data_split_free(s2);
+	data_split_free(s);
+	/* too few with counts: an error saying how many there are */
+	struct data_split_spec big = {{5000, 1250, 1000}, false, 1};
+	s = (struct data_split *)0x1;
+	CHECK(data_split_make(ds, &c, &big, &s, &err) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(err.msg, "side 'T-shirt/top' has 10 images, the split needs 3625");
+	CHECK_STR_CONTAINS(err.msg, "fractions");
+	/* fractions of the smaller side */
+	struct data_split_spec fr = {{0.6, 0.2, 0.2}, true, 1};
+	CHECK(data_split_make(ds, &c, &fr, &s, &err) == QCQ_OK);
+	CHECK(s->part[0].n == 12 && s->part[1].n == 4 && s->part[2].n == 4);
+	data_split_free(s);
+	struct data_split_spec bad[] = {
+		{{0.9, 0.2, 0}, true, 1}, {{1.5, 0, 0}, true, 1}, {{2.5, 0, 0}, false, 1},
+		{{-1, 0, 0}, false, 1},   {{1, 2, 2}, false, 1},  {{0.01, 0, 0}, true, 1},
+	};
+	const char *msgs[] = {"fractions add up to 1.1", "train: 1.5 is not a fraction",
+			      "train: 2.5 is not a count", "train: -1 is not a count",
+			      "training part would be empty", "training part would be empty"};
+	s = (struct data_split *)0x1;
+	for (int i = 0; i < 6; i++) {
+		CHECK(data_split_make(ds, &c, &bad[i], &s, &err) != QCQ_OK);
+		CHECK_STR_CONTAINS(err.msg, msgs[i]);
+	}
+	struct data_split_spec huge = {{1e12, 0, 0}, false, 1};
+	CHECK(data_split_make(ds, &c, &huge, &s, &err) == QCQ_ERANGE);
+	c.nclasses = 3;
+	CHECK(data_split_make(ds, &c, &spec, &s, &err) == QCQ_ESTATE);
+	CHECK(s == (struct data_split *)0x1);
+	data_set_free(ds);
+}
+
+static void test_stats(void)
+{
+	float im[8] = {0, 1, 0, 1, 1, 1, 0, 0};
+	int32_t lab[2] = {1, 1};
+	struct data_stats st;
+	data_stats_compute(im, lab, 2, 2, 2, 3, &st);
+	CHECK(st.count[0] == 0 && st.count[1] == 2 && st.count[2] == 0);
+	CHECK_NEAR(st.mean[0], 0.5, 1e-7);
+	CHECK_NEAR(st.mean[1], 1, 1e-7);
+	CHECK_NEAR(st.pixel_mean, 0.5, 1e-12);
+	CHECK_NEAR(st.pixel_std, 0.5, 1e-12);
+	CHECK(st.pixel_min == 0 && st.pixel_max == 1);
+	data_stats_free(&st);
+}
+
+/* ---------------------------------------------------------------- cache */
+
+static void test_cache(void)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", util_path("cache/deep/er"));
+	size_t n[3] = {3, 1, 0};
+	struct data_features *f = NULL, *g = NULL;
+	CHECK(data_features_create(n, 4, 2, 3, &f, &err) == QCQ_OK);
+	for (size_t i = 0; i < 3 * 24; i++)
+		f->part[0][i] = (float)i;
+	f->part[1][5] = -1;
+	f->key = 0x1234;
+	/* nothing cached yet */
+	CHECK(data_cache_load(dir, 0x1234, n, &g, &err) == QCQ_OK && g == NULL);
+	CHECK(data_cache_store(dir, f, &err) == QCQ_OK);
+	CHECK(data_cache_load(dir, 0x1234, n, &g, &err) == QCQ_OK);
+	if (g) {
+		CHECK(g->c == 4 && g->oh == 2 && g->ow == 3 && g->n[0] == 3 && g->part[2] == NULL);
+		CHECK(memcmp(g->part[0], f->part[0], 72 * sizeof(float)) == 0);
+		CHECK(g->part[1][5] == -1 && g->key == 0x1234);
+		data_features_free(g);
+		g = NULL;
+	}
+	char path[2048];
+	data_cache_path(dir, 0x1234, path, sizeof path);
+	CHECK_STR_CONTAINS(path, "/quanv-0000000000001234.qcqf");
+	/* other sizes, a flipped byte, a truncated file, a foreign file */
+	size_t other[3] = {3, 2, 0};
+	CHECK(data_cache_load(dir, 0x1234, other, &g, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "offset 32: val has 1 images, the split has 2");
+	char *raw;
+	size_t rn;
+	qcq_read_file(path, 1 << 20, &raw, &rn, &err);
+	raw[rn - 3] ^= 0x40;
+	util_write(path, raw, rn);
+	CHECK(data_cache_load(dir, 0x1234, n, &g, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "checksum mismatch");
+	util_write(path, raw, rn - 4);
+	CHECK(data_cache_load(dir, 0x1234, n, &g, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "bytes, the header says");
+	util_write(path, "hello", 5);
+	CHECK(data_cache_load(dir, 0x1234, n, &g, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "not a qcqlab feature cache file");
+	raw[rn - 3] ^= 0x40;
+	data_cache_path(dir, 0x9999, path, sizeof path);
+	util_write(path, raw, rn);
+	CHECK(data_cache_load(dir, 0x9999, n, &g, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "key 0000000000001234, expected 0000000000009999");
+	CHECK(g == NULL);
+	free(raw);
+	/* a directory that cannot be made */
+	util_write(util_path("afile"), "x", 1);
+	char bad[1100];
+	snprintf(bad, sizeof bad, "%s/sub", util_path("afile"));
+	CHECK(data_cache_store(bad, f, &err) == QCQ_EIO);
+	CHECK_STR_CONTAINS(err.msg, "cannot create directory");
+	data_features_free(f);
+	/* the directory: override, env, XDG, HOME */
+	char buf[1024];
+	CHECK(data_cache_dir("/x/y", buf, sizeof buf, &err) == QCQ_OK && strcmp(buf, "/x/y") == 0);
+	setenv("QCQ_CACHE_DIR", "/q", 1);
+	CHECK(data_cache_dir(NULL, buf, sizeof buf, &err) == QCQ_OK && strcmp(buf, "/q") == 0);
+	unsetenv("QCQ_CACHE_DIR");
+	setenv("XDG_CACHE_HOME", "/xdg", 1);
+	CHECK(data_cache_dir(NULL, buf, sizeof buf, &err) == QCQ_OK && strcmp(buf, "/xdg/qcqlab") == 0);
+	unsetenv("XDG_CACHE_HOME");
+	setenv("HOME", "/home/u", 1);
+	CHECK(data_cache_dir(NULL, buf, sizeof buf, &err) == QCQ_OK &&
+	      strcmp(buf, "/home/u/.cache/qcqlab") == 0);
+	unsetenv("HOME");
+	CHECK(data_cache_dir(NULL, buf, sizeof buf, &err) == QCQ_ESTATE);
+	CHECK(data_features_create(n, 0, 2, 3, &f, &err) == QCQ_EINVAL);
+}
+
+/* ---------------------------------------------------------------- png, sha256, fetch */
+
+static void test_png_out(void)
+{
+	float px[6] = {0, 0.5f, 1, 0.25f, -1, 2};
+	CHECK(data_write_png_gray(util_path("o.png"), px, 2, 3, 2, &err) == QCQ_OK);
+	float *back;
+	int h, w;
+	CHECK(data_read_image(util_path("o.png"), &back, &h, &w, &err) == QCQ_OK);
+	if (back) {
+		CHECK(h == 4 && w == 6);
+		CHECK_NEAR(back[2], 0.5, 0.003);
+		CHECK_NEAR(back[3 * 6 + 2], 0, 1e-7); /* -1 clamped */
+		CHECK_NEAR(back[3 * 6 + 5], 1, 1e-7); /* 2 clamped */
+		free(back);
+	}
+	uint8_t rgb[3 * 2];
+	data_viridis(0, rgb);
+	CHECK(rgb[0] == 68 && rgb[1] == 1 && rgb[2] == 84);
+	data_viridis(1, rgb + 3);
+	CHECK(rgb[3] == 253 && rgb[4] == 231 && rgb[5] == 37);
+	data_viridis(NAN, rgb);
+	CHECK(rgb[0] == 68);
+	CHECK(data_write_png_rgb(util_path("c.png"), rgb, 1, 2, &err) == QCQ_OK);
+	CHECK(data_read_image(util_path("c.png"), &back, &h, &w, &err) == QCQ_OK);
+	if (back) {
+		CHECK_NEAR(back[1], (0.299 * 253 + 0.587 * 231 + 0.114 * 37) / 255, 0.003);
+		free(back);
+	}
+	CHECK(data_write_png_gray(util_path("o.png"), px, 2, 3, 0, &err) == QCQ_EINVAL);
+	CHECK(data_write_png_rgb(util_path("o.png"), rgb, 0, 3, &err) == QCQ_EINVAL);
+	CHECK(data_write_png_gray("/nonexistent-dir/x.png", px, 2, 3, 1, &err) == QCQ_EIO);
+	CHECK_STR_CONTAINS(err.msg, "/nonexistent-dir/x.png");
+	int gh, gw;
+	float *g = data_image_grid(px, 1, 2, 3, 4, &gh, &gw);
+	CHECK(gh == 4 && gw == 17 && g[1 * 17 + 2] == 0.5f && g[0] == 0.25f);
+	free(g);
+}
+
+static void test_sha256(void)
+{
+	char hex[65];
+	data_sha256_hex("", 0, hex);
+	CHECK(strcmp(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == 0);
+	data_sha256_hex("abc", 3, hex);
+	CHECK(strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	data_sha256_hex(two, strlen(two), hex);
+	CHECK(strcmp(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") == 0);
+}
+
+static void log_line(void *ctx, const char *line)
+{
+	(*(int *)ctx)++;
+	(void)line;
+}
+
+static void test_fetch_failures(void)
+{
+	char dir[1024], src[1024], base[1100];
+	snprintf(dir, sizeof dir, "%s", util_path("dl"));
+	snprintf(src, sizeof src, "%s", util_path("mirror"));
+	int lines = 0;
+	CHECK(data_fetch("brain-mri", dir, NULL, log_line, &lines, &err) == QCQ_EUNSUPPORTED);
+	CHECK_STR_CONTAINS(err.msg, "download it by hand");
+	CHECK_STR_CONTAINS(err.msg, "brain-mri/{Training,Testing}/<class>");
+	CHECK(data_fetch("cifar", dir, NULL, NULL, NULL, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "no data set 'cifar'");
+	/* a mirror (file:// URLs work without network) serving wrong files: checksum error */
+	util_mkdir(src);
+	util_write(util_path("mirror/train-images-idx3-ubyte.gz"), "not mnist", 9);
+	snprintf(base, sizeof base, "file://%s/", src);
+	const char *path = getenv("PATH");
+	char *saved = path ? strdup(path) : NULL;
+	if (system("command -v curl >/dev/null 2>&1") == 0) {
+		CHECK(data_fetch("mnist", dir, base, log_line, &lines, &err) == QCQ_EIO);
+		CHECK_STR_CONTAINS(err.msg, "train-images-idx3-ubyte.gz: checksum mismatch");
+		CHECK_STR_CONTAINS(err.msg, "put them in");
+		/* a file the mirror lacks: curl fails */
+		remove(util_path("mirror/train-images-idx3-ubyte.gz"));
+		CHECK(data_fetch("fashion-mnist", dir, base, log_line, &lines, &err) == QCQ_EIO);
+		CHECK_STR_CONTAINS(err.msg, "download failed (curl exit");
+		CHECK_STR_CONTAINS(err.msg, "dl/fashion-mnist/");
+		/* nothing half-written is left behind */
+		CHECK(access(util_path("dl/fashion-mnist/train-images-idx3-ubyte.gz"), F_OK) != 0);
+	} else {
+		printf("  curl not installed: only the no-curl path is tested\n");
+	}
+	/* no curl on PATH */
+	setenv("PATH", "/nonexistent", 1);
+	CHECK(data_fetch("mnist", dir, base, NULL, NULL, &err) == QCQ_EIO);
+	CHECK_STR_CONTAINS(err.msg, "curl is not installed; download by hand from");
+	if (saved) {
+		setenv("PATH", saved, 1);
+		free(saved);
+	}
+	CHECK(lines == 0);
+	/* a destination that cannot be created */
+	CHECK(data_fetch("mnist", "/proc/nope", NULL, NULL, NULL, &err) == QCQ_EIO);
+	CHECK_STR_CONTAINS(err.msg, "cannot create directory");
+}
+
+int main(void)
+{
+	RUN(test_synth_deterministic);
+	RUN(test_synth_3_vs_5);
+	RUN(test_classes);
+	RUN(test_split);
+	RUN(test_stats);
+	RUN(test_cache);
+	RUN(test_png_out);
+	RUN(test_sha256);
+	RUN(test_fetch_failures);
+	util_cleanup();
+	return check_summary();
+}

@@ -1,0 +1,501 @@
+/*
+ * tests/experiment/test_experiment.c: the studies (include/qcq/experiment.h) and the
+ * `experiment` command, on the built-in digits at tiny sizes, and on ../shared/data
+ * when present. What is asserted: every validation message, the files a study writes,
+ * resuming after a stop (finished runs skipped), parallel runs identical to serial ones,
+ * corrupt run files trained again, and the noise and depth studies' tables.
+ */
+#include "check.h"
+#include "cmd/capture.h"
+#include "qcq/experiment.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmp_root[256];
+
+static void tmp_path(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", tmp_root, name);
+}
+
+static bool exists(const char *dir, const char *file)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s/%s", dir, file);
+	struct stat st;
+	return stat(p, &st) == 0 && st.st_size > 0;
+}
+
+static char *slurp(const char *dir, const char *file)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s/%s", dir, file);
+	char *t = NULL;
+	size_t n;
+	struct qcq_error e;
+	if (qcq_read_file(p, 1 << 26, &t, &n, &e) != QCQ_OK)
+		return NULL;
+	return t;
+}
+
+static size_t count_lines(const char *t)
+{
+	size_t n = 0;
+	for (; t && *t; t++)
+		n += *t == '\n';
+	return n;
+}
+
+/* A tiny compare study on the built-in digits. */
+static void tiny_spec(struct train_exp_spec *s, const char *out)
+{
+	train_exp_spec_default(s, TRAIN_EXP_COMPARE);
+	struct qcq_error e;
+	train_exp_parse_models(s, "mlp,cnn,qcq-cnn", &e);
+	train_exp_parse_datasets(s, "synth", &e);
+	s->seeds = 2;
+	s->epochs = 3;
+	s->patience = 2;
+	s->ntrain = 60, s->nval = 20, s->ntest = 20;
+	snprintf(s->out_dir, sizeof s->out_dir, "%s", out);
+	tmp_path(s->cache_dir, sizeof s->cache_dir, "cache");
+}
+
+/* ---------------------------------------------------------------- validation */
+
+static void test_lists(void)
+{
+	struct train_exp_spec s;
+	struct qcq_error e;
+	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
+	CHECK(train_exp_spec_check(&s, &e) == QCQ_OK);
+	CHECK(train_exp_count_runs(&s) == 5 * 3 * 5);
+	CHECK(train_exp_parse_models(&s, "cnn,qcq-cnn", &e) == QCQ_OK && s.nmodels == 2);
+	CHECK(train_exp_parse_models(&s, "cnn,,mlp", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "empty item");
+	CHECK(s.nmodels == 2); /* unchanged by the failed call */
+	CHECK(train_exp_parse_models(&s, "cnn,cnn", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "listed twice");
+	CHECK(train_exp_parse_models(&s, "resnet", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "models");
+	CHECK(train_exp_parse_models(&s, "mlp,quanv-mlp,cnn,qccnn,qcq-cnn,qcnn,mlp", &e) ==
+	      QCQ_EINVAL);
+	CHECK(train_exp_parse_datasets(&s, "mnist,fashion-mnist,brain-mri,synth", &e) == QCQ_OK);
+	CHECK(s.ndatasets == 4 && s.datasets[1] == TRAIN_EXP_FASHION &&
+	      s.datasets[2] == TRAIN_EXP_MRI);
+	CHECK(train_exp_parse_datasets(&s, "cifar", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "unknown data set 'cifar'");
+	CHECK(train_exp_parse_datasets(&s, "mnist,mnist", &e) == QCQ_EINVAL);
+	CHECK(train_exp_parse_shots(&s, "128,1024", &e) == QCQ_OK && s.nshots == 2);
+	CHECK(train_exp_parse_shots(&s, "0", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "out of range");
+	CHECK(train_exp_parse_shots(&s, "12.5", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "not an integer");
+	CHECK(train_exp_parse_shots(&s, "many", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "not a number");
+	CHECK(train_exp_parse_shots(&s, "1,1", &e) == QCQ_EINVAL);
+	CHECK(train_exp_parse_shots(&s, "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", &e) ==
+	      QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "more than 16");
+	char longw[100];
+	memset(longw, '1', 80);
+	longw[80] = '\0';
+	CHECK(train_exp_parse_shots(&s, longw, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "too long");
+	CHECK(train_exp_parse_levels(&s, "0/0,0.01/0.02", &e) == QCQ_OK && s.nlevels == 2);
+	CHECK(s.levels[1].p1 == 0.01 && s.levels[1].p2 == 0.02);
+	CHECK(train_exp_parse_levels(&s, "0.01", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "not P1/P2");
+	CHECK(train_exp_parse_levels(&s, "2/0", &e) == QCQ_EINVAL);
+	CHECK(train_exp_parse_levels(&s, "0/0,0/0", &e) == QCQ_EINVAL);
+	CHECK(train_exp_parse_depths(&s, "1,2,3", &e) == QCQ_OK && s.ndepths == 3);
+	CHECK(train_exp_parse_depths(&s, "9", &e) == QCQ_EINVAL);
+	CHECK(train_exp_parse_depths(&s, "2,2", &e) == QCQ_EINVAL);
+	enum train_exp_kind k;
+	CHECK(train_exp_kind_from_name("depth", &k, &e) == QCQ_OK && k == TRAIN_EXP_DEPTH);
+	CHECK(train_exp_kind_from_name("table", &k, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "unknown study 'table'");
+	CHECK(strcmp(train_exp_kind_name(TRAIN_EXP_NOISE), "noise") == 0);
+	CHECK(strcmp(train_exp_data_name(TRAIN_EXP_MRI), "mri") == 0);
+}
+
+static void expect_bad(struct train_exp_spec *s, const char *msg)
+{
+	struct qcq_error e;
+	qcq_error_clear(&e);
+	CHECK(train_exp_spec_check(s, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, msg);
+}
+
+static void test_spec_check(void)
+{
+	struct train_exp_spec s, b;
+	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
+	b = s, b.kind = (enum train_exp_kind)7, expect_bad(&b, "unknown study 7");
+	b = s, b.nmodels = 0, expect_bad(&b, "0 models");
+	b = s, b.models[0] = (enum nn_arch)99, expect_bad(&b, "model 99 unknown");
+	b = s, b.models[1] = b.models[0], expect_bad(&b, "listed twice");
+	b = s, b.ndatasets = 0, expect_bad(&b, "0 data sets");
+	b = s, b.datasets[0] = (enum train_exp_data)9, expect_bad(&b, "data set 9 unknown");
+	b = s, b.datasets[1] = b.datasets[0], expect_bad(&b, "listed twice");
+	b = s, b.seeds = 0, expect_bad(&b, "seeds 0 out of range");
+	b = s, b.epochs = 0, expect_bad(&b, "epochs 0 out of range");
+	b = s, b.patience = -1, expect_bad(&b, "patience -1");
+	b = s, b.batch = -1, expect_bad(&b, "batch -1");
+	b = s, b.lr = 0, expect_bad(&b, "lr 0");
+	b = s, b.ntrain = 0, expect_bad(&b, "train size 0");
+	b = s, b.nval = -2, expect_bad(&b, "val size -2");
+	b = s, b.ntrain = 1, expect_bad(&b, "train size 1");
+	b = s, b.size = 0, expect_bad(&b, "size 0 out of range");
+	b = s, b.depth = 9, expect_bad(&b, "depth 9");
+	b = s, b.observable = (enum nn_observable)5, expect_bad(&b, "unknown observable");
+	b = s, b.jobs = 0, expect_bad(&b, "jobs 0");
+	b = s, b.threads = 0, expect_bad(&b, "threads 0");
+	train_exp_spec_default(&s, TRAIN_EXP_NOISE);
+	struct qcq_error e;
+	CHECK(train_exp_spec_check(&s, &e) == QCQ_OK);
+	CHECK(train_exp_count_runs(&s) == (1 + 2 * 3) * 5);
+	b = s, b.models[0] = NN_ARCH_CNN, expect_bad(&b, "trains qcq-cnn only");
+	b = s, b.ndatasets = 2, b.datasets[1] = TRAIN_EXP_SYNTH, expect_bad(&b, "takes one data set");
+	b = s, b.nshots = 0, expect_bad(&b, "noise study: 0 shots");
+	b = s, b.shots[0] = 0, expect_bad(&b, "shots 0 out of range");
+	b = s, b.levels[0].p1 = 2, expect_bad(&b, "noise level p1=2");
+	train_exp_spec_default(&s, TRAIN_EXP_DEPTH);
+	CHECK(train_exp_count_runs(&s) == 3 * 5);
+	b = s, b.ndepths = 0, expect_bad(&b, "depth study: 0 depths");
+	b = s, b.depths[1] = 12, expect_bad(&b, "depth 12 out of range");
+}
+
+static void test_missing_data(void)
+{
+	struct train_exp_spec s;
+	struct qcq_error e;
+	char out[512];
+	tmp_path(out, sizeof out, "missing");
+	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
+	snprintf(s.data_dir, sizeof s.data_dir, "%s/nowhere", tmp_root);
+	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
+	CHECK(train_exp_check_data(&s, &e) == QCQ_EIO);
+	CHECK_STR_CONTAINS(e.msg, "mnist: data missing: no folder");
+	CHECK_STR_CONTAINS(e.msg, "nowhere/mnist");
+	train_exp_parse_datasets(&s, "fashion", &e);
+	CHECK(train_exp_check_data(&s, &e) == QCQ_EIO);
+	CHECK_STR_CONTAINS(e.msg, "fashion-mnist");
+	train_exp_parse_datasets(&s, "mri", &e);
+	CHECK(train_exp_check_data(&s, &e) == QCQ_EIO);
+	CHECK_STR_CONTAINS(e.msg, "mri: data missing");
+	struct train_exp_result r;
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_EIO);
+	CHECK_STR_CONTAINS(e.msg, "brain-mri");
+	train_exp_parse_datasets(&s, "synth", &e);
+	CHECK(train_exp_check_data(&s, &e) == QCQ_OK);
+	train_exp_parse_models(&s, "qcnn", &e);
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) != QCQ_OK);
+	CHECK_STR_CONTAINS(e.msg, "model qcnn");
+	/* explicit sizes on the built-in set (generated to fit) */
+	train_exp_parse_datasets(&s, "synth", &e);
+	train_exp_parse_models(&s, "mlp", &e);
+	s.seeds = 1, s.epochs = 1;
+	s.ntrain = 100, s.nval = s.ntest = 10;
+	s.size = 1;
+	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	train_exp_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- a study */
+
+struct counter {
+	pthread_mutex_t lock;
+	int finished;   /* progress events */
+	int stop_after; /* set *stop after this many (0 = never) */
+	volatile int *stop;
+	int logs;
+};
+
+static void count_post(void *ctx, const struct qcq_event *ev)
+{
+	struct counter *c = ctx;
+	pthread_mutex_lock(&c->lock);
+	if (ev->kind == QCQ_EV_PROGRESS) {
+		c->finished = (int)ev->done;
+		if (c->stop_after && c->finished >= c->stop_after)
+			*c->stop = 1;
+	}
+	if (ev->kind == QCQ_EV_LOG)
+		c->logs++;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void test_compare_files(void)
+{
+	char out[512];
+	tmp_path(out, sizeof out, "compare");
+	struct train_exp_spec s;
+	tiny_spec(&s, out);
+	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	struct qcq_sink sink = {count_post, &c};
+	struct train_exp_result r;
+	struct qcq_error e;
+	CHECK(train_exp_run(&s, &sink, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.runs == 6 && r.trained == 6 && r.skipped == 0);
+	CHECK(c.finished == 6 && c.logs >= 6);
+	CHECK(r.table != NULL);
+	CHECK_STR_CONTAINS(r.table, "| qcq-cnn");
+	CHECK_STR_CONTAINS(r.table, "± ");
+	CHECK_STR_CONTAINS(r.table, "synth: 3 vs 5, train 60, val 20, test 20");
+	CHECK(exists(out, "table.md") && exists(out, "compare-synth.png"));
+	char *runs = slurp(out, "runs.csv"), *epochs = slurp(out, "epochs.csv");
+	CHECK(count_lines(runs) == 7);
+	CHECK_STR_CONTAINS(runs, "compare,qcq-cnn,synth,2,1,z0,0,0,0,1,60,20,20,");
+	/* each run has 1..3 epochs; 6 runs */
+	CHECK(count_lines(epochs) >= 7 && count_lines(epochs) <= 19);
+	free(runs), free(epochs);
+	char rd[600];
+	snprintf(rd, sizeof rd, "%s/runs", out);
+	DIR *d = opendir(rd);
+	int n = 0;
+	for (struct dirent *de; d && (de = readdir(d));)
+		n += strstr(de->d_name, ".run") != NULL;
+	if (d)
+		closedir(d);
+	CHECK(n == 6);
+	train_exp_result_free(&r);
+	/* a second call finds everything finished */
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.skipped == 6 && r.trained == 0);
+	train_exp_result_free(&r);
+	/* another setting is another run: nothing skipped */
+	s.epochs = 2;
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.skipped == 0 && r.trained == 6);
+	train_exp_result_free(&r);
+}
+
+static void test_resume_after_stop(void)
+{
+	char out[512];
+	tmp_path(out, sizeof out, "resume");
+	struct train_exp_spec s;
+	tiny_spec(&s, out);
+	volatile int stop = 0;
+	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER, .stop_after = 2, .stop = &stop};
+	struct qcq_sink sink = {count_post, &c};
+	struct train_exp_result r;
+	struct qcq_error e;
+	CHECK(train_exp_run(&s, &sink, &stop, &r, &e) == QCQ_ESTOPPED);
+	CHECK_STR_CONTAINS(e.msg, "run the study again to resume");
+	size_t first = r.trained;
+	CHECK(first >= 2 && first < 6);
+	/* the reports cover what finished */
+	char *runs = slurp(out, "runs.csv");
+	CHECK(count_lines(runs) == first + 1);
+	free(runs);
+	train_exp_result_free(&r);
+	stop = 0;
+	c.stop_after = 0;
+	CHECK(train_exp_run(&s, &sink, &stop, &r, &e) == QCQ_OK);
+	CHECK(r.skipped == first);
+	CHECK(r.trained == 6 - first);
+	train_exp_result_free(&r);
+	/* a damaged run file is trained again, the others are kept */
+	char rd[600], victim[900] = "";
+	snprintf(rd, sizeof rd, "%s/runs", out);
+	DIR *d = opendir(rd);
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (strstr(de->d_name, "cnn_synth_seed2"))
+			snprintf(victim, sizeof victim, "%s/%s", rd, de->d_name);
+	if (d)
+		closedir(d);
+	CHECK(victim[0] && truncate(victim, 200) == 0);
+	CHECK(train_exp_run(&s, &sink, &stop, &r, &e) == QCQ_OK);
+	CHECK(r.skipped == 5 && r.trained == 1);
+	train_exp_result_free(&r);
+}
+
+/* The curve columns of epochs.csv and the test accuracies of runs.csv (no times). */
+static void test_jobs_identical(void)
+{
+	char a[512], b[512];
+	tmp_path(a, sizeof a, "serial");
+	tmp_path(b, sizeof b, "parallel");
+	struct train_exp_spec s;
+	tiny_spec(&s, a);
+	struct train_exp_result r;
+	struct qcq_error e;
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	train_exp_result_free(&r);
+	tiny_spec(&s, b);
+	s.jobs = 3;
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.trained == 6);
+	train_exp_result_free(&r);
+	char *ea = slurp(a, "epochs.csv"), *eb = slurp(b, "epochs.csv");
+	CHECK(ea && eb && strcmp(ea, eb) == 0);
+	free(ea), free(eb);
+	/* runs.csv up to the train_seconds column */
+	char *ra = slurp(a, "runs.csv"), *rb = slurp(b, "runs.csv");
+	CHECK(ra && rb && count_lines(ra) == count_lines(rb));
+	char *sa = NULL, *sb = NULL;
+	for (char *la = strtok_r(ra, "\n", &sa), *lb = strtok_r(rb, "\n", &sb); la && lb;
+	     la = strtok_r(NULL, "\n", &sa), lb = strtok_r(NULL, "\n", &sb)) {
+		int commas = 0;
+		size_t k = 0;
+		while (la[k] && commas < 24)
+			commas += la[k++] == ',';
+		CHECK(strncmp(la, lb, k) == 0);
+	}
+	free(ra), free(rb);
+}
+
+static void test_noise_and_depth(void)
+{
+	char out[512];
+	tmp_path(out, sizeof out, "noise");
+	struct train_exp_spec s;
+	struct qcq_error e;
+	train_exp_spec_default(&s, TRAIN_EXP_NOISE);
+	train_exp_parse_datasets(&s, "synth", &e);
+	CHECK(train_exp_parse_shots(&s, "64", &e) == QCQ_OK);
+	CHECK(train_exp_parse_levels(&s, "0/0,0.02/0.03", &e) == QCQ_OK);
+	s.seeds = 1, s.epochs = 2, s.ntrain = 40, s.nval = 10, s.ntest = 10, s.jobs = 2;
+	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
+	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
+	struct train_exp_result r;
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.runs == 3 && r.trained == 3);
+	CHECK_STR_CONTAINS(r.table, "| exact ");
+	CHECK_STR_CONTAINS(r.table, "| 64    | 0.02 | 0.03 |");
+	CHECK(exists(out, "noise-shots64.png"));
+	char *runs = slurp(out, "runs.csv");
+	CHECK_STR_CONTAINS(runs, "noise,qcq-cnn,synth,1,1,z0,64,0.02,0.03,1,");
+	free(runs);
+	train_exp_result_free(&r);
+
+	tmp_path(out, sizeof out, "depth");
+	train_exp_spec_default(&s, TRAIN_EXP_DEPTH);
+	train_exp_parse_datasets(&s, "synth", &e);
+	CHECK(train_exp_parse_depths(&s, "1,3", &e) == QCQ_OK);
+	s.seeds = 2, s.epochs = 2, s.ntrain = 40, s.nval = 10, s.ntest = 10;
+	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
+	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.runs == 4);
+	CHECK_STR_CONTAINS(r.table, "| 3     | 8 ");
+	CHECK(exists(out, "depth-curves.png") && exists(out, "depth-time.png"));
+	runs = slurp(out, "runs.csv");
+	/* quantum parameters: 4 angles + Linear(1,2)'s... whatever the model counts, depth 3
+	 * has 4 more angles than depth 1 */
+	CHECK_STR_CONTAINS(runs, "depth,qcq-cnn,synth,1,3,z0,0,0,0,1,");
+	free(runs);
+	train_exp_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static void test_command(void)
+{
+	struct capture cap;
+	struct cmd_workspace *ws = capture_ws(&cap);
+	char cmd[1400], out[512], cache[512];
+	tmp_path(out, sizeof out, "cmd");
+	tmp_path(cache, sizeof cache, "cache");
+	snprintf(cmd, sizeof cmd,
+		 "experiment compare models=mlp,cnn datasets=synth seeds=2 epochs=2 train=40 "
+		 "val=10 test=10 out=%s cache=%s jobs=2", out, cache);
+	CHECK(cmd_run_text(ws, cmd, "t", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(cap.out, "| cnn ");
+	CHECK_STR_CONTAINS(cap.out, "4 runs, 0 found finished, 4 trained");
+	CHECK(exists(out, "table.md"));
+	capture_reset(&cap);
+	CHECK(cmd_run_text(ws, cmd, "t", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(cap.out, "4 runs, 4 found finished, 0 trained");
+	capture_reset(&cap);
+	CHECK(cmd_run_text(ws, "experiment tables", "t", 1, false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "unknown study 'tables'");
+	CHECK(cmd_run_text(ws, "experiment noise models=cnn", "t", 1, false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "models= belongs to the compare study");
+	CHECK(cmd_run_text(ws, "experiment compare out=", "t", 1, false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "out: path is empty");
+	CHECK(cmd_run_text(ws, "experiment depth depths=1,9", "t", 1, false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "depths: 9 out of range");
+	CHECK(cmd_run_text(ws, "experiment compare seeds=0", "t", 1, false) == QCQ_EINVAL);
+	CHECK(cmd_run_text(ws, "experiment compare data=/nonexistent/qcq", "t", 1, false) ==
+	      QCQ_EIO);
+	CHECK_STR_CONTAINS(cap.err, "t:1: mnist: data missing: no folder /nonexistent/qcq/mnist");
+	capture_reset(&cap);
+	ws->json = true;
+	snprintf(cmd, sizeof cmd, "experiment compare models=mlp datasets=synth seeds=1 epochs=1 "
+		 "train=20 val=10 test=10 out=%s/json cache=%s", tmp_root, cache);
+	CHECK(cmd_run_text(ws, cmd, "t", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(cap.json, "\"result\":\"experiment\",\"study\":\"compare\",\"status\":\"OK\"");
+	CHECK_STR_CONTAINS(cap.json, "\"runs\":1,");
+	cmd_workspace_destroy(ws);
+}
+
+/* ---------------------------------------------------------------- real data */
+
+static const char *shared_data(void)
+{
+	static char buf[1024];
+	const char *e = getenv("QCQ_SHARED_DATA");
+	if (e && *e)
+		snprintf(buf, sizeof buf, "%s", e);
+	else
+		snprintf(buf, sizeof buf, "%s/../shared/data", QCQ_SOURCE_DIR);
+	struct stat sb;
+	return stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) ? buf : NULL;
+}
+
+static void test_shared_data(void)
+{
+	const char *dir = shared_data();
+	if (!dir)
+		SKIP("../shared/data is absent");
+	char out[512];
+	tmp_path(out, sizeof out, "shared");
+	struct train_exp_spec s;
+	struct qcq_error e;
+	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
+	train_exp_parse_models(&s, "cnn,qcq-cnn", &e);
+	s.seeds = 1, s.epochs = 1, s.size = 0.05, s.jobs = 2, s.threads = 2;
+	snprintf(s.data_dir, sizeof s.data_dir, "%s", dir);
+	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
+	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
+	struct train_exp_result r;
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	if (r.table) {
+		/* the paper's sizes scaled to what each set holds, then 5 % */
+		CHECK_STR_CONTAINS(r.table, "mnist: 3 vs 5, train 58, val 14, test 10 (of 1032 + 863");
+		CHECK_STR_CONTAINS(r.table, "fashion: T-shirt/top vs Trouser, train 250, val 62, test 50");
+		CHECK_STR_CONTAINS(r.table, "mri: no_tumor vs glioma_tumor+meningioma_tumor+"
+					    "pituitary_tumor, train 34, val 8, test 6 (of 500 + 2764");
+	}
+	CHECK(exists(out, "compare-mri.png"));
+	train_exp_result_free(&r);
+}
+
+int main(void)
+{
+	snprintf(tmp_root, sizeof tmp_root, "/tmp/qcq-test-experiment-%d", (int)getpid());
+	mkdir(tmp_root, 0755);
+	RUN(test_lists);
+	RUN(test_spec_check);
+	RUN(test_missing_data);
+	RUN(test_compare_files);
+	RUN(test_resume_after_stop);
+	RUN(test_jobs_identical);
+	RUN(test_noise_and_depth);
+	RUN(test_command);
+	RUN(test_shared_data);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+	if (check_tests_failed == 0 && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp_root);
+	return check_summary();
+}
