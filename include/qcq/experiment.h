@@ -158,7 +158,8 @@ size_t train_exp_count_runs(const struct train_exp_spec *s);
 struct train_exp_result {
 	size_t runs;      /* in the study */
 	size_t skipped;   /* found finished on disk */
-	size_t trained;   /* trained by this call (by every rank under MPI) */
+	size_t trained;   /* trained by this call (rank 0 under MPI: by all ranks; other
+			   * ranks: by this one) */
 	double seconds;   /* wall time of this call */
 	int rank, nranks; /* 0, 1 without MPI */
 	char out_dir[TRAIN_EXP_PATH_MAX];
@@ -174,6 +175,7 @@ void train_exp_result_free(struct train_exp_result *r);
  * is read between batches: the runs in flight are abandoned (nothing written for them),
  * the finished ones stay, the reports are written for what is finished, and the call
  * returns QCQ_ESTOPPED. A missing data set is an error that names the folder it looked in.
+ * Under MPI only rank 0 posts events (the other ranks' runs show up there as they arrive).
  */
 enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qcq_sink *events,
 			      const volatile int *stop, struct train_exp_result *out,

@@ -77,6 +77,14 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 			 int W, int k);
 
 /*
+ * Average pooling over kh x kw windows, stride = window, no padding, ragged edges
+ * dropped (OH = H / kh, OW = W / kw): the fixed downsampling in front of qcnn.
+ */
+void nn_avgpool_forward(float *out, const float *inp, int B, int C, int H, int W, int kh, int kw);
+void nn_avgpool_backward(float *dinp, const float *dout, int B, int C, int H, int W, int kh,
+			 int kw);
+
+/*
  * Fully connected (PyTorch Linear): inp (B,IN), w (OUT,IN), b (OUT), out (B,OUT).
  * Fast path: dot products / the small-matrix kernel for small sizes, sgemm for large
  * ones. backward: dinp, db may be NULL.
@@ -180,7 +188,8 @@ enum nn_arch {
 	NN_ARCH_CNN,       /* conv c1 3x3, ReLU, pool 2, conv c2 3x3, ReLU, pool 2, dense 2 */
 	NN_ARCH_QCCNN,     /* the same CNN on quanvolved features */
 	NN_ARCH_QCQ_CNN,   /* quanvolved features -> CNN -> dense 2 -> VQC -> Linear(1,2) */
-	NN_ARCH_QCNN,      /* 8-qubit quantum CNN (Cong et al.) on a downsampled image */
+	NN_ARCH_QCNN,      /* average-pool the image to 2x4 = 8 values -> 8-qubit QCNN (Cong
+			    * et al., qml's blocks) -> <Z7> -> Linear(1,2) */
 	NN_ARCH_COUNT
 };
 
@@ -205,8 +214,8 @@ struct nn_model_desc {
 	uint64_t seed;       /* parameter initialisation, dropout and shot streams */
 };
 
-/* Defaults for arch: input (1,28,28) for mlp/cnn, (4,14,14) for quanv-mlp/qccnn/qcq-cnn,
- * (1,8,8) for qcnn; channels 16/32, depth 1, <Z0>, dropout 0, no noise, exact, seed 1. */
+/* Defaults for arch: input (1,28,28) for mlp/cnn/qcnn, (4,14,14) for quanv-mlp/qccnn/
+ * qcq-cnn; channels 16/32, depth 1, <Z0>, dropout 0, no noise, exact, seed 1. */
 void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch);
 /* "mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn". */
 const char *nn_arch_name(enum nn_arch arch);
@@ -214,14 +223,16 @@ const char *nn_arch_name(enum nn_arch arch);
 enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct qcq_error *err);
 /* Checks every field (arch known, sizes 1..4096, channels 1..1024, depth 1..8,
  * observable, dropout in [0,1), p1 in [0,4/3], p2 in [0,16/15], shots <= 1e8,
- * reserved 0, and that the conv stack leaves a non-empty output). */
+ * reserved 0, that the conv stack leaves a non-empty output, and for qcnn a
+ * 1-channel input of at least 2x4 without noise or shots). */
 enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_error *err);
 
 /*
- * Factory for the quantum layer of qcq-cnn: called by nn_model_create with the
- * descriptor; must fill q (ops, ctx, in, out, nparams, qubits). The default (NULL)
- * wraps qml's 2-qubit classifier (struct qml_qlayer: ZZFeatureMap + RealAmplitudes
- * of d->depth, d->observable, noise d->p1/p2 and d->shots).
+ * Factory for the quantum layer of qcq-cnn / qcnn: called by nn_model_create with
+ * the descriptor; must fill q (ops, ctx, in, out, nparams, qubits). The default
+ * (NULL) wraps qml's 2-qubit classifier for qcq-cnn (struct qml_qlayer:
+ * ZZFeatureMap + RealAmplitudes of d->depth, d->observable, noise d->p1/p2 and
+ * d->shots) and qml's 8-qubit QCNN circuit (qsim, exact, adjoint) for qcnn.
  */
 typedef enum qcq_status (*nn_qlayer_factory)(struct nn_qlayer *q, const struct nn_model_desc *d,
 					     struct qcq_error *err);
@@ -307,7 +318,8 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n);
 /* Layer listing for front ends. */
 int nn_model_nlayers(const struct nn_model *m);
 struct nn_layer_info {
-	const char *kind; /* "conv2d", "relu", "maxpool", "dropout", "flatten", "dense", "quantum" */
+	const char *kind; /* "conv2d", "relu", "maxpool", "dropout", "flatten", "dense", "quantum",
+			   * "avgpool" */
 	int out_c, out_h, out_w; /* output shape per sample (h = w = 1 for vectors) */
 	size_t nparams;
 	bool quantum;

@@ -24,9 +24,10 @@
  *
  * Errors: every fallible function validates its arguments before touching any state
  * and returns enum qcq_status with err filled (see core.h). Messages:
- *   "N qubits is more than the maximum of M for a state vector|density matrix"
- *   "qubit Q out of range (state has N)", "duplicate qubit Q in GATE",
- *   "NAME probability P out of range [0, MAX]", "... needs a density matrix", ...
+ *   "29 qubits is out of range for a state vector (1 to 28)" (before any allocation),
+ *   "cx: qubit 5 out of range (state has 4)", "cx: duplicate qubit 1",
+ *   "depolarizing probability 1.5 out of range [0, 1.33333]",
+ *   "depolarizing needs a density matrix (state is pure)", ...
  * Kernels are single-threaded (the caller parallelises over states, e.g. patches).
  */
 #ifndef QCQ_QSIM_H

@@ -3,9 +3,12 @@
  *
  * Data enter as plain arrays (struct train_data), so this module does not care how the
  * data module stores splits or features. Progress leaves as events through a struct
- * qcq_sink (core.h): a QCQ_EV_BATCH per batch (throttled by opts.event_interval), a
- * QCQ_EV_EPOCH per epoch, QCQ_EV_LOG lines (early stopping, restoring the best
- * weights). A `stop` flag is read between batches; a stopped run keeps the best weights.
+ * qcq_sink (core.h): a QCQ_EV_BATCH per batch (throttled by opts.event_interval; epoch,
+ * step, done/total batches, train_loss of the batch, rate in samples/s), a QCQ_EV_EPOCH
+ * per epoch (the row's numbers, done/total epochs), QCQ_EV_LOG lines (early stopping,
+ * restoring the best weights, the test accuracy) and one QCQ_EV_DONE at the end (text
+ * "done after 20 of 20 epochs", val_acc the best). A `stop` flag is read between
+ * batches; a stopped run keeps the best weights.
  *
  * Reproducibility: the order of the samples in epoch e is a function of (opts.seed, e)
  * only, and the model's own stream (dropout, shots) is part of the model, so the same

@@ -159,7 +159,12 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 		for (char *l = strtok_r(j->res.table, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 			out_line(ws, CMD_STREAM_OUT, l);
 	}
-	if (j->res.runs) {
+	if (j->res.runs && j->res.rank > 0) {
+		char m[200];
+		snprintf(m, sizeof m, "%s study: rank %d of %d trained %zu runs and sent them to rank 0",
+			 train_exp_kind_name(j->spec.kind), j->res.rank, j->res.nranks, j->res.trained);
+		out_line(ws, CMD_STREAM_INFO, m);
+	} else if (j->res.runs) {
 		char m[TRAIN_EXP_PATH_MAX + 200];
 		snprintf(m, sizeof m, "%s study%s: %zu runs, %zu found finished, %zu trained%s, "
 			 "%.1f s; results in %s/", train_exp_kind_name(j->spec.kind),

@@ -11,7 +11,7 @@
 #include "qcq/train.h"
 
 /* Largest batch a model of the workspace is built for (training and evaluation). */
-#define CMD_MODEL_MAX_BATCH 128
+#define CMD_MODEL_MAX_BATCH 32
 
 /* Does this architecture take quanvolved features (else images)? */
 bool cmd_model_takes_features(enum nn_arch arch);

@@ -189,6 +189,11 @@ static enum qcq_status exec_train(struct cmd_ctx *ctx, const struct cmd_call *ca
 		j->h = ws->history;
 	} else {
 		nn_model_reset(m, o.seed);
+		/* reseeds the quantum layer's shot stream from the new seed as well, so that a
+		 * sampled (shots) run is as reproducible as an exact one; it succeeded above */
+		const struct nn_model_desc *d = nn_model_get_desc(m);
+		if (nn_model_nparams_quantum(m))
+			nn_model_set_noise(m, d->p1, d->p2, d->shots, NULL);
 		j->h = train_history_create();
 		train_history_free(ws->history);
 	}

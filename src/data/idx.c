@@ -152,6 +152,7 @@ static enum qcq_status read_idx(const char *path, int want_ndim, uint8_t **buf,
 	data_idx_parse(*buf, n, path, h, err);
 	if (h->ndim != want_ndim) {
 		free(*buf);
+		*buf = NULL;
 		return qcq_error_set(err, QCQ_EFORMAT, "%s: offset 3: idx with %d dimensions, expected "
 				     "%d (%s)", path, h->ndim, want_ndim,
 				     want_ndim == 3 ? "images" : "labels");
@@ -159,42 +160,100 @@ static enum qcq_status read_idx(const char *path, int want_ndim, uint8_t **buf,
 	return QCQ_OK;
 }
 
+/* An image file and its label file, read and checked, not yet converted. */
+struct idx_pair {
+	char img[4096], lab[4096];
+	uint8_t *ib, *lb;
+	struct data_idx ih, lh;
+	enum qcq_status st;
+	struct qcq_error err;
+};
+
+static enum qcq_status read_pair(struct idx_pair *p, struct qcq_error *err)
+{
+	enum qcq_status st = read_idx(p->img, 3, &p->ib, &p->ih, err);
+	if (st)
+		return st;
+	if ((st = read_idx(p->lab, 1, &p->lb, &p->lh, err))) {
+		free(p->ib);
+		p->ib = NULL;
+		return st;
+	}
+	if (p->lh.dims[0] != p->ih.dims[0]) {
+		free(p->ib);
+		free(p->lb);
+		p->ib = p->lb = NULL;
+		return qcq_error_set(err, QCQ_EFORMAT, "%s: offset 4: %u labels for %u images in %s",
+				     p->lab, p->lh.dims[0], p->ih.dims[0], p->img);
+	}
+	return QCQ_OK;
+}
+
+struct convert_job {
+	const uint8_t *src;
+	float *dst;
+};
+
+static void convert_range(void *ctx, size_t b, size_t e, int worker)
+{
+	const struct convert_job *j = ctx;
+	const float inv = 1.0f / 255.0f;
+	for (size_t i = b; i < e; i++)
+		j->dst[i] = j->src[i] * inv;
+}
+
+/* One data set from np read pairs (same image size), in order; pixels converted on pool. */
+static enum qcq_status build_set(struct idx_pair *ps, int np, struct qcq_pool *pool,
+				 struct data_set **out, struct qcq_error *err)
+{
+	size_t n = 0;
+	int maxl = 0;
+	for (int k = 0; k < np; k++) {
+		if (ps[k].ih.dims[1] != ps[0].ih.dims[1] || ps[k].ih.dims[2] != ps[0].ih.dims[2])
+			return qcq_error_set(err, QCQ_EFORMAT, "%s: offset 8: images of %ux%u, %s has "
+					     "%ux%u", ps[k].img, ps[k].ih.dims[1], ps[k].ih.dims[2],
+					     ps[0].img, ps[0].ih.dims[1], ps[0].ih.dims[2]);
+		n += ps[k].ih.dims[0];
+		for (size_t i = 0; i < ps[k].lh.count; i++)
+			maxl = ps[k].lh.data[i] > maxl ? ps[k].lh.data[i] : maxl;
+	}
+	struct data_set *ds;
+	enum qcq_status st = data_set_create(n, (int)ps[0].ih.dims[1], (int)ps[0].ih.dims[2], maxl + 1,
+					     &ds, err);
+	if (st)
+		return qcq_error_prefix(err, "%s", ps[0].img);
+	size_t at = 0;
+	for (int k = 0; k < np; k++) {
+		struct convert_job j = {ps[k].ih.data, ds->images + at * ps[0].ih.dims[1] * ps[0].ih.dims[2]};
+		if (pool)
+			qcq_pool_for(pool, ps[k].ih.count, 1 << 16, convert_range, &j);
+		else
+			convert_range(&j, 0, ps[k].ih.count, 0);
+		for (size_t i = 0; i < ps[k].lh.count; i++)
+			ds->labels[at + i] = ps[k].lh.data[i];
+		at += ps[k].ih.dims[0];
+	}
+	*out = ds;
+	return QCQ_OK;
+}
+
 enum qcq_status data_load_idx(const char *images, const char *labels, struct data_set **out,
 			      struct qcq_error *err)
 {
-	uint8_t *ib, *lb;
-	struct data_idx ih, lh;
-	enum qcq_status st = read_idx(images, 3, &ib, &ih, err);
-	if (st)
-		return st;
-	if ((st = read_idx(labels, 1, &lb, &lh, err))) {
-		free(ib);
-		return st;
+	struct idx_pair *p = qcq_xcalloc(1, sizeof *p);
+	snprintf(p->img, sizeof p->img, "%s", images);
+	snprintf(p->lab, sizeof p->lab, "%s", labels);
+	enum qcq_status st = read_pair(p, err);
+	struct data_set *ds = NULL;
+	if (!st)
+		st = build_set(p, 1, NULL, &ds, err);
+	if (!st) {
+		snprintf(ds->source, sizeof ds->source, "idx %s", images);
+		*out = ds;
 	}
-	int maxl = 0;
-	if (lh.dims[0] != ih.dims[0]) {
-		st = qcq_error_set(err, QCQ_EFORMAT, "%s: offset 4: %u labels for %u images in %s",
-				   labels, lh.dims[0], ih.dims[0], images);
-		goto done;
-	}
-	for (size_t i = 0; i < lh.count; i++) {
-		maxl = lh.data[i] > maxl ? lh.data[i] : maxl;
-	}
-	struct data_set *ds;
-	if ((st = data_set_create(ih.dims[0], (int)ih.dims[1], (int)ih.dims[2], maxl + 1, &ds, err))) {
-		qcq_error_prefix(err, "%s", images);
-		goto done;
-	}
-	const float inv = 1.0f / 255.0f;
-	for (size_t i = 0; i < ih.count; i++)
-		ds->images[i] = ih.data[i] * inv;
-	for (size_t i = 0; i < lh.count; i++)
-		ds->labels[i] = lh.data[i];
-	snprintf(ds->source, sizeof ds->source, "idx %s", images);
-	*out = ds;
-done:
-	free(ib);
-	free(lb);
+	free(p->ib);
+	free(p->lb);
+	free(p);
 	return st;
 }
 
@@ -243,24 +302,17 @@ static enum qcq_status find_single_stem(const char *dir, char *stem, size_t size
 	return QCQ_OK;
 }
 
-struct pair_job {
-	char img[4096], lab[4096];
-	struct data_set *ds;
-	enum qcq_status st;
-	struct qcq_error err;
-};
-
 static void pair_run(void *ctx, size_t b, size_t e, int worker)
 {
-	struct pair_job *jobs = ctx;
+	struct idx_pair *ps = ctx;
 	for (size_t i = b; i < e; i++)
-		jobs[i].st = data_load_idx(jobs[i].img, jobs[i].lab, &jobs[i].ds, &jobs[i].err);
+		ps[i].st = read_pair(&ps[i], &ps[i].err);
 }
 
 enum qcq_status data_load_idx_dir(const char *dir, struct qcq_pool *pool, struct data_set **out,
 				  struct qcq_error *err)
 {
-	struct pair_job *jobs = qcq_xcalloc(2, sizeof *jobs);
+	struct idx_pair *jobs = qcq_xcalloc(2, sizeof *jobs);
 	size_t nj = 0;
 	const char *stems[2] = {"train", "t10k"};
 	for (int s = 0; s < 2; s++) {
@@ -296,23 +348,21 @@ enum qcq_status data_load_idx_dir(const char *dir, struct qcq_pool *pool, struct
 	for (size_t i = 0; i < nj && !st; i++)
 		if (jobs[i].st) {
 			st = jobs[i].st;
-			if (err) {
+			if (err)
 				*err = jobs[i].err;
-			}
 		}
 	struct data_set *ds = NULL;
-	if (!st && nj == 2) {
-		st = data_set_concat(jobs[0].ds, jobs[1].ds, &ds, err);
-		if (!st)
-			snprintf(ds->source, sizeof ds->source, "idx %s (train %zu + t10k %zu)", dir,
-				 jobs[0].ds->n, jobs[1].ds->n);
-	} else if (!st) {
-		ds = jobs[0].ds;
-		jobs[0].ds = NULL;
+	if (!st)
+		st = build_set(jobs, (int)nj, pool, &ds, err);
+	if (!st && nj == 2)
+		snprintf(ds->source, sizeof ds->source, "idx %s (train %u + t10k %u)", dir,
+			 jobs[0].ih.dims[0], jobs[1].ih.dims[0]);
+	else if (!st)
 		snprintf(ds->source, sizeof ds->source, "idx %s", jobs[0].img);
+	for (size_t i = 0; i < nj; i++) {
+		free(jobs[i].ib);
+		free(jobs[i].lb);
 	}
-	for (size_t i = 0; i < nj; i++)
-		data_set_free(jobs[i].ds);
 	free(jobs);
 	if (!st)
 		*out = ds;

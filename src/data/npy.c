@@ -302,19 +302,20 @@ enum qcq_status data_set_from_arrays(const struct data_array *im, const struct d
 	enum qcq_status st = data_set_create(n, (int)h, (int)w, maxl + 1, &ds, err);
 	if (st)
 		return qcq_error_prefix(err, "%s", name);
-	float scale = 1, shift = 0;
+	/* in double: hi - lo of two float32 extremes overflows float (found by fuzz_npy) */
+	double scale = 1, shift = 0;
 	const char *how = "kept";
 	if (im->dtype == DATA_U8 || (lo >= 0 && hi > 1 && hi <= 255)) {
-		scale = 1.0f / 255;
+		scale = 1.0 / 255;
 		how = "divided by 255";
 	} else if (lo < 0 || hi > 1) {
-		scale = hi > lo ? 1.0f / (hi - lo) : 1;
-		shift = -lo;
+		scale = hi > lo ? 1.0 / ((double)hi - lo) : 1;
+		shift = -(double)lo;
 		how = "min-max scaled";
 	}
 	for (size_t i = 0; i < im->count; i++) {
-		float v = (im->v[i] + shift) * scale;
-		ds->images[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+		double v = (im->v[i] + shift) * scale;
+		ds->images[i] = v < 0 ? 0 : v > 1 ? 1 : (float)v;
 	}
 	for (size_t i = 0; i < n; i++)
 		ds->labels[i] = lab ? (int32_t)lab->v[i] : 0;

@@ -12,7 +12,8 @@
  *   qccnn      the same CNN on quanvolved features
  *   qcq-cnn    the CNN to Linear(.,2), then the quantum classifier (2 -> 1), then
  *              the head Linear(1,2)
- *   qcnn       not implemented (see nn_arch_plan)
+ *   qcnn       AvgPool to 2x4 (8 values in [0,1]) -> qml's 8-qubit QCNN (63 angles,
+ *              <Z7>) -> Linear(1,2)
  * This file only plans shapes; memory and the passes are in model.c.
  */
 #include "nn-internal.h"
@@ -50,8 +51,6 @@ void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch)
 	bool quanv = arch == NN_ARCH_QUANV_MLP || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
 	d->in_c = quanv ? 4 : 1;
 	d->in_h = d->in_w = quanv ? 14 : 28;
-	if (arch == NN_ARCH_QCNN)
-		d->in_h = d->in_w = 8;
 	d->conv1 = 16, d->conv2 = 32;
 	d->depth = 1;
 	d->observable = NN_OBS_Z0;
@@ -105,17 +104,32 @@ static bool push_conv_block(struct nn_layer *L, int *nl, const struct nn_model_d
 }
 
 /*
- * The shape plan of d into L (no quantum layer object yet: its slot gets in 2,
- * out 1 and 2 (depth + 1) angles). qcnn needs the 8-qubit QCNN circuit blocks of
- * qml, which do not exist yet: QCQ_EUNSUPPORTED rather than a pretend model.
+ * The shape plan of d into L (no quantum layer object yet: its slot gets its
+ * input width, out 1 and its number of angles).
  */
 static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, int *nl,
 			    struct qcq_error *err)
 {
 	*nl = 0;
-	if (d->arch == NN_ARCH_QCNN)
-		return qcq_error_set(err, QCQ_EUNSUPPORTED,
-				     "model qcnn is not implemented yet (needs the 8-qubit qcnn blocks)");
+	if (d->arch == NN_ARCH_QCNN) {
+		if (d->in_c != 1 || d->in_h < 2 || d->in_w < 4)
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "qcnn needs a 1-channel image of at least 2x4 (got (%u,%u,%u))",
+					     d->in_c, d->in_h, d->in_w);
+		if (d->p1 > 0.0f || d->p2 > 0.0f || d->shots > 0)
+			return qcq_error_set(err, QCQ_EUNSUPPORTED,
+					     "qcnn is simulated exactly: noise and shots are not supported");
+		struct nn_layer *l = push(L, nl, NN_L_AVGPOOL, d);
+		l->kh = l->in_h / 2, l->kw = l->in_w / 4;
+		l->out_h = 2, l->out_w = 4;
+		struct nn_layer *f = push(L, nl, NN_L_FLATTEN, d);
+		f->out_c = 8, f->out_h = f->out_w = 1;
+		struct nn_layer *q = push(L, nl, NN_L_QUANTUM, d);
+		q->out_c = 1;
+		q->nw = 63;
+		push_dense(L, nl, d, 2);
+		return QCQ_OK;
+	}
 	if (d->arch == NN_ARCH_MLP || d->arch == NN_ARCH_QUANV_MLP) {
 		push(L, nl, NN_L_FLATTEN, d);
 		L[0].out_c = L[0].in_c * L[0].in_h * L[0].in_w, L[0].out_h = L[0].out_w = 1;
@@ -194,7 +208,9 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 		if (l->kind != NN_L_QUANTUM)
 			continue;
 		size_t want = l->nw;
-		st = (qf ? qf : nn_qlayer_qml_create)(&l->q, &m->desc, err);
+		nn_qlayer_factory def = m->desc.arch == NN_ARCH_QCNN ? nn_qlayer_qcnn_create
+								     : nn_qlayer_qml_create;
+		st = (qf ? qf : def)(&l->q, &m->desc, err);
 		if (st)
 			return qcq_error_prefix(err, "quantum layer");
 		if (l->q.in != l->in_c || l->q.out != 1 || l->q.nparams != want) {
@@ -214,7 +230,7 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 static const char *kind_name(enum nn_kind k)
 {
 	static const char *const names[] = { "conv2d", "relu", "maxpool", "dropout",
-					     "flatten", "dense", "quantum" };
+					     "flatten", "dense", "quantum", "avgpool" };
 	return names[k];
 }
 
@@ -262,6 +278,9 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n)
 			break;
 		case NN_L_POOL:
 			snprintf(what, sizeof what, "maxpool %d", l->k);
+			break;
+		case NN_L_AVGPOOL:
+			snprintf(what, sizeof what, "avgpool %dx%d", l->kh, l->kw);
 			break;
 		case NN_L_DROPOUT:
 			snprintf(what, sizeof what, "dropout%s %.2g", l->group > 1 ? "2d" : "",

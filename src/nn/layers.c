@@ -165,6 +165,40 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 	}
 }
 
+/* ---------------------------------------------------------------- average pool */
+
+void nn_avgpool_forward(float *out, const float *inp, int B, int C, int H, int W, int kh, int kw)
+{
+	int OH = H / kh, OW = W / kw;
+	float inv = 1.0f / (float)(kh * kw);
+	for (int bc = 0; bc < B * C; bc++)
+		for (int oy = 0; oy < OH; oy++)
+			for (int ox = 0; ox < OW; ox++) {
+				const float *src = inp + ((size_t)bc * H + (size_t)oy * kh) * W + ox * kw;
+				double acc = 0.0;
+				for (int y = 0; y < kh; y++)
+					for (int x = 0; x < kw; x++)
+						acc += src[(size_t)y * W + x];
+				out[((size_t)bc * OH + oy) * OW + ox] = (float)acc * inv;
+			}
+}
+
+void nn_avgpool_backward(float *dinp, const float *dout, int B, int C, int H, int W, int kh,
+			 int kw)
+{
+	int OH = H / kh, OW = W / kw;
+	float inv = 1.0f / (float)(kh * kw);
+	for (int bc = 0; bc < B * C; bc++)
+		for (int oy = 0; oy < OH; oy++)
+			for (int ox = 0; ox < OW; ox++) {
+				float g = dout[((size_t)bc * OH + oy) * OW + ox] * inv;
+				float *dst = dinp + ((size_t)bc * H + (size_t)oy * kh) * W + ox * kw;
+				for (int y = 0; y < kh; y++)
+					for (int x = 0; x < kw; x++)
+						dst[(size_t)y * W + x] += g;
+			}
+}
+
 /* ---------------------------------------------------------------- dense */
 
 /*

@@ -248,6 +248,9 @@ enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, cons
 		case NN_L_DROPOUT:
 			nn_dropout_forward(l->out, l->mask, in, n, l->group, l->p, m->train, &m->rng);
 			break;
+		case NN_L_AVGPOOL:
+			nn_avgpool_forward(l->out, in, B, l->in_c, l->in_h, l->in_w, l->kh, l->kw);
+			break;
 		case NN_L_FLATTEN:
 			break;
 		case NN_L_DENSE:
@@ -320,6 +323,10 @@ static void layer_backward(struct nn_model *m, struct nn_layer *l, const float *
 	case NN_L_DROPOUT:
 		if (din)
 			nn_dropout_backward(din, l->dout, l->mask, n);
+		break;
+	case NN_L_AVGPOOL:
+		if (din)
+			nn_avgpool_backward(din, l->dout, B, l->in_c, l->in_h, l->in_w, l->kh, l->kw);
 		break;
 	case NN_L_FLATTEN:
 		break;

@@ -21,7 +21,7 @@ void nn_gemm_small(float *C, const float *A, const float *B, int M, int N, int K
 /* ---------------------------------------------------------------- the model */
 
 enum nn_kind { NN_L_CONV, NN_L_RELU, NN_L_POOL, NN_L_DROPOUT, NN_L_FLATTEN, NN_L_DENSE,
-	       NN_L_QUANTUM };
+	       NN_L_QUANTUM, NN_L_AVGPOOL };
 
 #define NN_MAX_LAYERS 16
 
@@ -31,6 +31,7 @@ struct nn_layer {
 	enum nn_kind kind;
 	int in_c, in_h, in_w, out_c, out_h, out_w;
 	int k, stride, pad; /* conv kernel / pool window */
+	int kh, kw;         /* average-pool window */
 	float p;            /* dropout */
 	size_t group;       /* dropout group (1 or H*W) */
 	struct nn_qlayer q; /* quantum */
@@ -81,5 +82,8 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 /* qlayer.c: the default factory over qml_qlayer. */
 enum qcq_status nn_qlayer_qml_create(struct nn_qlayer *q, const struct nn_model_desc *d,
 				     struct qcq_error *err);
+/* qcnn.c: the 8-qubit QCNN of the qcnn model. */
+enum qcq_status nn_qlayer_qcnn_create(struct nn_qlayer *q, const struct nn_model_desc *d,
+				      struct qcq_error *err);
 
 #endif

@@ -64,8 +64,11 @@ static void set2(cplx m[4], cplx a, cplx b, cplx c, cplx d)
 /* U3(t, p, l) = [[cos(t/2), -e^{il} sin(t/2)], [e^{ip} sin(t/2), e^{i(p+l)} cos(t/2)]] */
 static void u3_matrix(double t, double p, double l, cplx m[4])
 {
+	/* e^{i(p+l)} as e^{ip} e^{il}: p + l rounds away l when |p| is huge (found by
+	 * fuzzing: the matrix was then not unitary) */
 	double c = cos(t / 2), s = sin(t / 2);
-	set2(m, c, -cexp(I * l) * s, cexp(I * p) * s, cexp(I * (p + l)) * c);
+	cplx ep = cexp(I * p), el = cexp(I * l);
+	set2(m, c, -el * s, ep * s, ep * el * c);
 }
 
 void qs_target_matrix(enum qs_gate_kind k, const double *ang, cplx m[4])

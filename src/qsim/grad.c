@@ -61,7 +61,7 @@ static void apply_derivative(cplx *a, int n, const struct qs_gate *g, const doub
 		qsk_diag1(a, n, t, cm, 0, I * cexp(I * ang[0]));
 	} else if (k == QS_G_U && j > 0) {
 		double c = cos(ang[0] / 2), s = sin(ang[0] / 2), p = ang[1], l = ang[2];
-		cplx e = I * cexp(I * (p + l)) * c;
+		cplx e = I * cexp(I * p) * cexp(I * l) * c;
 		if (j == 1) /* d/dphi */
 			m[0] = 0, m[1] = 0, m[2] = I * cexp(I * p) * s, m[3] = e;
 		else        /* d/dlambda */

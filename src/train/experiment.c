@@ -77,6 +77,7 @@ struct study {
 	pthread_mutex_t lock;    /* next, finished, err, the events' counters */
 	size_t next;
 	size_t finished;         /* runs done, skipped ones included (progress) */
+	size_t received;         /* rank 0: runs other ranks trained */
 	volatile int halt;       /* read by train_fit */
 	bool failed;
 	struct qcq_error err;
@@ -179,6 +180,7 @@ static void got_remote(void *ctx, size_t i, const char *text, size_t len)
 	run_path(S, &S->runs[i], path, sizeof path);
 	if (qcq_write_file_atomic(path, text, len, &e) != QCQ_OK)
 		fail(S, &e);
+	S->received++;
 	progress(S, &S->runs[i]);
 }
 
@@ -299,8 +301,6 @@ static enum qcq_status run_study(struct study *S, const volatile int *stop,
 	exp_log(S->events, "%zu runs to train%s, %d at a time", pending,
 		S->nranks > 1 ? " across the ranks" : "", S->spec->jobs);
 	train_pending(S, stop);
-	for (size_t k = 0; k < S->nmine; k++)
-		res->trained += S->runs[S->mine[k]].done;
 	if (S->nranks > 1) {
 		if (S->rank == 0)
 			exp_mpi_collect(true, got_remote, S);
@@ -308,6 +308,9 @@ static enum qcq_status run_study(struct study *S, const volatile int *stop,
 			exp_mpi_send_end();
 		exp_mpi_barrier();
 	}
+	for (size_t k = 0; k < S->nmine; k++)
+		res->trained += S->runs[S->mine[k]].done;
+	res->trained += S->received;
 	if (S->failed) {
 		*err = S->err;
 		return err->code;
@@ -331,6 +334,8 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	S.events = events;
 	memset(out, 0, sizeof *out);
 	exp_mpi_begin(spec, &S.rank, &S.nranks);
+	if (S.rank > 0)
+		S.events = events = NULL; /* rank 0 reports for everyone */
 	if (spec->out_dir[0])
 		snprintf(S.out_dir, sizeof S.out_dir, "%s", spec->out_dir);
 	else

@@ -394,13 +394,21 @@ enum qcq_status train_fit(struct nn_model *m, const struct train_data *train,
 		post_log(sink, "restored the weights of epoch %d (validation accuracy %.4f)",
 			 h->best_epoch, h->best_val_acc);
 	}
-	if (st != QCQ_OK || !test || test->n == 0)
-		return st;
 	struct qcq_error terr;
-	if (train_evaluate(m, test, nn_model_max_batch(m), &h->test, &terr) == QCQ_OK) {
+	if (st == QCQ_OK && test && test->n &&
+	    train_evaluate(m, test, nn_model_max_batch(m), &h->test, &terr) == QCQ_OK) {
 		h->has_test = true;
 		post_log(sink, "test accuracy %.4f, loss %.4f (%zu samples)", h->test.acc,
 			 h->test.loss, h->test.n);
 	}
+	char done[160];
+	snprintf(done, sizeof done, "%s after %zu of %d epochs", train_end_name(h->end), h->n,
+		 f.o.epochs);
+	struct qcq_event ev = {.kind = QCQ_EV_DONE, .text = done, .epoch = (int)h->n};
+	ev.done = (double)h->n;
+	ev.total = f.o.epochs;
+	ev.val_acc = h->best_epoch ? h->best_val_acc : NAN;
+	ev.seconds = h->total_seconds;
+	qcq_post(sink, &ev);
 	return st;
 }

@@ -104,12 +104,19 @@ void tui_event(void *ctx, const struct qcq_event *ev)
 			tui_log_add(t, TUI_C_LOG_INFO, ev->text);
 		break;
 	}
-	tui_mark(t, TUI_P_CURVES);
+	/* progress alone redraws only the progress row (cheap: 20 times a second while
+	 * training); an epoch, a log line or the end redraw the plots */
+	if (ev->kind == QCQ_EV_PROGRESS || ev->kind == QCQ_EV_BATCH)
+		c->progress_dirty = true;
+	else
+		tui_mark(t, TUI_P_CURVES);
 	t->status_dirty = true;
 	/* A job waited for inside a command (a session file that trains) still shows its
 	 * progress: this runs on the main thread, inside the loop's command call. */
-	if (t->in_command)
+	if (t->in_command) {
+		tui_absorb_dirty(t);
 		tui_frame(t, false);
+	}
 }
 
 static void fmt_eta(double s, char *buf, size_t n)
@@ -122,7 +129,7 @@ static void fmt_eta(double s, char *buf, size_t n)
 		snprintf(buf, n, "%d:%02d", (int)(s / 60), (int)fmod(s, 60));
 }
 
-static void draw_progress(struct tui *t, struct tui_pane *p, int y)
+void tui_curves_draw_progress(struct tui *t, struct tui_pane *p, int y)
 {
 	struct tui_curves *c = &t->curves;
 	int w = p->cw;
@@ -167,7 +174,8 @@ static void curves_draw(struct tui *t, struct tui_pane *p)
 	int h = p->h - 1, w = p->cw;
 	if (h < 1)
 		return;
-	draw_progress(t, p, 1);
+	tui_curves_draw_progress(t, p, 1);
+	c->progress_dirty = false;
 	if (h < 6)
 		return;
 

@@ -206,9 +206,25 @@ static void data_draw(struct tui *t, struct tui_pane *p)
 	const struct data_set *ds = ws->data;
 	int rows = p->h - 1;
 	if (!ds) {
-		tui_put(p->win, 1, 0, p->cw, "No data loaded.", tui_attr(t, TUI_C_NORMAL));
-		tui_put(p->win, 2, 0, p->cw, "Try:  load synth 1000   (built-in digits)  or  tour",
-			tui_attr(t, TUI_C_DIM));
+		static const char *const first[][2] = {
+			{"load synth 1000", "built-in handwritten digits (28x28)"},
+			{"classes 3 8", "a binary task, 3 vs 8, split 70/15/15"},
+			{"quanv", "every 2x2 patch through a 4-qubit circuit"},
+			{"patch 0 7 7", "one patch's circuit: F3, then n/p to step"},
+			{"model qcq-cnn", "quanvolution + CNN + quantum classifier"},
+			{"train epochs=5", "live curves (F5); Ctrl-C or stop ends it"},
+		};
+		tui_put(p->win, 1, 0, p->cw, "No data loaded. A first session, one line at a time:",
+			tui_attr(t, TUI_C_NORMAL));
+		int n = (int)(sizeof first / sizeof first[0]);
+		for (int i = 0; i < n && 2 + i < rows; i++) {
+			tui_put(p->win, 2 + i, 2, p->cw - 2, first[i][0], tui_attr(t, TUI_C_LOG_CMD));
+			tui_put(p->win, 2 + i, 20, p->cw - 20, first[i][1], tui_attr(t, TUI_C_DIM));
+		}
+		if (2 + n < rows)
+			tui_put(p->win, 2 + n, 0, p->cw,
+				"or type  tour  for a guided walk-through,  help  for every command.",
+				tui_attr(t, TUI_C_NORMAL));
 		return;
 	}
 	snprintf(p->subtitle, sizeof p->subtitle, "%s", ds->source);

@@ -198,17 +198,22 @@ static void state_draw(struct tui *t, struct tui_pane *p)
 	bool two = p->cw >= 84;
 	struct col left = {p->win, 0, two ? p->cw / 2 - 1 : p->cw, 0, p->scroll_y, p->h};
 	struct col right = {p->win, p->cw / 2 + 1, p->cw - p->cw / 2 - 1, 0, p->scroll_y, p->h};
-	struct col *side = two ? &right : &left;
-	if (!two) {
+	bool counts = ws->counts && ws->counts_shots > 0;
+	if (!two) { /* one column: qubits, then the histogram if any, then the basis */
 		draw_bloch(t, &left, s);
 		left.vy++;
+		if (counts) {
+			draw_counts(t, &left, ws->counts, ws->counts_shots, s->n);
+			left.vy++;
+		}
 	}
 	draw_basis(t, &left, s);
-	if (two)
+	if (two) {
 		draw_bloch(t, &right, s);
-	if (ws->counts && ws->counts_shots > 0) {
-		side->vy++;
-		draw_counts(t, side, ws->counts, ws->counts_shots, s->n);
+		if (counts) {
+			right.vy++;
+			draw_counts(t, &right, ws->counts, ws->counts_shots, s->n);
+		}
 	}
 	int total = left.vy > right.vy ? left.vy : right.vy;
 	if (p->scroll_y > 0 && p->scroll_y > total - (p->h - 1)) {

@@ -181,6 +181,30 @@ static void add_files(const char *text)
 	}
 }
 
+/* Alternatives that the usage line spells out for word nw ("model mlp|cnn|qcq-cnn"). */
+static bool add_usage_words(const struct cmd_entry *e, int nw)
+{
+	size_t before = cand.n;
+	if (!e || !e->usage)
+		return false;
+	char u[512];
+	snprintf(u, sizeof u, "%s", e->usage);
+	char *save = NULL, *tok = strtok_r(u, " ", &save);
+	for (int i = 0; tok && i < nw; i++)
+		tok = strtok_r(NULL, " ", &save);
+	if (!tok || !strchr(tok, '|') || strchr(tok, '='))
+		return false;
+	char *p2 = NULL;
+	for (char *alt = strtok_r(tok, "|[]", &p2); alt; alt = strtok_r(NULL, "|[]", &p2)) {
+		bool word = true;
+		for (const char *c = alt; *c; c++)
+			word = word && ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-');
+		if (word && *alt)
+			cand_add(alt);
+	}
+	return cand.n > before;
+}
+
 /* Class names, for a word that may list several joined with '+' ("shirt+coat"). */
 static void add_classes(struct tui *t, const char *text)
 {
@@ -250,9 +274,10 @@ static char **complete(const char *text, int start, int end)
 				sub = cmd_find(name, NULL);
 			}
 			add_options(sub);
+			bool fixed = add_usage_words(sub, nw);
 			if (sub && strstr(sub->name, "class"))
 				add_classes(t, text);
-			if (!strchr(text, '='))
+			else if (!fixed && !strchr(text, '='))
 				add_files(text);
 		}
 	}

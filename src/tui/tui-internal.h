@@ -118,6 +118,7 @@ struct tui_curves {
 	double *batch_loss; /* per-batch training loss of the current epoch run */
 	size_t nb, bcap;
 	bool have_progress;
+	bool progress_dirty; /* only the progress row needs drawing */
 	double done, total, rate;
 	char units[48];
 	char job[64];     /* name of the job that fed the curves */
@@ -158,6 +159,7 @@ struct tui {
 
 	double last_frame;  /* qcq_now() of the last doupdate */
 	long frames;        /* frames drawn (for the benchmark) */
+	double draw_seconds; /* time spent drawing them */
 	bool quit;
 	char hist_path[4096];
 };
@@ -165,6 +167,7 @@ struct tui {
 /* tui.c */
 void tui_mark(struct tui *t, int pane_id);
 void tui_mark_all(struct tui *t);
+void tui_absorb_dirty(struct tui *t); /* ws->dirty into the panes' marks */
 void tui_frame(struct tui *t, bool force); /* draws what is dirty, at most ~20 times a second */
 void tui_run_line(struct tui *t, const char *line, bool echo);
 
@@ -207,6 +210,7 @@ extern const struct tui_pane_ops tui_log_ops;
 /* curves.c */
 void tui_curves_free(struct tui_curves *c);
 void tui_curves_reset(struct tui_curves *c, const char *job);
+void tui_curves_draw_progress(struct tui *t, struct tui_pane *p, int y);
 void tui_event(void *ctx, const struct qcq_event *ev); /* a struct qcq_sink */
 extern const struct tui_pane_ops tui_curves_ops;
 

@@ -76,7 +76,7 @@ void tui_mark_all(struct tui *t)
 	t->status_dirty = t->prompt_dirty = t->all_dirty = true;
 }
 
-static void absorb_dirty(struct tui *t)
+void tui_absorb_dirty(struct tui *t)
 {
 	unsigned d = t->ws->dirty;
 	if (d & CMD_DIRTY_DATA)
@@ -284,7 +284,8 @@ static const char *const help_text[] = {
 	"F2 F3 F4 F5 F6     Data, Circuit, State, Curves, Log",
 	"Esc                back to the prompt (typing goes there as well)",
 	"Up Down PgUp PgDn  scroll the focused pane (PgUp/PgDn at the prompt: log)",
-	"n p  or  Right Left  in the circuit pane: step forward / back",
+	"n p, Right Left    circuit pane: step forward / back (runs step, back)",
+	"n p, Right Left    data pane: next / previous image (runs show image)",
 	"Ctrl-C             stop the running job (it never quits)",
 	"Ctrl-L             redraw the screen",
 	"? or F1            this help (any key closes it)",
@@ -335,7 +336,7 @@ static void draw_small(struct tui *t)
 
 static bool anything_dirty(const struct tui *t)
 {
-	if (t->status_dirty || t->prompt_dirty || t->all_dirty)
+	if (t->status_dirty || t->prompt_dirty || t->all_dirty || t->curves.progress_dirty)
 		return true;
 	for (int i = 0; i < TUI_NPANES; i++)
 		if (t->pane[i].dirty && t->pane[i].win)
@@ -367,6 +368,16 @@ void tui_frame(struct tui *t, bool force)
 			wnoutrefresh(p->win);
 			drew = true;
 		}
+		struct tui_pane *cp = &t->pane[TUI_P_CURVES];
+		if (t->curves.progress_dirty && cp->win && cp->h > 1) {
+			wmove(cp->win, 1, 0);
+			for (int x = 0; x < cp->cw; x++)
+				waddch(cp->win, ' ');
+			tui_curves_draw_progress(t, cp, 1);
+			wnoutrefresh(cp->win);
+			drew = true;
+		}
+		t->curves.progress_dirty = false;
 		if (t->status) {
 			draw_status(t);
 			wnoutrefresh(t->status);
@@ -381,6 +392,7 @@ void tui_frame(struct tui *t, bool force)
 	t->status_dirty = t->all_dirty = false;
 	t->last_frame = now;
 	t->frames++;
+	t->draw_seconds += qcq_now() - now;
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -430,7 +442,7 @@ void tui_run_line(struct tui *t, const char *line, bool echo)
 		t->log.scroll = 0; /* a new command: the log follows its output again */
 		tui_log_add(t, TUI_C_LOG_CMD, buf);
 	}
-	absorb_dirty(t);
+	tui_absorb_dirty(t);
 	bool script = runs_as_script(line);
 	bool had_job = ws->job != NULL;
 	snprintf(t->running, sizeof t->running, "%s", line);
@@ -444,7 +456,7 @@ void tui_run_line(struct tui *t, const char *line, bool echo)
 	t->status_dirty = true;
 	unsigned d = ws->dirty;
 	feature_from_dirty(t, d, !had_job && ws->job);
-	absorb_dirty(t);
+	tui_absorb_dirty(t);
 	if (ws->set.color != (t->scheme != TUI_SCHEME_MONO) && has_colors()) {
 		tui_colors_init(t); /* `set color on|off` */
 		tui_mark_all(t);
@@ -591,16 +603,17 @@ static void welcome(struct tui *t)
 {
 	tui_log_add(t, TUI_C_VALUE, "qcqlab: a workbench for hybrid quantum-classical-quantum CNNs.");
 	tui_log_add(t, TUI_C_LOG_INFO,
-		    "Type  tour  for a guided walk-through,  help  for the commands,  ? or F1 for the "
-		    "keys.");
+		    "Type  tour  for a guided walk-through,  help  for the commands,  F1  for keys.");
 	tui_log_add(t, TUI_C_LOG_INFO,
 		    "Tab completes at the prompt and moves between panes when the prompt is empty.");
 }
 
-static void loop(struct tui *t)
+static void loop(struct tui *t, bool exit_when_done)
 {
 	struct cmd_workspace *ws = t->ws;
 	while (!t->quit && !ws->quit) {
+		if (exit_when_done && !ws->job && !t->nqueue)
+			break;
 		int wait_ms = 50;
 		if (anything_dirty(t)) {
 			double left = t->last_frame + FRAME_SECONDS - qcq_now();
@@ -624,13 +637,20 @@ static void loop(struct tui *t)
 				t->curves_job = NULL;
 			}
 		}
-		absorb_dirty(t);
+		tui_absorb_dirty(t);
 		tui_frame(t, false);
 	}
 }
 
 int tui_main(struct cmd_workspace *ws, const char *startup)
 {
+	struct tui_options o = {.startup = startup, .exit_when_done = false};
+	return tui_run(ws, &o, NULL);
+}
+
+int tui_run(struct cmd_workspace *ws, const struct tui_options *o, struct tui_stats *stats)
+{
+	const char *startup = o ? o->startup : NULL;
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* numbers in commands and files always use '.' */
 
@@ -678,7 +698,13 @@ int tui_main(struct cmd_workspace *ws, const char *startup)
 		if (startup)
 			tui_run_line(t, startup, true);
 		tui_frame(t, true);
-		loop(t);
+		double t0 = qcq_now();
+		loop(t, o && o->exit_when_done);
+		if (stats) {
+			stats->frames = t->frames;
+			stats->seconds = qcq_now() - t0;
+			stats->draw_seconds = t->draw_seconds;
+		}
 		if (ws->job) { /* Ctrl-D or a signal while training: stop it cleanly */
 			cmd_job_stop(ws);
 			cmd_job_wait(ws);

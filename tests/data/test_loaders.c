@@ -121,7 +121,7 @@ static void test_idx_dir(void)
 
 static void test_idx_bad(void)
 {
-	uint8_t buf[256];
+	uint8_t buf[256] = {0};
 	struct data_idx h;
 	struct data_set *ds = (struct data_set *)0x1; /* must stay untouched */
 	/* wrong magic */
@@ -355,6 +355,15 @@ static void test_npy_images_and_features(void)
 	CHECK_STR_CONTAINS(err.msg, "label entry 1 is 1.5");
 	data_array_free(&im);
 	data_array_free(&lb);
+	/* float32 extremes: hi - lo overflows float (a fuzz_npy finding); results stay in [0,1] */
+	float ext[4] = {-3e38f, 3e38f, 0, 1};
+	struct data_array ea = {.ndim = 3, .shape = {1, 2, 2}, .count = 4, .dtype = DATA_F32, .v = ext};
+	CHECK(data_set_from_arrays(&ea, NULL, "ext", &ds, &err) == QCQ_OK);
+	if (ds) {
+		CHECK(ds->images[0] == 0 && ds->images[1] == 1);
+		CHECK_NEAR(ds->images[2], 0.5, 1e-6);
+		data_set_free(ds);
+	}
 	/* the paper's (N, 14, 14, 4) float32 features -> NCHW */
 	size_t fs[4] = {2, 14, 14, 4};
 	float *fv = malloc(2 * 14 * 14 * 4 * sizeof(float));

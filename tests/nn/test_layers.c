@@ -216,6 +216,35 @@ static void test_maxpool(void)
 	}
 }
 
+static void test_avgpool(void)
+{
+	int B = 2, C = 2, H = 7, W = 9, kh = 3, kw = 2, OH = 2, OW = 4;
+	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * OH * OW;
+	float *inp = rnd(nin, -1, 1), *out = zeros(nout), *r = rnd(nout, -1, 1), *din = zeros(nin);
+	nn_avgpool_forward(out, inp, B, C, H, W, kh, kw);
+	/* window (bc 3, oy 1, ox 2) by hand */
+	double acc = 0;
+	for (int y = 3; y < 6; y++)
+		for (int x = 4; x < 6; x++)
+			acc += inp[((size_t)3 * H + y) * W + x];
+	CHECK_NEAR(out[(3 * OH + 1) * OW + 2], acc / 6, 1e-6);
+	nn_avgpool_backward(din, r, B, C, H, W, kh, kw);
+	for (size_t i = 0; i < nin; i += 3) {
+		float keep = inp[i];
+		double L[2];
+		for (int sg = 0; sg < 2; sg++) {
+			inp[i] = keep + (sg ? -0.01f : 0.01f);
+			nn_avgpool_forward(out, inp, B, C, H, W, kh, kw);
+			L[sg] = 0;
+			for (size_t j = 0; j < nout; j++)
+				L[sg] += (double)out[j] * r[j];
+		}
+		inp[i] = keep;
+		CHECK_NEAR(din[i], (L[0] - L[1]) / 0.02, 1e-3);
+	}
+	free(inp), free(out), free(r), free(din);
+}
+
 static void check_dense(int B, int IN, int OUT)
 {
 	size_t nin = (size_t)B * IN, nw = (size_t)OUT * IN, nout = (size_t)B * OUT;
@@ -402,6 +431,7 @@ int main(void)
 	RUN(test_conv_dims);
 	RUN(test_conv);
 	RUN(test_maxpool);
+	RUN(test_avgpool);
 	RUN(test_dense);
 	RUN(test_relu);
 	RUN(test_dropout);

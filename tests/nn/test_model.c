@@ -54,6 +54,7 @@ static void test_counts(void)
 		{ NN_ARCH_CNN, (9 * 16 + 16) + (16 * 32 * 9 + 32) + (800 * 2 + 2), 0 },
 		{ NN_ARCH_QCCNN, (4 * 9 * 16 + 16) + (16 * 32 * 9 + 32) + (128 * 2 + 2), 0 },
 		{ NN_ARCH_QCQ_CNN, (4 * 9 * 16 + 16) + (16 * 32 * 9 + 32) + 258 + 4 + 4, 4 },
+		{ NN_ARCH_QCNN, 63 + 4, 63 },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		struct nn_model *m = make(want[i].a, 4, NULL);
@@ -80,6 +81,13 @@ static void test_counts(void)
 	CHECK_STR_CONTAINS(buf, "conv2d 3x3   (16,12,12)");
 	CHECK_STR_CONTAINS(buf, "maxpool 2    (32,2,2)");
 	CHECK_STR_CONTAINS(buf, "RealAmplitudes(reps 1), <Z0>, exact");
+	nn_model_destroy(m);
+	m = make(NN_ARCH_QCNN, 1, NULL);
+	nn_model_summary(m, buf, sizeof buf);
+	CHECK_STR_CONTAINS(buf, "avgpool 14x7 (1,2,4)");
+	CHECK_STR_CONTAINS(buf, "8 qubits: QCNN");
+	nn_model_destroy(m);
+	m = make(NN_ARCH_QCQ_CNN, 1, NULL);
 	struct nn_layer_info li;
 	nn_model_layer_info(m, nn_model_nlayers(m) - 2, &li);
 	CHECK(li.quantum && li.nparams == 4 && li.out_c == 1 && strcmp(li.kind, "quantum") == 0);
@@ -131,6 +139,8 @@ static void bad_noise(struct nn_model_desc *d) { d->p2 = 2.0f; }
 static void bad_shots(struct nn_model_desc *d) { d->shots = 200000000u; }
 static void bad_reserved(struct nn_model_desc *d) { d->reserved = 1; }
 static void too_small(struct nn_model_desc *d) { d->in_h = d->in_w = 9; }
+static void qcnn_rgb(struct nn_model_desc *d) { d->in_c = 3; }
+static void qcnn_noisy(struct nn_model_desc *d) { d->shots = 100; }
 
 static void test_validation(void)
 {
@@ -144,7 +154,9 @@ static void test_validation(void)
 	expect_create_error(bad_shots, NN_ARCH_QCQ_CNN, 1, QCQ_EINVAL, "shots 200000000 over");
 	expect_create_error(bad_reserved, NN_ARCH_QCQ_CNN, 1, QCQ_EINVAL, "reserved field is 1");
 	expect_create_error(too_small, NN_ARCH_CNN, 1, QCQ_EINVAL, "9x9 is too small");
-	expect_create_error(NULL, NN_ARCH_QCNN, 1, QCQ_EUNSUPPORTED, "qcnn is not implemented");
+	expect_create_error(qcnn_rgb, NN_ARCH_QCNN, 1, QCQ_EINVAL, "qcnn needs a 1-channel image");
+	expect_create_error(qcnn_noisy, NN_ARCH_QCNN, 1, QCQ_EUNSUPPORTED,
+			    "noise and shots are not supported");
 	expect_create_error(NULL, NN_ARCH_CNN, 0, QCQ_EINVAL, "max batch 0 out of range");
 
 	struct qcq_error err;
@@ -278,6 +290,7 @@ static void test_model_gradients(void)
 	check_model_grad(NN_ARCH_QCQ_CNN, NULL);
 	check_model_grad(NN_ARCH_QCQ_CNN, depth3_zz);
 	check_model_grad(NN_ARCH_QCQ_CNN, drop_half); /* eval mode: dropout is the identity */
+	check_model_grad(NN_ARCH_QCNN, NULL);
 }
 
 /* ---------------------------------------------------------------- training */
@@ -326,6 +339,7 @@ static void test_training(void)
 	/* the paper's learning rate: the ZZ feature map is steep in its inputs */
 	CHECK(train_toy(NN_ARCH_QCQ_CNN, 1, 10, 0.001f, NULL, NULL) > 0.95);
 	CHECK(train_toy(NN_ARCH_QCQ_CNN, 1, 10, 0.001f, c8_16, NULL) > 0.95);
+	CHECK(train_toy(NN_ARCH_QCNN, 4, 10, 0.05f, NULL, NULL) > 0.8);
 }
 
 static void test_determinism(void)

@@ -268,6 +268,19 @@ static void test_init_and_pauli(void)
 	qs_destroy(r);
 }
 
+/* Found by fuzzing: U3 with a huge phi computed e^{i(phi+lambda)} from a sum that had
+ * rounded lambda away, so the matrix was not unitary. */
+static void test_u3_huge_angles_stay_unitary(void)
+{
+	struct qs_state *s;
+	struct qcq_error e;
+	qs_create(2, QS_PURE, &s, &e);
+	qs_apply_h(s, 0, &e);
+	qs_apply_u(s, 0, M_PI / 2, 8.888888888888889e23, 0.12, &e);
+	CHECK_NEAR(qs_calc_trace(s), 1, 1e-14);
+	qs_destroy(s);
+}
+
 int main(void)
 {
 	RUN(test_kernels_vs_naive_pure);
@@ -277,5 +290,6 @@ int main(void)
 	RUN(test_ordering_and_identities);
 	RUN(test_state_validation);
 	RUN(test_init_and_pauli);
+	RUN(test_u3_huge_angles_stay_unitary);
 	return check_summary();
 }

@@ -76,7 +76,8 @@ static struct nn_model *make_model(enum nn_arch arch, uint64_t seed)
 }
 
 struct counter {
-	int batches, epochs, logs;
+	int batches, epochs, logs, done;
+	char done_text[160];
 	int stop_after_epoch, stop_at_batch, stop_epoch;
 	volatile int stop;
 	size_t heap[64];
@@ -96,6 +97,9 @@ static void count_post(void *ctx, const struct qcq_event *ev)
 		c->epochs++;
 		if (c->stop_after_epoch && ev->epoch == c->stop_after_epoch)
 			c->stop = 1;
+	} else if (ev->kind == QCQ_EV_DONE) {
+		c->done++;
+		snprintf(c->done_text, sizeof c->done_text, "%s", ev->text);
 	} else if (ev->kind == QCQ_EV_LOG) {
 		c->logs++;
 		snprintf(c->last_log, sizeof c->last_log, "%s", ev->text);
@@ -122,7 +126,9 @@ static void test_learns_and_reports(void)
 	if (st)
 		fprintf(stderr, "%s\n", e.msg);
 	CHECK(h->n == 15 && h->end == TRAIN_DONE);
-	CHECK(c.epochs == 15 && c.batches == 15 * 16);
+	CHECK(c.epochs == 15 && c.batches == 15 * 16 && c.done == 1);
+	CHECK(strcmp(c.done_text, "done after 15 of 15 epochs") == 0);
+	CHECK_STR_CONTAINS(c.last_log, "test accuracy");
 	CHECK(h->has_test && h->test.acc > 0.9 && h->test.n == 32);
 	CHECK(h->rows[14].train_loss < h->rows[0].train_loss);
 	CHECK(h->best_epoch >= 1 && h->best_epoch <= 15);
@@ -195,8 +201,10 @@ static bool same_rows(const struct train_history *a, const struct train_history 
 static void test_deterministic(void)
 {
 	struct toy tr = toy_make(48, 1), va = toy_make(16, 2);
-	for (int a = 0; a < 2; a++) {
+	for (int a = 0; a < 3; a++) {
+		/* mlp, cnn on one thread, cnn with two OpenBLAS threads */
 		enum nn_arch arch = a ? NN_ARCH_CNN : NN_ARCH_MLP;
+		qcq_blas_set_threads(a == 2 ? 2 : 1);
 		struct counter c1 = {0}, c2 = {0};
 		struct nn_model *m1, *m2;
 		struct train_history *h1 = run(arch, 6, &tr, &va, &m1, &c1);
@@ -209,6 +217,7 @@ static void test_deterministic(void)
 		train_history_free(h1), train_history_free(h2);
 		nn_model_destroy(m1), nn_model_destroy(m2);
 	}
+	qcq_blas_set_threads(1);
 	toy_free(&tr), toy_free(&va);
 }
 

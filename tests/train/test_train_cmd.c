@@ -222,6 +222,13 @@ static void test_every_model_trains(void)
 		const struct nn_model_desc *d = nn_model_get_desc(ws->model);
 		CHECK(d->shots == 256 && fabsf(d->p1 - 0.01f) < 1e-7f);
 	}
+	/* sampled training is reproducible too: the same command, the same curves */
+	struct train_history *h1 = ws->history ? train_history_clone(ws->history) : NULL;
+	CHECK(run(ws, "train epochs=1 batch=4") == QCQ_OK);
+	if (h1 && ws->history && ws->history->n == 1)
+		CHECK(h1->rows[0].train_loss == ws->history->rows[0].train_loss &&
+		      h1->rows[0].val_loss == ws->history->rows[0].val_loss);
+	train_history_free(h1);
 	/* settings changed after `model` are applied by train */
 	CHECK(run(ws, "set shots exact; set noise off; train epochs=1 batch=4") == QCQ_OK);
 	if (ws->model)

@@ -3,7 +3,8 @@
 # fixed size (new-session -x -y), types with send-keys and asserts on what
 # capture-pane shows: start, help, a bad command, key help, completion, resize to
 # 70x20 (the small-terminal message) and back, load, quanv, heatmap, patch, step/back
-# by keys, model, train with curves updating, stop, Ctrl-C, save-session, history,
+# by keys, measure, noise, model, train with curves updating, stop, Ctrl-C, the tour,
+# save-session, history,
 # LANG=C (ASCII drawing), 80x24, quit and Ctrl-D. Skips (77) without tmux.
 BIN=$1
 if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
@@ -132,6 +133,13 @@ if have step && have back; then
 	keys F4
 	wait_for "─ State" && wait_for "<Z> " && wait_for "|0000>" && ok "the state pane"
 	keys Escape
+	line "measure 500"
+	wait_for "measured: 500 shots" && ok "measure: the histogram"
+	line "set noise depolarizing p1=0.05 p2=0.1"
+	line "patch 1 5 6"
+	line "run"
+	wait_for "density matrix" && wait_for "purity tr(rho^2)" && ok "noise: populations and purity"
+	line "set noise off"
 else
 	echo "note: step/back not in the command table yet; stepping by keys not tested"
 fi
@@ -142,9 +150,15 @@ wait_for "qcq> model qcq-cnn"
 line "train epochs=2000"
 wait_for "Ctrl-C stops" 20 && wait_for "ETA" && ok "train runs in the background"
 wait_for " epochs, last: val loss" 30
-e1=$(screen | sed -n 's/.*Curves ─ \([0-9]*\) epochs.*/\1/p')
-sleep 2
-e2=$(screen | sed -n 's/.*Curves ─ \([0-9]*\) epochs.*/\1/p')
+epochs() { screen | sed -n 's/.*Curves ─ \([0-9]*\) epochs.*/\1/p'; }
+e1=$(epochs)
+e2=$e1
+i=0
+while [ $i -lt 300 ] && [ "$e2" = "$e1" ]; do # slow builds (sanitizers) take longer
+	sleep 0.1
+	e2=$(epochs)
+	i=$((i + 1))
+done
 if [ -n "$e1" ] && [ -n "$e2" ] && [ "$e2" -gt "$e1" ]; then
 	ok "curves update while training ($e1 -> $e2 epochs)"
 else
@@ -173,6 +187,8 @@ else
 	fail=$((fail + 1))
 fi
 
+line "tour"
+wait_for "== Done." 120 && wait_for "last run: 10 epochs" && ok "tour runs in the workbench"
 line "quit"
 wait_for "QCQ-EXITED rc=0" && ok "quit"
 if grep -q "^frobnicate 3$" "$TMP/state/qcqlab/history" 2>/dev/null; then

@@ -1,0 +1,128 @@
+#!/bin/sh
+# tests/sessions/run-sessions.sh QCQLAB SOURCE_ROOT: runs every sessions/*.qcq headless
+# with the built qcqlab — on the built-in digits where a session can use them, and on
+# ../shared/data ($QCQ_SHARED_DATA) with reduced sizes when it is there — and checks the
+# key lines of the output, that a second run of a study skips its finished runs, and
+# that a session pointed at missing data says so. A session this script does not know
+# fails the test: add its invocation below.
+set -u
+qcq=$1
+root=$2
+shared=${QCQ_SHARED_DATA:-$root/../shared/data}
+[ -d "$shared" ] || shared=
+tmp=$(mktemp -d /tmp/qcq-sessions.XXXXXX)
+export QCQ_CACHE_DIR="$tmp/cache"
+fails=0
+log="$tmp/out.txt"
+
+fail() {
+	echo "FAIL $*"
+	echo "---- output:"
+	cat "$log"
+	echo "----"
+	fails=$((fails + 1))
+}
+
+# expect STATUS FILE [VAR=VALUE...] -- PATTERN...: run, check the exit status and that
+# every PATTERN (grep -E) is in the output.
+expect() {
+	want=$1
+	file=$2
+	shift 2
+	args=
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		args="$args $1"
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	# shellcheck disable=SC2086
+	"$qcq" -x "$root/sessions/$file" $args >"$log" 2>&1
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		fail "$file$args: exit status $got, expected $want"
+		return
+	fi
+	for pat in "$@"; do
+		grep -Eq -- "$pat" "$log" || { fail "$file$args: no line matching '$pat'"; return; }
+	done
+	echo "ok   $file$args"
+}
+
+skip() {
+	echo "skip $*"
+}
+
+for path in "$root"/sessions/*.qcq; do
+	f=$(basename "$path")
+	case "$f" in
+	quickstart.qcq)
+		expect 0 "$f" -- '^test: accuracy 0\.[0-9]+' 'parameters: 5498 \(classical 5494, quantum 4\)'
+		;;
+	tour.qcq)
+		expect 0 "$f" --
+		;;
+	mnist-3v5.qcq | fashion-tshirt-trouser.qcq | mri-tumour.qcq)
+		mkdir -p "$tmp/$f"
+		expect 1 "$f" data="$tmp/none" train=40 val=20 test=20 epochs=1 out="$tmp/$f" -- \
+			"reading $tmp/none/.*missing\\?" "$tmp/none.*No such file or directory"
+		if [ -n "$shared" ]; then
+			expect 0 "$f" data="$shared" train=100 val=40 test=40 epochs=2 out="$tmp/$f" -- \
+				'^split: train 100, val 40, test 40' '^test: accuracy 0\.[0-9]+'
+			[ -s "$tmp/$f/$(ls "$tmp/$f" | grep curves)" ] || fail "$f: no curves file"
+		else
+			skip "$f on ../shared/data (absent)"
+		fi
+		;;
+	table1.qcq)
+		expect 0 "$f" data="$tmp" datasets=synth size=0.02 seeds=2 epochs=2 out="$tmp/t1" -- \
+			'^\| qcq-cnn +\| +[0-9.]+ ± [0-9.]+ \|' '10 runs, 0 found finished, 10 trained'
+		expect 0 "$f" data="$tmp" datasets=synth size=0.02 seeds=2 epochs=2 out="$tmp/t1" -- \
+			'10 runs, 10 found finished, 0 trained'
+		[ -s "$tmp/t1/compare-synth.png" ] || fail "table1: no compare-synth.png"
+		expect 1 "$f" data="$tmp/none" datasets=mnist size=0.02 seeds=1 epochs=1 out="$tmp/t1m" -- \
+			"mnist: data missing: no folder $tmp/none/mnist"
+		if [ -n "$shared" ]; then
+			expect 0 "$f" data="$shared" datasets=mnist,fashion,mri size=0.02 seeds=1 epochs=1 \
+				out="$tmp/t1r" -- '^\| model +\| mnist +\| fashion +\| mri +\|' \
+				'^- mri: no_tumor vs glioma_tumor\+meningioma_tumor\+pituitary_tumor, train 12' \
+				'15 runs, 0 found finished, 15 trained'
+		else
+			skip "$f on ../shared/data (absent)"
+		fi
+		;;
+	noise.qcq)
+		expect 0 "$f" data="$tmp" dataset=synth size=0.02 seeds=1 epochs=1 out="$tmp/noise" -- \
+			'^\| exact +\| 0 +\| 0 +\|' '^\| 1024 +\| 0.02 \| 0.03 \|' '7 runs, 0 found finished'
+		[ -s "$tmp/noise/noise-shots128.png" ] || fail "noise: no noise-shots128.png"
+		if [ -n "$shared" ]; then
+			expect 0 "$f" data="$shared" dataset=mnist size=0.02 seeds=1 epochs=1 \
+				out="$tmp/noise-r" -- '^- mnist: 3 vs 5' '7 runs, 0 found finished'
+		else
+			skip "$f on ../shared/data (absent)"
+		fi
+		;;
+	depth.qcq)
+		expect 0 "$f" data="$tmp" dataset=synth size=0.02 seeds=2 epochs=2 out="$tmp/depth" -- \
+			'^\| 3 +\| 8 +\|' '6 runs, 0 found finished'
+		[ -s "$tmp/depth/depth-time.png" ] || fail "depth: no depth-time.png"
+		if [ -n "$shared" ]; then
+			expect 0 "$f" data="$shared" dataset=mnist size=0.02 seeds=1 epochs=1 \
+				out="$tmp/depth-r" -- '^- mnist: 3 vs 5' '3 runs, 0 found finished'
+		else
+			skip "$f on ../shared/data (absent)"
+		fi
+		;;
+	*)
+		echo "FAIL $f: no CI invocation for this session; add one to tests/sessions/run-sessions.sh"
+		fails=$((fails + 1))
+		;;
+	esac
+done
+
+if [ "$fails" -eq 0 ]; then
+	rm -rf "$tmp"
+	echo "all sessions passed"
+	exit 0
+fi
+echo "$fails failures (files kept in $tmp)"
+exit 1
