@@ -10,7 +10,7 @@
  * the machine's noise. Prints per-round times, the median ratio, the frame rate and
  * the CPU time of the TUI's thread (the part of the cost that does not depend on noise).
  *
- * usage: bench_tui [EPOCHS=15] [ROUNDS=3] [IMAGES=2000]
+ * usage: bench_tui [EPOCHS=15] [ROUNDS=3] [IMAGES=2000] [THREADS=all]
  */
 #include "qcq/cmd.h"
 #include "qcq/train.h"
@@ -114,8 +114,9 @@ int main(int argc, char **argv)
 	int epochs = argc > 1 ? atoi(argv[1]) : 15;
 	int rounds = argc > 2 ? atoi(argv[2]) : 3;
 	int images = argc > 3 ? atoi(argv[3]) : 2000;
+	int threads = argc > 4 ? atoi(argv[4]) : 0;
 	if (epochs < 1 || rounds < 1 || images < 20) {
-		fprintf(stderr, "usage: bench_tui [EPOCHS] [ROUNDS] [IMAGES]\n");
+		fprintf(stderr, "usage: bench_tui [EPOCHS] [ROUNDS] [IMAGES] [THREADS]\n");
 		return 2;
 	}
 	char dir[] = "/tmp/qcq-bench-tui-XXXXXX";
@@ -127,6 +128,8 @@ int main(int argc, char **argv)
 	struct cmd_out out = {drop_out, NULL};
 	struct cmd_workspace *ws = cmd_workspace_create(&out);
 	ws->ui = (struct qcq_sink){drop_event, NULL};
+	if (threads > 0)
+		cmd_workspace_set_threads(ws, threads);
 	char setup[256], train[128];
 	snprintf(setup, sizeof setup, "load synth %d; classes 3 8; quanv cache=off; model qcq-cnn", images);
 	snprintf(train, sizeof train, "train epochs=%d seed=1", epochs);

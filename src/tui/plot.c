@@ -70,8 +70,11 @@ static void y_range(const struct tui_series *s, int ns, double *lo, double *hi)
 		*hi += 0.5;
 	} else {
 		double pad = 0.05 * (*hi - *lo);
+		bool nonneg = *lo >= 0; /* losses: the axis does not go below 0 */
 		*lo -= pad;
 		*hi += pad;
+		if (nonneg && *lo < 0)
+			*lo = 0;
 	}
 }
 

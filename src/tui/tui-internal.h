@@ -165,11 +165,17 @@ struct tui {
 };
 
 /* tui.c */
+#define TUI_MIN_ROWS 24
+#define TUI_MIN_COLS 80
 void tui_mark(struct tui *t, int pane_id);
 void tui_mark_all(struct tui *t);
 void tui_absorb_dirty(struct tui *t); /* ws->dirty into the panes' marks */
-void tui_frame(struct tui *t, bool force); /* draws what is dirty, at most ~20 times a second */
 void tui_run_line(struct tui *t, const char *line, bool echo);
+
+/* frame.c */
+void tui_frame(struct tui *t, bool force); /* draws what is dirty, at most ~20 times a second */
+bool tui_anything_dirty(const struct tui *t);
+double tui_frame_interval(const struct tui *t); /* seconds between frames now */
 
 /* colors.c */
 void tui_colors_init(struct tui *t);
