@@ -13,6 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* What the workbench opens on: the built-in digits, the paper's 3-vs-5 task, and their
+ * quantum feature maps, so there is something to look at from the first second. */
+#define WORKBENCH_STARTUP "load synth 2000; classes 3 5; quanv"
+
 static volatile sig_atomic_t interrupted;
 
 static void on_sigint(int sig)
@@ -31,6 +35,7 @@ static void usage(FILE *f)
 		   "  -c CMDS     run commands (separated by ; or newlines)\n"
 		   "  -x FILE     run a session file; NAME=VALUE words after it set ${NAME}\n"
 		   "  --json      results as one JSON object per line\n"
+		   "  --empty     open the workbench without loading the built-in digits\n"
 		   "  -h, --help  this text;  --version  the version\n"
 		   "Exit status: 0 ok, 1 a command failed, 2 bad usage. Type 'help' for commands.\n");
 }
@@ -101,7 +106,7 @@ int main(int argc, char **argv)
 {
 	struct action *acts = qcq_xcalloc((size_t)argc + 1, sizeof *acts);
 	int nacts = 0;
-	bool json = false;
+	bool json = false, empty = false;
 	for (int i = 1; i < argc;) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -112,6 +117,9 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(a, "--json")) {
 			json = true;
+			i++;
+		} else if (!strcmp(a, "--empty")) {
+			empty = true;
 			i++;
 		} else if ((!strcmp(a, "-c") || !strcmp(a, "-x")) && i + 1 < argc) {
 			acts[nacts].kind = a[1] == 'c' ? ACT_CMDS : ACT_FILE;
@@ -144,7 +152,7 @@ int main(int argc, char **argv)
 	else if (!isatty(STDIN_FILENO))
 		rc = run_stdin(ws);
 	else
-		rc = tui_main(ws, NULL);
+		rc = tui_main(ws, empty ? NULL : WORKBENCH_STARTUP);
 	cmd_workspace_destroy(ws);
 	for (int i = 0; i < nacts; i++) {
 		free(acts[i].names);

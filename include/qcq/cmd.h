@@ -164,7 +164,10 @@ struct cmd_workspace {
 	struct data_split *split;    /* after classes + split (train/val/test) */
 	struct qml_filter *filter;   /* the quanvolution filter */
 	struct data_features *features; /* quanvolved split, or NULL */
-	long cur_image;              /* image shown in the data pane, -1 = none */
+	/* image shown in the data pane, -1 = none: an index into the split's images
+	 * (train, then val, then test) once a split exists, else into the data set */
+	long cur_image;
+	int cur_patch_row, cur_patch_col; /* the patch loaded by `patch`, -1 = none */
 
 	/* model family (cmd-model*.c, cmd-train*.c) */
 	struct nn_model *model;

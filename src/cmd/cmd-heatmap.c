@@ -125,6 +125,7 @@ static enum qcq_status exec_heatmap(struct cmd_ctx *ctx, const struct cmd_call *
 	cmd_print(ctx, "%s", line);
 	free(line);
 	ws->cur_image = idx;
+	ws->cur_patch_row = ws->cur_patch_col = -1;
 	ws->dirty |= CMD_DIRTY_DATA;
 	return QCQ_OK;
 }

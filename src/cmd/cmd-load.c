@@ -24,6 +24,7 @@ static enum qcq_status install(struct cmd_ctx *ctx, struct data_set *ds, double 
 	ws->split = NULL;
 	ws->data = ds;
 	ws->cur_image = 0;
+	ws->cur_patch_row = ws->cur_patch_col = -1;
 	ws->dirty |= CMD_DIRTY_DATA;
 	cmd_print(ctx, "loaded %zu images of %dx%d, %d classes (%s) in %.2f s", ds->n, ds->h, ds->w,
 		  ds->nclasses, ds->source, seconds);

@@ -58,6 +58,8 @@ static enum qcq_status exec_patch(struct cmd_ctx *ctx, const struct cmd_call *ca
 	ws->counts = NULL;
 	ws->counts_shots = 0;
 	ws->cur_image = idx;
+	ws->cur_patch_row = (int)row;
+	ws->cur_patch_col = (int)col;
 	ws->dirty |= CMD_DIRTY_CIRCUIT | CMD_DIRTY_STATE | CMD_DIRTY_DATA;
 	double z[9];
 	const struct data_features *f = ws->features;

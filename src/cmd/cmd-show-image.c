@@ -101,6 +101,7 @@ static enum qcq_status exec_show_image(struct cmd_ctx *ctx, const struct cmd_cal
 	}
 	free(line);
 	ws->cur_image = global;
+	ws->cur_patch_row = ws->cur_patch_col = -1;
 	ws->dirty |= CMD_DIRTY_DATA;
 	cmd_json_begin(ctx, "image");
 	cmd_json_int(ctx, "index", global);

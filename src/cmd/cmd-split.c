@@ -52,6 +52,7 @@ static enum qcq_status exec_split(struct cmd_ctx *ctx, const struct cmd_call *ca
 	ws->features = NULL;
 	ws->split = s;
 	ws->cur_image = 0;
+	ws->cur_patch_row = ws->cur_patch_col = -1;
 	ws->dirty |= CMD_DIRTY_DATA;
 	cmd_print(ctx, "split: train %zu, val %zu, test %zu of %s (%zu) vs %s (%zu), seed %llu",
 		  s->part[0].n, s->part[1].n, s->part[2].n, s->side_name[0], s->available[0],

@@ -213,7 +213,9 @@ enum qcq_status cmd_run_call(struct cmd_workspace *ws, const struct cmd_call *ca
 	}
 	if (record && !(e->flags & CMD_F_NO_RECORD))
 		record_call(ws, call);
-	if (!ws->interactive && cmd_job_running(ws))
+	/* A script runs top to bottom: inside a session file (also at the workbench) and in
+	 * batch mode, wait for the job the command started before the next command. */
+	if ((!ws->interactive || ws->source_depth > 0) && cmd_job_running(ws))
 		st = cmd_job_wait(ws);
 	return st;
 }

@@ -26,6 +26,7 @@ struct cmd_workspace *cmd_workspace_create(const struct cmd_out *out)
 	ws->set.seed = 42;
 	ws->set.color = getenv("NO_COLOR") == NULL || !getenv("NO_COLOR")[0];
 	ws->cur_image = -1;
+	ws->cur_patch_row = ws->cur_patch_col = -1;
 	ws->pool = qcq_pool_create(ws->set.threads);
 	qcq_blas_set_threads(ws->set.threads);
 	qcq_rng_seed(&ws->rng, ws->set.seed);

@@ -233,8 +233,26 @@ enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_
 	return QCQ_OK;
 }
 
+void exp_data_downsample(struct exp_data *d, int side)
+{
+	const struct data_split *sp = d->split;
+	size_t in = (size_t)sp->h * (size_t)sp->w, out = (size_t)side * (size_t)side;
+	for (int p = 0; p < DATA_NPARTS; p++) {
+		size_t n = sp->part[p].n;
+		d->small[p] = qcq_xmalloc((n ? n : 1) * out * sizeof(float));
+		for (size_t i = 0; i < n; i++)
+			data_resize(d->small[p] + i * out, side, side, sp->part[p].images + i * in,
+				    sp->h, sp->w);
+	}
+	d->small_side = side;
+}
+
 void exp_data_free(struct exp_data *d)
 {
+	for (int p = 0; p < DATA_NPARTS; p++) {
+		free(d->small[p]);
+		d->small[p] = NULL;
+	}
 	data_split_free(d->split);
 	data_features_free(d->feat);
 	d->split = NULL;

@@ -57,7 +57,12 @@ struct exp_data {
 	struct data_features *feat;
 	uint64_t key;          /* qcq_hash of the split hash and the filter hash */
 	char desc[600];
+	/* for qcnn: the images downsampled to (small_side, small_side), or NULL */
+	float *small[DATA_NPARTS];
+	int small_side;
 };
+
+#define EXP_QCNN_SIDE 8 /* qcnn's input: the image area-averaged to 8x8 (nn.h default) */
 
 /* experiment-spec.c */
 /* The batch a run of arch uses: spec->batch, or the paper's (4; 1 for qcq-cnn). */
@@ -75,6 +80,8 @@ enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_
 				 const struct qcq_sink *events, struct exp_data *out,
 				 struct qcq_error *err);
 void exp_data_free(struct exp_data *d);
+/* Fills d->small with every image resized to side x side (area averaging). */
+void exp_data_downsample(struct exp_data *d, int side);
 
 /* experiment-run.c */
 /* Fills r->n, r->data_key, r->key and r->name from the prepared data. */

@@ -247,6 +247,8 @@ static char *table_noise_depth(const struct rep_ctx *R)
 					   2 * (r->depth + 1), acc, e.mean, sec.mean, pe.mean);
 		}
 	}
+	for (int c = noise ? 3 : 2; c < (noise ? 7 : 6); c++)
+		rep_table_set_align(t, c, REP_ALIGN_RIGHT);
 	char *body = rep_table_format(t);
 	rep_table_free(t);
 	return body;
@@ -354,7 +356,11 @@ static enum qcq_status depth_time_figure(const struct rep_ctx *R, struct qcq_err
 					      "RealAmplitudes depth (reps)",
 					      "milliseconds per epoch (train + validation)");
 	rep_plot_set_integer_x(pl, true);
-	rep_plot_add_mean_std(pl, "qcq-cnn", x, mu, sd, n, err);
+	double top = 0;
+	for (size_t i = 0; i < n; i++)
+		top = mu[i] + sd[i] > top ? mu[i] + sd[i] : top;
+	rep_plot_set_ylim(pl, 0, top > 0 ? 1.15 * top : 1); /* from 0: a ratio reads true */
+	rep_plot_add_mean_std(pl, "qcq-cnn (mean, +-1 std band)", x, mu, sd, n, err);
 	char path[TRAIN_EXP_PATH_MAX + 32];
 	snprintf(path, sizeof path, "%s/depth-time.png", R->dir);
 	enum qcq_status st = rep_plot_write_png(pl, path, 900, 600, err);

@@ -17,6 +17,7 @@
  */
 #include "experiment-internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -85,6 +86,10 @@ static void part_data(const struct exp_run *r, const struct exp_data *d, int p,
 	if (exp_arch_quanv(r->arch)) {
 		td->x = d->feat->part[p];
 		td->c = d->feat->c, td->h = d->feat->oh, td->w = d->feat->ow;
+	} else if (r->arch == NN_ARCH_QCNN) {
+		assert(d->small[p]);
+		td->x = d->small[p];
+		td->c = 1, td->h = td->w = d->small_side;
 	} else {
 		td->x = sub->images;
 		td->c = 1, td->h = d->split->h, td->w = d->split->w;

@@ -253,25 +253,15 @@ static enum qcq_status prepare(struct study *S, const struct qml_filter *filter,
 	for (int k = 0; k < s->ndatasets && !st; k++)
 		st = exp_data_prepare(s, s->datasets[k], filter, pool, S->events,
 				      &S->data[s->datasets[k]], err);
+	for (int m = 0; m < s->nmodels && !st; m++)
+		if (s->models[m] == NN_ARCH_QCNN)
+			for (int k = 0; k < s->ndatasets; k++)
+				exp_data_downsample(&S->data[s->datasets[k]], EXP_QCNN_SIDE);
 	qcq_pool_destroy(pool);
 	if (st)
 		return st;
 	for (size_t i = 0; i < S->nruns; i++)
 		exp_run_identify(&S->runs[i], data_of(S, &S->runs[i]));
-	return QCQ_OK;
-}
-
-/* Every model of the study can be built (qcnn, for one, may not exist). */
-static enum qcq_status check_models(const struct train_exp_spec *s, struct qcq_error *err)
-{
-	for (int i = 0; i < s->nmodels; i++) {
-		struct nn_model_desc d;
-		struct nn_model *m;
-		nn_model_desc_default(&d, s->models[i]);
-		if (nn_model_create(&m, &d, 1, NULL, err) != QCQ_OK)
-			return qcq_error_prefix(err, "model %s", nn_arch_name(s->models[i]));
-		nn_model_destroy(m);
-	}
 	return QCQ_OK;
 }
 
@@ -323,8 +313,6 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 			      struct qcq_error *err)
 {
 	enum qcq_status st = train_exp_spec_check(spec, err);
-	if (!st && spec->kind == TRAIN_EXP_COMPARE)
-		st = check_models(spec, err);
 	if (st)
 		return st;
 	double t0 = qcq_now();

@@ -194,9 +194,15 @@ static void test_missing_data(void)
 	CHECK_STR_CONTAINS(e.msg, "brain-mri");
 	train_exp_parse_datasets(&s, "synth", &e);
 	CHECK(train_exp_check_data(&s, &e) == QCQ_OK);
-	train_exp_parse_models(&s, "qcnn", &e);
-	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) != QCQ_OK);
-	CHECK_STR_CONTAINS(e.msg, "model qcnn");
+	/* qcnn on request: trained on the images downsampled to 8x8 */
+	train_exp_parse_models(&s, "mlp,qcnn", &e);
+	s.seeds = 1, s.epochs = 1;
+	s.ntrain = 20, s.nval = s.ntest = 10;
+	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.trained == 2);
+	CHECK_STR_CONTAINS(r.table, "| qcnn ");
+	train_exp_result_free(&r);
 	/* explicit sizes on the built-in set (generated to fit) */
 	train_exp_parse_datasets(&s, "synth", &e);
 	train_exp_parse_models(&s, "mlp", &e);

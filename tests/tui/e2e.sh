@@ -52,6 +52,22 @@ wait_for() {
 	fail=$((fail + 1))
 	return 1
 }
+# wait_gone TEXT [SECONDS]: poll until TEXT has left the screen
+wait_gone() {
+	i=0
+	n=$(( ${2:-15} * 10 ))
+	while [ $i -lt $n ]; do
+		if ! screen | grep -F -q -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "FAIL: '$1' still on screen after ${2:-15}s"
+	dump
+	fail=$((fail + 1))
+	return 1
+}
 absent() {
 	if screen | grep -F -q -- "$1"; then
 		echo "FAIL: '$1' is on screen"
@@ -174,7 +190,7 @@ absent "Ctrl-C stops"
 line "train epochs=2000"
 wait_for "Ctrl-C stops" 20
 keys C-c
-wait_for "train stopped" 30
+wait_gone "Ctrl-C stops" 30 # the job has ended (the status bar says so)
 # the note may have scrolled out of the log: PgUp at the prompt scrolls it back
 found=0
 for k in 0 1 2 3 4; do
@@ -187,6 +203,7 @@ for k in 0 1 2 3 4; do
 done
 if [ $found = 1 ]; then ok "Ctrl-C stops the job"; else
 	echo "FAIL: no 'stopping train (Ctrl-C)' in the log"
+	dump
 	fail=$((fail + 1))
 fi
 # (the next command makes the log follow its output again)
