@@ -190,6 +190,11 @@ struct cmd_workspace {
 	struct qcq_pool *pool; /* settings.threads workers */
 	struct qcq_rng rng;
 
+	/* At the workbench, the rest of a prompt line whose command started a job
+	 * ("train epochs=50; eval test"): it runs when the job ends (cmd_take_pending),
+	 * so the prompt stays free meanwhile. NULL when there is none. */
+	char *pending;
+
 	/* commands run at the top level, for save-session */
 	char **history_lines;
 	size_t nhistory;
@@ -211,6 +216,8 @@ void cmd_workspace_set_threads(struct cmd_workspace *ws, int n);
  */
 enum qcq_status cmd_run_text(struct cmd_workspace *ws, const char *text, const char *file,
 			     int first_line, bool record);
+/* The text left to run after a job (see ws->pending), or NULL; the caller frees it. */
+char *cmd_take_pending(struct cmd_workspace *ws);
 /* Run one parsed command (the runner: lookup, argument check, exec, error report). */
 enum qcq_status cmd_run_call(struct cmd_workspace *ws, const struct cmd_call *call, bool record);
 /* Run a session file (what `source` and `-x` do). */

@@ -225,6 +225,35 @@ static bool interrupted(const struct cmd_workspace *ws)
 	return ws->interrupt && *ws->interrupt;
 }
 
+/* A job runs in the background (interactive, top level): the calls from first on
+ * wait for it as text in ws->pending. */
+static void keep_pending(struct cmd_workspace *ws, const struct cmd_list *l, size_t first)
+{
+	char *text = qcq_xcalloc(1, 1);
+	size_t len = 0;
+	for (size_t i = first; i < l->n; i++) {
+		char *one = cmd_call_to_text(&l->calls[i]);
+		size_t n = strlen(one);
+		text = qcq_xrealloc(text, len + n + 2);
+		memcpy(text + len, one, n);
+		len += n;
+		text[len++] = '\n';
+		text[len] = '\0';
+		free(one);
+	}
+	free(ws->pending);
+	ws->pending = text;
+}
+
+char *cmd_take_pending(struct cmd_workspace *ws)
+{
+	if (cmd_job_running(ws))
+		return NULL;
+	char *p = ws->pending;
+	ws->pending = NULL;
+	return p;
+}
+
 enum qcq_status cmd_run_text(struct cmd_workspace *ws, const char *text, const char *file,
 			     int first_line, bool record)
 {
@@ -236,8 +265,13 @@ enum qcq_status cmd_run_text(struct cmd_workspace *ws, const char *text, const c
 			ws->out.write(ws->out.ctx, CMD_STREAM_ERR, err.msg);
 		return st;
 	}
-	for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++)
+	for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++) {
 		st = interrupted(ws) ? QCQ_ESTOPPED : cmd_run_call(ws, &l.calls[i], record);
+		if (st == QCQ_OK && cmd_job_running(ws) && i + 1 < l.n) {
+			keep_pending(ws, &l, i + 1);
+			break;
+		}
+	}
 	cmd_list_free(&l);
 	return st;
 }

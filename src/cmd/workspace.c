@@ -63,6 +63,7 @@ void cmd_workspace_destroy(struct cmd_workspace *ws)
 	for (size_t i = 0; i < ws->nhistory; i++)
 		free(ws->history_lines[i]);
 	free(ws->history_lines);
+	free(ws->pending);
 	qcq_pool_destroy(ws->pool);
 	free(ws);
 }

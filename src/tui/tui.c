@@ -220,7 +220,7 @@ static bool runs_as_script(const char *text)
 	struct qcq_error err;
 	if (cmd_parse(text, "<prompt>", 1, NULL, &l, &err) != QCQ_OK)
 		return false;
-	bool script = l.n > 1;
+	bool script = false; /* several commands: the runner keeps what follows a job */
 	for (size_t i = 0; i < l.n; i++) {
 		const struct cmd_entry *e = cmd_find(l.calls[i].argv[0], NULL);
 		if (e && (strcmp(e->name, "source") == 0 || strcmp(e->name, "tour") == 0))
@@ -426,7 +426,7 @@ static void loop(struct tui *t, bool exit_when_done)
 {
 	struct cmd_workspace *ws = t->ws;
 	while (!t->quit && !ws->quit) {
-		if (exit_when_done && !ws->job && !t->nqueue)
+		if (exit_when_done && !ws->job && !t->nqueue && !ws->pending)
 			break;
 		int wait_ms = 50;
 		if (tui_anything_dirty(t)) {
@@ -450,6 +450,11 @@ static void loop(struct tui *t, bool exit_when_done)
 				t->status_dirty = true;
 				t->curves_job = NULL;
 			}
+		}
+		char *rest = cmd_take_pending(ws); /* what followed the job on its line */
+		if (rest) {
+			tui_run_line(t, rest, false);
+			free(rest);
 		}
 		tui_absorb_dirty(t);
 		tui_frame(t, false);

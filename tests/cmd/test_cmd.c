@@ -272,6 +272,37 @@ static void test_call_to_text_roundtrip(void)
 	cmd_list_free(&l2);
 }
 
+/* At the workbench, what follows a job-starting command on the same line waits for it. */
+static void test_pending_after_job(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	ws->interactive = true;
+	CHECK(cmd_run_text(ws, "load synth 200; classes 3 5; model cnn; train epochs=200 batch=1;"
+			       "echo 'after training'",
+			   "<prompt>", 1, true) == QCQ_OK);
+	CHECK(cmd_take_pending(ws) == NULL || !cmd_job_running(ws)); /* not while it runs */
+	CHECK(ws->pending != NULL);
+	if (ws->pending)
+		CHECK(strcmp(ws->pending, "echo 'after training'\n") == 0);
+	CHECK(strstr(c.out, "after training") == NULL);
+	cmd_job_stop(ws);
+	cmd_job_wait(ws);
+	char *rest = cmd_take_pending(ws);
+	CHECK(rest != NULL && ws->pending == NULL);
+	if (rest)
+		CHECK(cmd_run_text(ws, rest, "<prompt>", 1, true) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "after training");
+	free(rest);
+	/* in a script (batch), the same line runs straight through */
+	ws->interactive = false;
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "train epochs=1 batch=1; echo done", "-c", 1, false) == QCQ_OK);
+	CHECK(ws->pending == NULL);
+	CHECK_STR_CONTAINS(c.out, "done");
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_parse_words_quotes_options);
@@ -283,5 +314,6 @@ int main(void)
 	RUN(test_angles);
 	RUN(test_job_stop);
 	RUN(test_call_to_text_roundtrip);
+	RUN(test_pending_after_job);
 	return check_summary();
 }
