@@ -105,7 +105,11 @@ void qs_gate_format(const struct qs_gate *g, const double *x, const double *w, c
 	size_t len = (size_t)snprintf(buf, size, "%s", gi->name);
 	for (int j = 0; j < gi->nangles && len < size; j++) {
 		char e[160], v[40] = "";
+		/* a label for people: pi/3 stays pi/3, but a constant like 3.4236020095353483
+		 * shows 6 digits (QASM export keeps every digit) */
 		qs_angle_format(&g->angle[j], e, sizeof e);
+		if (qs_angle_is_const(&g->angle[j]) && strlen(e) > 10)
+			snprintf(e, sizeof e, "%.6g", qs_angle_eval(&g->angle[j], NULL, NULL));
 		if (!qs_angle_is_const(&g->angle[j]) && (x || w)) {
 			uint32_t nx, nw;
 			qs_angle_vars(&g->angle[j], &nx, &nw);
