@@ -81,6 +81,8 @@ bool qcq_mul_size(size_t n, size_t size, size_t *out);
 #define QCQ_ALLOC_LIMIT ((size_t)16 << 30) /* 16 GiB: this machine has 24 */
 void *qcq_alloc_checked(size_t n, size_t size, const char *what, struct qcq_error *err);
 void *qcq_aligned_xalloc(size_t size); /* 64-byte aligned, zeroed, aborts on OOM */
+/* Frees what qcq_alloc_checked and qcq_aligned_xalloc return (and nothing else: plain
+ * free() on those is a bug that ASan reports). NULL is allowed. */
 void qcq_aligned_free(void *p);
 
 /* ---------------------------------------------------------------- random numbers */

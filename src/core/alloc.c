@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void oom(size_t size)
 {
@@ -56,19 +57,37 @@ bool qcq_mul_size(size_t n, size_t size, size_t *out)
 	return true;
 }
 
+/*
+ * 64-byte aligned and zeroed. Through calloc, not aligned_alloc + memset: for large
+ * blocks glibc's calloc maps fresh pages that are already zero, which saves a whole
+ * pass over (say) the 220 MB of a 70,000-image data set. The pointer calloc returned is
+ * kept just before the aligned block, for qcq_aligned_free.
+ */
 static void *aligned_zeroed(size_t bytes)
 {
-	size_t rounded = (bytes + 63) & ~(size_t)63;
-	void *p = aligned_alloc(64, rounded ? rounded : 64);
-	if (p)
-		memset(p, 0, rounded ? rounded : 64);
-	return p;
+	size_t total = bytes + 64 + sizeof(void *);
+	if (total < bytes)
+		return NULL;
+	char *raw = calloc(1, total);
+	if (!raw)
+		return NULL;
+	/* Large blocks (images, state vectors) are touched page by page: ask for huge pages
+	 * so that filling them costs a few hundred page faults instead of tens of thousands. */
+	if (total >= ((size_t)8 << 20)) {
+		uintptr_t lo = ((uintptr_t)raw + 4095) & ~(uintptr_t)4095;
+		uintptr_t hi = ((uintptr_t)raw + total) & ~(uintptr_t)4095;
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	}
+	uintptr_t a = ((uintptr_t)raw + sizeof(void *) + 63) & ~(uintptr_t)63;
+	((void **)a)[-1] = raw;
+	return (void *)a;
 }
 
 void *qcq_alloc_checked(size_t n, size_t size, const char *what, struct qcq_error *err)
 {
 	size_t bytes;
-	if (!qcq_mul_size(n, size, &bytes) || bytes > QCQ_ALLOC_LIMIT - 64) {
+	if (!qcq_mul_size(n, size, &bytes) || bytes > QCQ_ALLOC_LIMIT) {
 		qcq_error_set(err, QCQ_ERANGE, "%s: %zu x %zu bytes is over the %zu GiB limit", what, n,
 			      size, QCQ_ALLOC_LIMIT >> 30);
 		return NULL;
@@ -89,5 +108,6 @@ void *qcq_aligned_xalloc(size_t size)
 
 void qcq_aligned_free(void *p)
 {
-	free(p);
+	if (p)
+		free(((void **)p)[-1]);
 }
