@@ -144,14 +144,7 @@ static enum qcq_status exec_template(struct cmd_ctx *ctx, const struct cmd_call 
 		qs_circuit_destroy(c);
 		return st;
 	}
-	qs_exec_destroy(ws->exec);
-	qs_circuit_destroy(ws->circuit);
-	ws->circuit = c;
-	ws->exec = e;
-	free(ws->counts); /* a histogram of the old circuit */
-	ws->counts = NULL;
-	ws->counts_shots = 0;
-	ws->dirty |= CMD_DIRTY_CIRCUIT | CMD_DIRTY_STATE;
+	cmd_circuit_put(ws, c, e);
 	cmd_print(ctx, "circuit: %s: %d qubits, %zu gates, %u inputs, %u weights", label,
 		  c->nqubits, c->ngates, c->ninputs, c->nweights);
 	cmd_json_begin(ctx, "circuit");

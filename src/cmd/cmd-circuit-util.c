@@ -72,14 +72,7 @@ enum qcq_status cmdc_install(struct cmd_ctx *ctx, struct qs_circuit *c, size_t c
 		qs_circuit_destroy(c);
 		return st;
 	}
-	qs_exec_destroy(ws->exec);
-	qs_circuit_destroy(ws->circuit);
-	ws->circuit = c;
-	ws->exec = e;
-	free(ws->counts);
-	ws->counts = NULL;
-	ws->counts_shots = 0;
-	ws->dirty |= CMD_DIRTY_CIRCUIT | CMD_DIRTY_STATE;
+	cmd_circuit_put(ws, c, e);
 	return QCQ_OK;
 }
 

@@ -43,3 +43,15 @@ void cmd_circuit_release(struct cmd_workspace *ws)
 	ws->counts = NULL;
 	ws->counts_shots = 0;
 }
+
+void cmd_circuit_put(struct cmd_workspace *ws, struct qs_circuit *c, struct qs_exec *e)
+{
+	qs_exec_destroy(ws->exec);
+	qs_circuit_destroy(ws->circuit);
+	ws->circuit = c;
+	ws->exec = e;
+	free(ws->counts); /* a histogram of the old circuit */
+	ws->counts = NULL;
+	ws->counts_shots = 0;
+	ws->dirty |= CMD_DIRTY_CIRCUIT | CMD_DIRTY_STATE;
+}

@@ -90,7 +90,7 @@ enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part)
 void cmd_model_inputs_free(struct cmd_model_inputs *in)
 {
 	for (int p = 0; p < 3; p++) {
-		free(in->x[p]);
+		qcq_aligned_free(in->x[p]);
 		free(in->y[p]);
 	}
 	memset(in, 0, sizeof *in);

@@ -34,6 +34,12 @@ void cmd_subcommand_list(const char *parent, char *out, size_t n);
 /* A call as text that parses back to the same call (save-session); caller frees. */
 char *cmd_call_to_text(const struct cmd_call *call);
 
+/* Makes (c, e) the workspace's circuit and executor, freeing the old ones and the last
+ * histogram, and marks the circuit and state panes dirty. Takes both. */
+struct qs_circuit;
+struct qs_exec;
+void cmd_circuit_put(struct cmd_workspace *ws, struct qs_circuit *c, struct qs_exec *e);
+
 /* Words after the command name, as a view (no copies): argv[1..]. */
 static inline int cmd_nargs(const struct cmd_call *call) { return call->argc - 1; }
 static inline const char *cmd_arg(const struct cmd_call *call, int i) { return call->argv[i + 1]; }

@@ -50,13 +50,7 @@ static enum qcq_status exec_patch(struct cmd_ctx *ctx, const struct cmd_call *ca
 		qs_circuit_destroy(c);
 		return st;
 	}
-	qs_exec_destroy(ws->exec);
-	qs_circuit_destroy(ws->circuit);
-	ws->circuit = c;
-	ws->exec = e;
-	free(ws->counts);
-	ws->counts = NULL;
-	ws->counts_shots = 0;
+	cmd_circuit_put(ws, c, e);
 	ws->cur_image = idx;
 	ws->cur_patch_row = (int)row;
 	ws->cur_patch_col = (int)col;

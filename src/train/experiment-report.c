@@ -7,7 +7,8 @@
  * Runs come in plan order: series k (a model on a data set, a noise setting, a depth)
  * holds runs k*seeds .. k*seeds+seeds-1. Unfinished runs (a stopped study) are left out
  * and the tables say how many seeds each cell holds. Curves of runs that stopped early
- * are averaged over the runs still going at each epoch. The std is numpy's default
+ * are averaged over the runs still going at each epoch, as long as at least half of
+ * them are. The std is numpy's default
  * (population, ddof 0). Wall times go into runs.csv and the table only, so the rest is
  * identical for any number of jobs.
  */
@@ -239,7 +240,10 @@ static char *table_noise_depth(const struct rep_ctx *R)
 		if (noise) {
 			char shots[32];
 			snprintf(shots, sizeof shots, r->shots ? "%ld" : "exact", r->shots);
-			snprintf(delta, sizeof delta, k == 0 ? "-" : "%+.2f", a.mean - base.mean);
+			double dd = a.mean - base.mean;
+			if (fabs(dd) < 0.005)
+				dd = 0; /* no "-0.00" */
+			snprintf(delta, sizeof delta, k == 0 ? "-" : "%+.2f", dd);
 			rep_table_add_rowf(t, "%s\t%g\t%g\t%s\t%s\t%.1f\t%.1f", shots, r->p1, r->p2,
 					   acc, delta, e.mean, sec.mean);
 		} else {
@@ -270,28 +274,48 @@ static double curve_value(const struct train_epoch *e, enum curve c)
 	}
 }
 
-/* Mean and std per epoch over a series' finished runs; returns the number of epochs. */
+/*
+ * Mean and std per epoch over a series' finished runs, up to the last epoch that at least
+ * half of them reached (beyond it a mean of one or two early-stopped survivors would
+ * read as a trend). Bands are clipped to what the quantity can be (loss >= 0, accuracy
+ * in [0, 100]); lo and hi receive them. Returns the number of epochs.
+ */
 static size_t series_curve(const struct rep_ctx *R, size_t k, enum curve c, double *x,
-			   double *mean, double *std)
+			   double *mean, double *lo, double *hi)
 {
-	size_t maxe = 0;
+	size_t len[TRAIN_EXP_MAX_SEEDS];
+	int m = 0;
 	for (int i = 0; i < R->seeds; i++) {
 		const struct exp_run *r = run_at(R, k, i);
-		if (r->done && r->out.nrows > maxe)
-			maxe = r->out.nrows;
+		if (r->done)
+			len[m++] = r->out.nrows;
+	}
+	size_t maxe = 0;
+	for (size_t e = 1; m > 0; e++) {
+		int reach = 0;
+		for (int i = 0; i < m; i++)
+			reach += len[i] >= e;
+		if (2 * reach < m || reach == 0)
+			break;
+		maxe = e;
 	}
 	for (size_t e = 0; e < maxe; e++) {
 		double v[TRAIN_EXP_MAX_SEEDS];
-		int m = 0;
+		int n = 0;
 		for (int i = 0; i < R->seeds; i++) {
 			const struct exp_run *r = run_at(R, k, i);
 			if (r->done && e < r->out.nrows)
-				v[m++] = curve_value(&r->out.rows[e], c);
+				v[n++] = curve_value(&r->out.rows[e], c);
 		}
-		struct stats st = stats_of(v, m);
+		struct stats st = stats_of(v, n);
 		x[e] = (double)(e + 1);
 		mean[e] = st.mean;
-		std[e] = st.std;
+		lo[e] = st.mean - st.std;
+		hi[e] = st.mean + st.std;
+		if (lo[e] < 0)
+			lo[e] = 0;
+		if ((c == C_TRAIN_ACC || c == C_VAL_ACC) && hi[e] > 100)
+			hi[e] = 100;
 	}
 	return maxe;
 }
@@ -300,10 +324,10 @@ static size_t series_curve(const struct rep_ctx *R, size_t k, enum curve c, doub
 static enum qcq_status figure(const struct rep_ctx *R, const size_t *ks, int nk,
 			      const char *title, const char *file, struct qcq_error *err)
 {
-	const int W = 1400, H = 1000, top = 44;
+	const int W = 1400, H = 1000, top = 64;
 	size_t cap = (size_t)R->s->epochs;
 	double *x = qcq_xmalloc(cap * sizeof *x), *mu = qcq_xmalloc(cap * sizeof *mu),
-	       *sd = qcq_xmalloc(cap * sizeof *sd);
+	       *lo = qcq_xmalloc(cap * sizeof *lo), *hi = qcq_xmalloc(cap * sizeof *hi);
 	struct rep_canvas c;
 	enum qcq_status st = rep_canvas_create(&c, W, H, REP_WHITE, err);
 	for (int p = 0; p < C_N && !st; p++) {
@@ -312,26 +336,30 @@ static enum qcq_status figure(const struct rep_ctx *R, const size_t *ks, int nk,
 		struct rep_plot *pl = rep_plot_create(curve_title[p], "epoch", yl);
 		rep_plot_set_integer_x(pl, true);
 		for (int j = 0; j < nk; j++) {
-			size_t n = series_curve(R, ks[j], (enum curve)p, x, mu, sd);
+			size_t n = series_curve(R, ks[j], (enum curve)p, x, mu, lo, hi);
 			char label[128];
 			exp_run_series(run_at(R, ks[j], 0), label, sizeof label);
 			struct qcq_error e2;
-			if (n)
-				rep_plot_add_mean_std(pl, label, x, mu, sd, n, &e2);
+			int sr = n ? rep_plot_add_series(pl, label, x, mu, n, &e2) : -1;
+			if (sr >= 0)
+				rep_plot_add_band(pl, sr, x, lo, hi, n, &e2);
 		}
 		rep_plot_draw(pl, &c, (p % 2) * W / 2, top + (p / 2) * (H - top) / 2, W / 2,
 			      (H - top) / 2);
 		rep_plot_free(pl);
 	}
 	if (!st) {
-		int tx = W / 2 - rep_text_width(title, 2) / 2;
-		rep_canvas_text(&c, tx, 14, title, 0x111111, 2);
+		char sub[160];
+		snprintf(sub, sizeof sub, "lines: mean over %d seeds; bands: +-1 std; a curve ends when "
+			 "fewer than half of its runs still train (early stopping)", R->seeds);
+		rep_canvas_text(&c, W / 2 - rep_text_width(title, 2) / 2, 10, title, 0x111111, 2);
+		rep_canvas_text(&c, W / 2 - rep_text_width(sub, 1) / 2, 36, sub, 0x444444, 1);
 		char path[TRAIN_EXP_PATH_MAX + 64];
 		snprintf(path, sizeof path, "%s/%s", R->dir, file);
 		st = rep_canvas_write_png(&c, path, err);
 	}
 	rep_canvas_free(&c);
-	free(x), free(mu), free(sd);
+	free(x), free(mu), free(lo), free(hi);
 	return st;
 }
 
@@ -380,9 +408,10 @@ static enum qcq_status write_figures(const struct rep_ctx *R, const struct exp_d
 			const struct exp_data *ed = &data[s->datasets[d]];
 			for (int m = 0; m < s->nmodels; m++)
 				ks[m] = (size_t)d * (size_t)s->nmodels + (size_t)m;
-			snprintf(title, sizeof title, "%s (%s vs %s): mean (line) and +-1 std (band) over %d seeds",
-				 train_exp_data_name(s->datasets[d]), ed->split->side_name[0],
-				 ed->split->side_name[1], s->seeds);
+			snprintf(title, sizeof title, "%s: %s vs %s", train_exp_data_name(s->datasets[d]),
+				 ed->split->side_name[0],
+				 s->datasets[d] == TRAIN_EXP_MRI ? "tumour (3 classes)"
+								 : ed->split->side_name[1]);
 			snprintf(file, sizeof file, "compare-%s.png", train_exp_data_name(s->datasets[d]));
 			st = figure(R, ks, s->nmodels, title, file, err);
 		}
@@ -391,17 +420,16 @@ static enum qcq_status write_figures(const struct rep_ctx *R, const struct exp_d
 			ks[0] = 0;
 			for (int l = 0; l < s->nlevels; l++)
 				ks[1 + l] = 1 + (size_t)j * (size_t)s->nlevels + (size_t)l;
-			snprintf(title, sizeof title, "qcq-cnn on %s, %ld shots, depolarizing p1/p2: "
-				 "mean and +-1 std over %d seeds", train_exp_data_name(s->datasets[0]),
-				 s->shots[j], s->seeds);
+			snprintf(title, sizeof title, "qcq-cnn on %s: %ld shots, depolarizing noise p1/p2",
+				 train_exp_data_name(s->datasets[0]), s->shots[j]);
 			snprintf(file, sizeof file, "noise-shots%ld.png", s->shots[j]);
 			st = figure(R, ks, 1 + s->nlevels, title, file, err);
 		}
 	} else {
 		for (int k = 0; k < s->ndepths; k++)
 			ks[k] = (size_t)k;
-		snprintf(title, sizeof title, "qcq-cnn on %s by ansatz depth: mean (line) and "
-			 "+-1 std (band) over %d seeds", train_exp_data_name(s->datasets[0]), s->seeds);
+		snprintf(title, sizeof title, "qcq-cnn on %s by RealAmplitudes depth",
+			 train_exp_data_name(s->datasets[0]));
 		st = figure(R, ks, s->ndepths, title, "depth-curves.png", err);
 		if (!st)
 			st = depth_time_figure(R, err);
@@ -435,17 +463,19 @@ enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out
 		if (runs[i].done)
 			finished++, train_s += runs[i].out.seconds;
 	char *body = s->kind == TRAIN_EXP_COMPARE ? table_compare(&R) : table_noise_depth(&R);
-	char head[4096];
+	char head[4096], depth[32];
+	snprintf(depth, sizeof depth, s->kind == TRAIN_EXP_DEPTH ? "depth per row" : "depth %d",
+		 s->depth);
 	int len = snprintf(head, sizeof head, "# %s study\n\n", train_exp_kind_name(s->kind));
 	for (int d = 0; d < s->ndatasets; d++)
 		len += snprintf(head + len, sizeof head - (size_t)len, "- %s\n",
 				data[s->datasets[d]].desc);
 	snprintf(head + len, sizeof head - (size_t)len,
-		 "- %d seeds, up to %d epochs, patience %d, lr %g, batch %s, depth %d, "
+		 "- %d seeds, up to %d epochs, patience %d, lr %g, batch %s, %s, "
 		 "observable %s\n- %zu of %zu runs finished; training time of all runs %.1f s; "
 		 "wall time of the last call %.1f s\n\n",
 		 s->seeds, s->epochs, s->patience, s->lr,
-		 s->batch ? "as given" : "4 (1 for qcq-cnn)", s->depth, obs_word(s->observable),
+		 s->batch ? "as given" : "4 (1 for qcq-cnn)", depth, obs_word(s->observable),
 		 finished, n, train_s, seconds);
 	size_t total = strlen(head) + strlen(body) + 1;
 	*table = qcq_xmalloc(total);
