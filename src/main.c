@@ -5,6 +5,7 @@
  */
 #include "front/batch.h"
 #include "qcq/cmd.h"
+#include "qcq/experiment.h"
 #include "qcq/tui.h"
 
 #include <signal.h>
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 		   "  -x FILE     run a session file; NAME=VALUE words after it set ${NAME}\n"
 		   "  --json      results as one JSON object per line\n"
 		   "  --empty     open the workbench without loading the built-in digits\n"
+		   "  --jobs N    parallel experiment runs (as set jobs N)\n"
 		   "  -h, --help  this text;  --version  the version\n"
 		   "Exit status: 0 ok, 1 a command failed, 2 bad usage. Type 'help' for commands.\n");
 }
@@ -47,6 +49,8 @@ struct action {
 	int nvars;
 	const char **names, **values;
 };
+
+static int real_main(int argc, char **argv);
 
 static int run_actions(struct cmd_workspace *ws, struct action *acts, int n)
 {
@@ -104,9 +108,39 @@ static int take_vars(struct action *a, int argc, char **argv, int i)
 
 int main(int argc, char **argv)
 {
-	struct action *acts = qcq_xcalloc((size_t)argc + 1, sizeof *acts);
-	int nacts = 0;
-	bool json = false, empty = false;
+	/* Under mpirun the ranks share the runs of an experiment; elsewhere a no-op. */
+	train_exp_mpi_init(&argc, &argv);
+	int rc = real_main(argc, argv);
+	train_exp_mpi_finalize();
+	return rc;
+}
+
+struct options {
+	struct action *acts;
+	int nacts;
+	bool json, empty;
+	long jobs;
+};
+
+static void options_free(struct options *o)
+{
+	for (int i = 0; i < o->nacts; i++) {
+		free(o->acts[i].names);
+		free(o->acts[i].values);
+	}
+	free(o->acts);
+}
+
+static bool is_arg_taking(const char *a)
+{
+	return !strcmp(a, "-c") || !strcmp(a, "-x") || !strcmp(a, "--jobs");
+}
+
+/* Returns -1 to go on, or the exit code (0 after --help, 2 on bad usage). */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->acts = qcq_xcalloc((size_t)argc + 1, sizeof *o->acts);
 	for (int i = 1; i < argc;) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -115,32 +149,55 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--version")) {
 			printf("qcqlab 0.1.0\n");
 			return 0;
-		} else if (!strcmp(a, "--json")) {
-			json = true;
+		} else if (!strcmp(a, "--json") || !strcmp(a, "--empty")) {
+			*(a[2] == 'j' ? &o->json : &o->empty) = true;
 			i++;
-		} else if (!strcmp(a, "--empty")) {
-			empty = true;
-			i++;
-		} else if ((!strcmp(a, "-c") || !strcmp(a, "-x")) && i + 1 < argc) {
-			acts[nacts].kind = a[1] == 'c' ? ACT_CMDS : ACT_FILE;
-			acts[nacts].text = argv[i + 1];
+		} else if (is_arg_taking(a) && i + 1 < argc && !strcmp(a, "--jobs")) {
+			char *end;
+			o->jobs = strtol(argv[i + 1], &end, 10);
+			if (*end || o->jobs < 1 || o->jobs > 64) {
+				fprintf(stderr, "qcqlab: --jobs: '%s' is not a count from 1 to 64\n",
+					argv[i + 1]);
+				return 2;
+			}
 			i += 2;
-			if (acts[nacts].kind == ACT_FILE)
-				i = take_vars(&acts[nacts], argc, argv, i);
-			nacts++;
+		} else if (is_arg_taking(a) && i + 1 < argc) {
+			struct action *act = &o->acts[o->nacts++];
+			act->kind = a[1] == 'c' ? ACT_CMDS : ACT_FILE;
+			act->text = argv[i + 1];
+			i += 2;
+			if (act->kind == ACT_FILE)
+				i = take_vars(act, argc, argv, i);
 		} else {
 			fprintf(stderr, "qcqlab: %s '%s'\n",
-				(!strcmp(a, "-c") || !strcmp(a, "-x")) ? "missing argument after"
-								       : "unknown argument",
-				a);
+				is_arg_taking(a) ? "missing argument after" : "unknown argument", a);
 			usage(stderr);
 			return 2;
 		}
 	}
+	return -1;
+}
+
+static int real_main(int argc, char **argv)
+{
+	struct options o;
+	int early = parse_options(argc, argv, &o);
+	if (early >= 0) {
+		options_free(&o);
+		return early;
+	}
+	struct action *acts = o.acts;
+	int nacts = o.nacts;
+	bool json = o.json, empty = o.empty;
+	long jobs = o.jobs;
 
 	struct cmd_workspace *ws = cmd_workspace_create(NULL);
 	batch_attach(ws);
+	if (train_exp_mpi_rank() > 0)
+		batch_quiet(ws); /* rank 0 speaks for the whole run */
 	ws->json = json;
+	if (jobs)
+		ws->set.jobs = (int)jobs;
 	ws->interrupt = &interrupted;
 	struct sigaction sa = {0};
 	sa.sa_handler = on_sigint;
@@ -154,10 +211,6 @@ int main(int argc, char **argv)
 	else
 		rc = tui_main(ws, empty ? NULL : WORKBENCH_STARTUP);
 	cmd_workspace_destroy(ws);
-	for (int i = 0; i < nacts; i++) {
-		free(acts[i].names);
-		free(acts[i].values);
-	}
-	free(acts);
+	options_free(&o);
 	return rc;
 }

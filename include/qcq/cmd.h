@@ -14,7 +14,7 @@
  * Language: commands are separated by newlines or ';'. Words are separated by blanks;
  * '...' quotes literally, "..." quotes with \" \\ \$ escapes, # starts a comment
  * outside quotes. ${NAME} expands a variable of the enclosing `source` (in unquoted
- * and double-quoted text). A word NAME=VALUE whose NAME is [A-Za-z_][A-Za-z0-9_-]*
+ * and double-quoted text); ${NAME:-DEFAULT} gives DEFAULT when NAME was not passed. A word NAME=VALUE whose NAME is [A-Za-z_][A-Za-z0-9_-]*
  * (unquoted) is an option; every other word is a positional argument.
  */
 #ifndef QCQ_CMD_H

@@ -5,7 +5,7 @@
  *
  * Grammar (see cmd.h): commands end at a newline or an unquoted ';'; '#' outside
  * quotes starts a comment; '...' is literal; "..." allows \" \\ \$ escapes and
- * ${NAME}; unquoted text allows ${NAME} and backslash-escapes one character; an
+ * ${NAME} or ${NAME:-DEFAULT}; unquoted text allows ${NAME} and backslash-escapes one character; an
  * unquoted NAME= prefix makes the word an option.
  */
 #include "qcq/cmd.h"
@@ -86,6 +86,12 @@ static enum qcq_status expand_var(struct parser *ps, struct buf *w)
 		return perr(ps, "unterminated ${%s", name);
 	}
 	advance(ps);
+	/* ${NAME:-DEFAULT}: the default (literal text) when NAME is not given */
+	char *dflt = strstr(name, ":-");
+	if (dflt) {
+		*dflt = '\0';
+		dflt += 2;
+	}
 	if (ps->vars) {
 		for (int i = 0; i < ps->vars->n; i++) {
 			if (strcmp(ps->vars->names[i], name) == 0) {
@@ -93,6 +99,10 @@ static enum qcq_status expand_var(struct parser *ps, struct buf *w)
 				return QCQ_OK;
 			}
 		}
+	}
+	if (dflt) {
+		buf_puts(w, dflt);
+		return QCQ_OK;
 	}
 	ps->line = line;
 	ps->col = col;

@@ -84,3 +84,21 @@ void batch_attach(struct cmd_workspace *ws)
 	ws->ui.ctx = &state;
 	ws->interactive = false;
 }
+
+static void quiet_write(void *ctx, enum cmd_stream s, const char *text)
+{
+	if (s == CMD_STREAM_ERR)
+		batch_write(ctx, s, text);
+}
+
+static void quiet_event(void *ctx, const struct qcq_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+}
+
+void batch_quiet(struct cmd_workspace *ws)
+{
+	ws->out.write = quiet_write;
+	ws->ui.post = quiet_event;
+}

@@ -8,4 +8,7 @@
  * JSON lines to stdout. */
 void batch_attach(struct cmd_workspace *ws);
 
+/* Drop results and notes (errors still go to stderr): the other MPI ranks. */
+void batch_quiet(struct cmd_workspace *ws);
+
 #endif

@@ -101,9 +101,18 @@ size_t rep_table_rows(const struct rep_table *t)
 	return t->rows;
 }
 
+/* Width on screen: code points, not bytes ("±" is two bytes of UTF-8, one column). */
+static int text_width(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 static void put_cell(FILE *fp, const char *s, int width, enum rep_align a)
 {
-	int n = (int)strlen(s), padl = 0, padr = width - n;
+	int n = text_width(s), padl = 0, padr = width - n;
 	if (a == REP_ALIGN_RIGHT)
 		padl = width - n, padr = 0;
 	else if (a == REP_ALIGN_CENTER)
@@ -117,7 +126,7 @@ static void write_md(const struct rep_table *t, FILE *fp)
 	for (int c = 0; c < t->ncols; c++) {
 		width[c] = 3;
 		for (size_t r = 0; r <= t->rows; r++) {
-			int n = (int)strlen(t->cells[r * (size_t)t->ncols + (size_t)c]);
+			int n = text_width(t->cells[r * (size_t)t->ncols + (size_t)c]);
 			width[c] = n > width[c] ? n : width[c];
 		}
 	}

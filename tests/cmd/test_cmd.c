@@ -44,6 +44,12 @@ static void test_parse_errors_and_vars(void)
 	CHECK(l.n == 1 && strcmp(l.calls[0].argv[2], "/tmp/d/mnist") == 0);
 	CHECK(l.n == 1 && strcmp(l.calls[0].argv[3], "/tmp/d") == 0);
 	cmd_list_free(&l);
+	CHECK(cmd_parse("echo ${data:-x} ${epochs:-5} ${empty:-}", "s", 1, &v, &l, &e) == QCQ_OK);
+	CHECK(l.n == 1 && l.calls[0].argc == 4);
+	CHECK(l.n == 1 && strcmp(l.calls[0].argv[1], "/tmp/d") == 0);
+	CHECK(l.n == 1 && l.calls[0].argc == 4 && strcmp(l.calls[0].argv[2], "5") == 0);
+	CHECK(l.n == 1 && l.calls[0].argc == 4 && strcmp(l.calls[0].argv[3], "") == 0);
+	cmd_list_free(&l);
 	CHECK(cmd_parse("echo ${nope}", "s", 1, &v, &l, &e) == QCQ_EFORMAT);
 	CHECK_STR_CONTAINS(e.msg, "unknown variable ${nope}");
 	CHECK(cmd_parse("echo ${unterminated", "s", 1, &v, &l, &e) == QCQ_EFORMAT);

@@ -369,6 +369,15 @@ static void test_markdown(void)
 	CHECK(strncmp(d, "# Table 1\n\nmean over 3 seeds\n\n| model", 37) == 0);
 	free(d);
 	rep_table_free(t);
+	/* "±" is one column wide though two bytes long */
+	t = rep_table_create(2, hdr);
+	rep_table_add_rowf(t, "%s\t%s", "cnn", "99.50 ± 0.17");
+	s = rep_table_format(t);
+	CHECK(strcmp(s, "| model | accuracy     |\n"
+			"|:------|:-------------|\n"
+			"| cnn   | 99.50 ± 0.17 |\n") == 0);
+	free(s);
+	rep_table_free(t);
 }
 
 int main(void)
