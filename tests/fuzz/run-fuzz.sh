@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/fuzz/run-fuzz.sh FUZZER CORPUS: replay the corpus, then fuzz a fixed budget from a
 # fixed seed. New inputs go to a temporary folder, never into the source tree.
-fuzzer=$1
+fuzzer=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 corpus=$2
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
