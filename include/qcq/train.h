@@ -163,6 +163,16 @@ enum qcq_status train_evaluate(struct nn_model *m, const struct train_data *d, i
 enum qcq_status train_predict(struct nn_model *m, const struct train_data *d, size_t i,
 			      double probs[2], struct qcq_error *err);
 
+/*
+ * The sample order of epoch `epoch` (1-based) of a run: perm (n entries, n <= UINT32_MAX)
+ * becomes a permutation of 0..n-1, the identity without shuffling, else a uniform random
+ * one that is a function of (seed, epoch) only. train_fit uses exactly this order. The
+ * streams are domain-separated from every other use of the same seed (data split, model
+ * init and dropout, filter, synthetic data), so a run whose seeds all agree does not
+ * replay another module's permutation (which made epoch 10 class-sorted once).
+ */
+void train_epoch_order(uint64_t seed, int epoch, bool shuffle, uint32_t *perm, size_t n);
+
 /* Checks d against the model's input shape and labels in {0,1}; what names the set. */
 enum qcq_status train_data_check(const struct nn_model *m, const struct train_data *d,
 				 const char *what, struct qcq_error *err);

@@ -5,7 +5,7 @@
  *
  * Everything the loop needs is allocated before the first epoch; an epoch only copies
  * samples into the batch buffer and calls the model, so memory is flat over epochs.
- * The sample order of epoch e comes from qcq_rng_split(seed, e): a resumed run sees
+ * The sample order of epoch e comes from train_epoch_order(seed, e): a resumed run sees
  * exactly the batches an uninterrupted one would have seen.
  */
 #include "qcq/train.h"
@@ -111,6 +111,35 @@ enum qcq_status train_predict(struct nn_model *m, const struct train_data *d, si
 	return QCQ_OK;
 }
 
+/* ---------------------------------------------------------------- epoch order */
+
+/*
+ * The shuffle's streams live under their own domain tag ("QCQTRNSH"): the stream of
+ * epoch e is split(split(seed(seed), TAG), e), never split(seed(seed), e). Other modules
+ * derive their streams as split(seed(s), small id) (data split: 1, 2 for the sides and
+ * 10, 11, 12 for the order inside train/val/test; nn init 1 and dropout 2; the filter
+ * 1, 2; synth i + 1), and users tend to give every command the same seed. With the
+ * plain split(seed, e), epoch 10 replayed the data split's stream 10, the one that laid
+ * out the train part: Fisher-Yates over the same n with the same stream gives the same
+ * permutation, and since the split put order[k] = side (k < n0 ? 0 : 1), that epoch saw
+ * every class-0 sample and then every class-1 sample (batches of one class, the model
+ * drifting to class 1: the "epoch 10 anomaly").
+ */
+#define TRAIN_SHUFFLE_DOMAIN 0x51435154524e5348ULL
+
+void train_epoch_order(uint64_t seed, int epoch, bool shuffle, uint32_t *perm, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)i;
+	if (!shuffle)
+		return;
+	struct qcq_rng base, dom, r;
+	qcq_rng_seed(&base, seed);
+	dom = qcq_rng_split(&base, TRAIN_SHUFFLE_DOMAIN);
+	r = qcq_rng_split(&dom, (uint64_t)epoch);
+	qcq_rng_shuffle(&r, perm, n);
+}
+
 /* ---------------------------------------------------------------- fit */
 
 static void post_log(const struct qcq_sink *sink, const char *fmt, ...) QCQ_PRINTF(2, 3);
@@ -194,14 +223,7 @@ static enum qcq_status fit_epoch(struct fit *f, int epoch, struct train_epoch *r
 {
 	const struct train_data *d = f->train;
 	size_t n = d->n, B0 = (size_t)f->o.batch, nb = (n + B0 - 1) / B0;
-	for (size_t i = 0; i < n; i++)
-		f->perm[i] = (uint32_t)i;
-	if (f->o.shuffle) {
-		struct qcq_rng base, r;
-		qcq_rng_seed(&base, f->o.seed);
-		r = qcq_rng_split(&base, (uint64_t)epoch);
-		qcq_rng_shuffle(&r, f->perm, n);
-	}
+	train_epoch_order(f->o.seed, epoch, f->o.shuffle, f->perm, n);
 	struct nn_adam adam = NN_ADAM_DEFAULT;
 	adam.lr = (float)f->o.lr;
 	double loss_sum = 0, t0 = qcq_now(), last_ev = -INFINITY;
