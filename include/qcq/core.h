@@ -97,6 +97,13 @@ struct qcq_rng {
 };
 
 void qcq_rng_seed(struct qcq_rng *r, uint64_t seed);
+/*
+ * Seeds r for one use of a user's seed: domain names the use ("data.split",
+ * "nn.init", ...). Modules seed through this, so that the same seed given to the split,
+ * the model and the training shuffle still yields unrelated streams (a shared stream
+ * once made the shuffle of one epoch replay the split's class-sorted layout).
+ */
+void qcq_rng_seed_domain(struct qcq_rng *r, uint64_t seed, const char *domain);
 struct qcq_rng qcq_rng_split(const struct qcq_rng *parent, uint64_t stream);
 uint64_t qcq_rng_u64(struct qcq_rng *r);
 double qcq_rng_uniform(struct qcq_rng *r);            /* [0, 1) with 53 random bits */

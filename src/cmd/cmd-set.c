@@ -133,7 +133,7 @@ static enum qcq_status exec_set(struct cmd_ctx *ctx, const struct cmd_call *call
 	if (s.threads != ctx->ws->set.threads)
 		cmd_workspace_set_threads(ctx->ws, s.threads);
 	if (s.seed != ctx->ws->set.seed)
-		qcq_rng_seed(&ctx->ws->rng, s.seed);
+		qcq_rng_seed_domain(&ctx->ws->rng, s.seed, "cmd.workspace");
 	ctx->ws->set = s;
 	ctx->ws->dirty |= CMD_DIRTY_STATE;
 	cmd_json_begin(ctx, "set");

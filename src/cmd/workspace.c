@@ -29,7 +29,7 @@ struct cmd_workspace *cmd_workspace_create(const struct cmd_out *out)
 	ws->cur_patch_row = ws->cur_patch_col = -1;
 	ws->pool = qcq_pool_create(ws->set.threads);
 	qcq_blas_set_threads(ws->set.threads);
-	qcq_rng_seed(&ws->rng, ws->set.seed);
+	qcq_rng_seed_domain(&ws->rng, ws->set.seed, "cmd.workspace");
 	ws->dirty = CMD_DIRTY_ALL;
 	return ws;
 }

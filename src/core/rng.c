@@ -5,6 +5,7 @@
 #include "qcq/core.h"
 
 #include <math.h>
+#include <string.h>
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -24,6 +25,12 @@ void qcq_rng_seed(struct qcq_rng *r, uint64_t seed)
 	uint64_t x = seed;
 	for (int i = 0; i < 4; i++)
 		r->s[i] = splitmix64(&x);
+}
+
+void qcq_rng_seed_domain(struct qcq_rng *r, uint64_t seed, const char *domain)
+{
+	uint64_t h = qcq_hash(QCQ_HASH_INIT, domain, strlen(domain));
+	qcq_rng_seed(r, qcq_hash(h, &seed, sizeof seed));
 }
 
 struct qcq_rng qcq_rng_split(const struct qcq_rng *parent, uint64_t stream)

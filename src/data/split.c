@@ -147,7 +147,7 @@ enum qcq_status data_split_make(const struct data_set *ds, const struct data_cla
 	/* each side's indices in data set order, then shuffled */
 	uint32_t *idx[2];
 	struct qcq_rng root;
-	qcq_rng_seed(&root, spec->seed);
+	qcq_rng_seed_domain(&root, spec->seed, "data.split");
 	for (int s = 0; s < 2; s++) {
 		idx[s] = qcq_xmalloc((avail[s] ? avail[s] : 1) * sizeof(uint32_t));
 		size_t k = 0;

@@ -214,7 +214,7 @@ enum qcq_status data_synth_digits(size_t n, uint64_t seed, struct qcq_pool *pool
 	if (st)
 		return qcq_error_prefix(err, "synth");
 	struct synth_job j;
-	qcq_rng_seed(&j.base, seed);
+	qcq_rng_seed_domain(&j.base, seed, "data.synth");
 	/* balanced labels in a seeded order */
 	struct qcq_rng lr = qcq_rng_split(&j.base, 0);
 	uint32_t *perm = qcq_xmalloc(n * sizeof *perm);

@@ -120,7 +120,7 @@ static enum qcq_status carve(struct nn_model *m, struct qcq_error *err)
 static void init_params(struct nn_model *m, uint64_t seed)
 {
 	struct qcq_rng root, r;
-	qcq_rng_seed(&root, seed);
+	qcq_rng_seed_domain(&root, seed, "nn.model");
 	r = qcq_rng_split(&root, 1);
 	for (int i = 0; i < m->nl; i++) {
 		struct nn_layer *l = &m->L[i];

@@ -119,7 +119,7 @@ enum qcq_status qml_filter_create_random(struct qml_filter **out, int k, int str
 	static const char *const rot[3] = {"rx", "ry", "rz"};
 	int nq = k * k, nrot = nq;
 	struct qcq_rng base, rs, rw;
-	qcq_rng_seed(&base, seed);
+	qcq_rng_seed_domain(&base, seed, "qml.filter");
 	rs = qcq_rng_split(&base, 1);
 	rw = qcq_rng_split(&base, 2);
 	/* weights first, shape (layers, nrot), as PennyLane takes them as an argument */

@@ -230,7 +230,7 @@ enum qcq_status qml_qlayer_init(struct qml_qlayer *L, const struct qml_qlayer_co
 				     QML_QLAYER_MAX_SHOTS);
 	L->cfg = *cfg;
 	L->nparams = qml_qlayer_nparams(cfg->depth);
-	qcq_rng_seed(&L->rng, cfg->seed);
+	qcq_rng_seed_domain(&L->rng, cfg->seed, "qml.shots");
 	return QCQ_OK;
 }
 

@@ -114,28 +114,21 @@ enum qcq_status train_predict(struct nn_model *m, const struct train_data *d, si
 /* ---------------------------------------------------------------- epoch order */
 
 /*
- * The shuffle's streams live under their own domain tag ("QCQTRNSH"): the stream of
- * epoch e is split(split(seed(seed), TAG), e), never split(seed(seed), e). Other modules
- * derive their streams as split(seed(s), small id) (data split: 1, 2 for the sides and
- * 10, 11, 12 for the order inside train/val/test; nn init 1 and dropout 2; the filter
- * 1, 2; synth i + 1), and users tend to give every command the same seed. With the
- * plain split(seed, e), epoch 10 replayed the data split's stream 10, the one that laid
- * out the train part: Fisher-Yates over the same n with the same stream gives the same
- * permutation, and since the split put order[k] = side (k < n0 ? 0 : 1), that epoch saw
- * every class-0 sample and then every class-1 sample (batches of one class, the model
- * drifting to class 1: the "epoch 10 anomaly").
+ * The order of epoch e is stream e of the "train.shuffle" domain of seed (see
+ * qcq_rng_seed_domain). With plain split(seed(seed), e), epoch 10 once replayed the data
+ * split's stream 10, the one that laid out the train part: Fisher-Yates over the same n
+ * with the same stream gives the same permutation, and since the split put class 0
+ * first, that epoch saw every class-0 sample and then every class-1 sample (the model
+ * drifted to class 1: the "epoch 10 anomaly"; tests/train/test_shuffle.c).
  */
-#define TRAIN_SHUFFLE_DOMAIN 0x51435154524e5348ULL
-
 void train_epoch_order(uint64_t seed, int epoch, bool shuffle, uint32_t *perm, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		perm[i] = (uint32_t)i;
 	if (!shuffle)
 		return;
-	struct qcq_rng base, dom, r;
-	qcq_rng_seed(&base, seed);
-	dom = qcq_rng_split(&base, TRAIN_SHUFFLE_DOMAIN);
+	struct qcq_rng dom, r;
+	qcq_rng_seed_domain(&dom, seed, "train.shuffle");
 	r = qcq_rng_split(&dom, (uint64_t)epoch);
 	qcq_rng_shuffle(&r, perm, n);
 }
