@@ -9,7 +9,7 @@
 extern const struct cmd_entry cmd_filter_entry;
 extern const struct cmd_entry cmd_load_synth_entry, cmd_load_mnist_entry,
 	cmd_load_fashion_mnist_entry, cmd_load_idx_entry, cmd_load_folder_entry, cmd_load_csv_entry,
-	cmd_load_npy_entry, cmd_classes_entry, cmd_split_entry, cmd_stats_entry, cmd_show_image_entry,
+	cmd_load_npy_entry, cmd_load_features_entry, cmd_classes_entry, cmd_split_entry, cmd_stats_entry, cmd_show_image_entry,
 	cmd_quanv_entry, cmd_heatmap_entry, cmd_patch_entry, cmd_export_npy_entry,
 	cmd_export_png_entry, cmd_fetch_entry;
 const struct cmd_entry *const cmd_family_data[] = {
@@ -21,6 +21,7 @@ const struct cmd_entry *const cmd_family_data[] = {
 	&cmd_load_folder_entry,
 	&cmd_load_csv_entry,
 	&cmd_load_npy_entry,
+	&cmd_load_features_entry,
 	&cmd_classes_entry,
 	&cmd_split_entry,
 	&cmd_stats_entry,
