@@ -3,7 +3,7 @@
  * and messages every command would otherwise write again; and the small expression
  * language for angles ("pi/2", "-3*pi/4", "2*(pi-0.3)").
  */
-#include "qcq/cmd.h"
+#include "cmd-internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -180,4 +180,18 @@ enum qcq_status cmd_parse_angle(struct cmd_ctx *ctx, const char *what, const cha
 				 what, text, (int)(e.bad ? e.bad - text : 0) + 1);
 	*out = v;
 	return QCQ_OK;
+}
+
+bool cmd_utf8_text(const struct cmd_call *call)
+{
+	const char *a = cmd_opt(call, "ascii");
+	if (a && strcmp(a, "0") != 0)
+		return false;
+	const char *vars[3] = {"LC_ALL", "LC_CTYPE", "LANG"};
+	for (int i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v) /* the first one set decides, as in setlocale */
+			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
+	}
+	return false;
 }

@@ -13,20 +13,6 @@
 
 #define HM_MAX_CH 16
 
-static bool utf8_locale(const struct cmd_call *call)
-{
-	const char *a = cmd_opt(call, "ascii");
-	if (a && strcmp(a, "0") != 0)
-		return false;
-	const char *vars[3] = {"LC_ALL", "LC_CTYPE", "LANG"};
-	for (int i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
-	}
-	return false;
-}
-
 static const char *const uni[5] = {" ", "\xe2\x96\x91", "\xe2\x96\x92", "\xe2\x96\x93",
 				   "\xe2\x96\x88"};
 static const char ascii_ramp[] = " .:-=+*#%@";
@@ -67,7 +53,7 @@ static enum qcq_status exec_heatmap(struct cmd_ctx *ctx, const struct cmd_call *
 	cmd_print(ctx, "%s image %zu (label %d = %s): features (%d, %d, %d)", data_part_names[part],
 		  local, sub->labels[local], ws->split->side_name[sub->labels[local]], f->c, f->oh,
 		  f->ow);
-	bool utf8 = utf8_locale(call);
+	bool utf8 = cmd_utf8_text(call);
 	cmd_json_begin(ctx, "heatmap");
 	cmd_json_int(ctx, "index", idx);
 	cmd_json_arr_begin(ctx, "channels");

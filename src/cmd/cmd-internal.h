@@ -40,6 +40,10 @@ struct qs_circuit;
 struct qs_exec;
 void cmd_circuit_put(struct cmd_workspace *ws, struct qs_circuit *c, struct qs_exec *e);
 
+/* Whether text output may use UTF-8 block characters: the locale (LC_ALL, LC_CTYPE,
+ * LANG) says UTF-8 and the call has no ascii=1 option. */
+bool cmd_utf8_text(const struct cmd_call *call);
+
 /* Words after the command name, as a view (no copies): argv[1..]. */
 static inline int cmd_nargs(const struct cmd_call *call) { return call->argc - 1; }
 static inline const char *cmd_arg(const struct cmd_call *call, int i) { return call->argv[i + 1]; }

@@ -11,20 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool utf8_locale(const struct cmd_call *call)
-{
-	const char *a = cmd_opt(call, "ascii");
-	if (a && strcmp(a, "0") != 0)
-		return false;
-	const char *vars[3] = {"LC_ALL", "LC_CTYPE", "LANG"};
-	for (int i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strcasestr(v, "utf-8") || strcasestr(v, "utf8");
-	}
-	return false;
-}
-
 static enum qcq_status exec_show_image(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	struct cmd_workspace *ws = ctx->ws;
@@ -71,7 +57,7 @@ static enum qcq_status exec_show_image(struct cmd_ctx *ctx, const struct cmd_cal
 		snprintf(label, sizeof label, "data image %ld: label %d = %s", idx, l,
 			 ws->data->class_names[l]);
 	}
-	bool utf8 = utf8_locale(call);
+	bool utf8 = cmd_utf8_text(call);
 	static const char *const uni[5] = {" ", "\xe2\x96\x91", "\xe2\x96\x92", "\xe2\x96\x93",
 					   "\xe2\x96\x88"};
 	static const char ascii[] = " .:-=+*#%@";
