@@ -6,22 +6,10 @@
 
 static enum qcq_status exec_confusion(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
-	int part = DATA_TEST;
-	struct nn_model *m;
-	if ((cmd_nargs(call) && cmd_model_part(ctx, cmd_arg(call, 0), &part)) ||
-	    cmd_model_need(ctx, &m))
-		return ctx->err->code;
-	struct cmd_model_inputs in;
-	if (cmd_model_inputs(ctx, m, &in))
-		return ctx->err->code;
+	int part;
 	struct train_metrics mt;
-	enum qcq_status st = train_evaluate(m, &in.part[part], CMD_MODEL_MAX_BATCH, &mt, ctx->err);
-	cmd_model_inputs_free(&in);
-	if (st)
-		return qcq_error_prefix(ctx->err, "confusion %s", data_part_names[part]);
-	if (mt.n == 0)
-		return cmd_error(ctx, QCQ_ESTATE, "confusion: the %s part of the split is empty",
-				 data_part_names[part]);
+	if (cmd_model_evaluate(ctx, call, &part, &mt))
+		return ctx->err->code;
 	const struct data_split *s = ctx->ws->split;
 	const char *n0 = s->side_name[0][0] ? s->side_name[0] : "0";
 	const char *n1 = s->side_name[1][0] ? s->side_name[1] : "1";

@@ -6,22 +6,10 @@
 
 static enum qcq_status exec_eval(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
-	int part = DATA_TEST;
-	struct nn_model *m;
-	if ((cmd_nargs(call) && cmd_model_part(ctx, cmd_arg(call, 0), &part)) ||
-	    cmd_model_need(ctx, &m))
-		return ctx->err->code;
-	struct cmd_model_inputs in;
-	if (cmd_model_inputs(ctx, m, &in))
-		return ctx->err->code;
+	int part;
 	struct train_metrics mt;
-	enum qcq_status st = train_evaluate(m, &in.part[part], CMD_MODEL_MAX_BATCH, &mt, ctx->err);
-	cmd_model_inputs_free(&in);
-	if (st)
-		return qcq_error_prefix(ctx->err, "eval %s", data_part_names[part]);
-	if (mt.n == 0)
-		return cmd_error(ctx, QCQ_ESTATE, "eval: the %s part of the split is empty",
-				 data_part_names[part]);
+	if (cmd_model_evaluate(ctx, call, &part, &mt))
+		return ctx->err->code;
 	cmd_print(ctx, "%s: accuracy %.4f, loss %.4f (%zu images)", data_part_names[part], mt.acc,
 		  mt.loss, mt.n);
 	cmd_json_begin(ctx, "eval");

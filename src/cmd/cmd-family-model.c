@@ -166,3 +166,25 @@ enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m,
 	}
 	return QCQ_OK;
 }
+
+enum qcq_status cmd_model_evaluate(struct cmd_ctx *ctx, const struct cmd_call *call, int *part,
+				   struct train_metrics *mt)
+{
+	const char *what = ctx->entry->name;
+	struct nn_model *m;
+	*part = DATA_TEST;
+	if ((cmd_nargs(call) && cmd_model_part(ctx, cmd_arg(call, 0), part)) ||
+	    cmd_model_need(ctx, &m))
+		return ctx->err->code;
+	struct cmd_model_inputs in;
+	if (cmd_model_inputs(ctx, m, &in))
+		return ctx->err->code;
+	enum qcq_status st = train_evaluate(m, &in.part[*part], CMD_MODEL_MAX_BATCH, mt, ctx->err);
+	cmd_model_inputs_free(&in);
+	if (st)
+		return qcq_error_prefix(ctx->err, "%s %s", what, data_part_names[*part]);
+	if (mt->n == 0)
+		return cmd_error(ctx, QCQ_ESTATE, "%s: the %s part of the split is empty", what,
+				 data_part_names[*part]);
+	return QCQ_OK;
+}

@@ -46,4 +46,9 @@ void cmd_model_put(struct cmd_workspace *ws, struct nn_model *m, struct train_hi
 void cmd_model_out(struct cmd_workspace *ws, enum cmd_stream s, const char *fmt, ...)
 	QCQ_PRINTF(3, 4);
 
+/* The model's metrics on the part named by the call's first word (default test), for
+ * eval and confusion: errors for no model, no data, an unknown or empty part. */
+enum qcq_status cmd_model_evaluate(struct cmd_ctx *ctx, const struct cmd_call *call, int *part,
+				   struct train_metrics *mt);
+
 #endif
