@@ -47,6 +47,7 @@ static const struct color_def scheme_256[TUI_C_COUNT] = {
 	[TUI_C_PHASE2] = {209, -1, 0},
 	[TUI_C_PHASE3] = {177, -1, 0},
 	[TUI_C_HELP] = {252, 24, 0},
+	[TUI_C_MARK] = {16, 46, A_BOLD}, /* green: in neither heat ramp */
 };
 
 static const struct color_def scheme_8[TUI_C_COUNT] = {
@@ -78,6 +79,7 @@ static const struct color_def scheme_8[TUI_C_COUNT] = {
 	[TUI_C_PHASE2] = {COLOR_YELLOW, -1, 0},
 	[TUI_C_PHASE3] = {COLOR_MAGENTA, -1, 0},
 	[TUI_C_HELP] = {COLOR_WHITE, COLOR_BLUE, 0},
+	[TUI_C_MARK] = {COLOR_BLACK, COLOR_GREEN, A_BOLD},
 };
 
 /* Monochrome: attributes only. Series in plots still differ by their glyphs. */
@@ -110,6 +112,7 @@ static const attr_t scheme_mono[TUI_C_COUNT] = {
 	[TUI_C_PHASE2] = 0,
 	[TUI_C_PHASE3] = 0,
 	[TUI_C_HELP] = A_REVERSE,
+	[TUI_C_MARK] = A_REVERSE | A_BOLD,
 };
 
 /* Ramps in the xterm 256-colour cube: a gray ramp for images and a blue-white-red one

@@ -28,6 +28,7 @@ void tui_curves_reset(struct tui_curves *c, const char *job)
 	c->nb = 0;
 	c->have_progress = false;
 	c->done = c->total = c->rate = 0;
+	c->ep_done = c->ep_total = 0;
 	c->units[0] = '\0';
 	c->last[0] = '\0';
 	snprintf(c->job, sizeof c->job, "%s", job ? job : "");
@@ -43,6 +44,12 @@ static void add_epoch(struct tui_curves *c, const struct qcq_event *ev)
 	c->ep[c->n++] = (struct tui_epoch){ev->epoch, ev->train_loss, ev->train_acc, ev->val_loss,
 					   ev->val_acc, ev->seconds};
 	c->nb = 0;
+	/* done/total count the run's epochs (a resumed run starts past 0) */
+	if (ev->total > 0) {
+		c->ep_done = (int)ev->done;
+		c->ep_total = (int)ev->total;
+		c->done = 0; /* the next epoch's batches start */
+	}
 }
 
 static void add_batch(struct tui_curves *c, double loss)
@@ -129,6 +136,28 @@ static void fmt_eta(double s, char *buf, size_t n)
 		snprintf(buf, n, "%d:%02d", (int)(s / 60), (int)fmod(s, 60));
 }
 
+double tui_curves_fraction(const struct tui_curves *c)
+{
+	double part = c->have_progress && c->total > 0 ? c->done / c->total : 0;
+	if (c->ep_total > 0)
+		return fmin(1, (c->ep_done + part) / c->ep_total);
+	return c->have_progress && c->total > 0 ? part : -1;
+}
+
+/* Seconds left: from the epochs this job ran (a resumed run's earlier ones took
+ * their time elsewhere), else from the share of the progress done. */
+static double eta_seconds(const struct tui_curves *c)
+{
+	double elapsed = qcq_now() - c->t_start;
+	double part = c->have_progress && c->total > 0 ? c->done / c->total : 0;
+	if (c->ep_total > 0 && c->n > 0) {
+		double per_epoch = elapsed / ((double)c->n + part);
+		return per_epoch * (c->ep_total - c->ep_done - part);
+	}
+	double f = tui_curves_fraction(c);
+	return f > 0 ? elapsed * (1 - f) / f : NAN;
+}
+
 void tui_curves_draw_progress(struct tui *t, struct tui_pane *p, int y)
 {
 	struct tui_curves *c = &t->curves;
@@ -143,17 +172,44 @@ void tui_curves_draw_progress(struct tui *t, struct tui_pane *p, int y)
 		else
 			snprintf(msg, sizeof msg, "%s", c->last[0] ? c->last
 					 : c->n ? "training finished"
-						: "no training yet: build a model and type  train epochs=5");
+						: "no training yet");
 		int x = tui_put(p->win, y, 0, w, msg, tui_attr(t, TUI_C_DIM));
 		if (h && h->n && h->has_test)
 			tui_putf(p->win, y, x, w - x, tui_attr(t, TUI_C_VALUE), ", test acc %.3f",
 				 h->test.acc);
 		return;
 	}
-	char eta[32], right[96];
-	fmt_eta(c->rate > 0 ? (c->total - c->done) / c->rate : NAN, eta, sizeof eta);
-	snprintf(right, sizeof right, " %3.0f%% %.0f/%.0f %s  %.1f/s  ETA %s", 100 * c->done / c->total,
-		 c->done, c->total, c->units, c->rate, eta);
+	char eta[32], what[64], detail[48] = "", rate[48] = "", right[224];
+	fmt_eta(eta_seconds(c), eta, sizeof eta);
+	double frac = tui_curves_fraction(c);
+	double elapsed = qcq_now() - c->t_start;
+	if (c->ep_total > 0 && c->n > 0 && c->n / elapsed >= 1) { /* fast: epochs per second */
+		snprintf(what, sizeof what, "%3.0f%% epoch %d/%d", 100 * frac, c->ep_done, c->ep_total);
+		snprintf(rate, sizeof rate, "  %.0f epochs/s", c->n / elapsed);
+	} else if (c->ep_total > 0) { /* slow: the batches of the epoch in progress */
+		snprintf(what, sizeof what, "%3.0f%% epoch %d/%d", 100 * frac, c->ep_done + 1,
+			 c->ep_total);
+		snprintf(detail, sizeof detail, " (batch %.0f/%.0f)", c->done, c->total);
+		snprintf(rate, sizeof rate, "  %.0f samples/s", c->rate);
+	} else if (c->units[0]) { /* another job's progress (runs of an experiment) */
+		snprintf(what, sizeof what, "%3.0f%% %.0f/%.0f %s", 100 * frac, c->done, c->total,
+			 c->units);
+		snprintf(rate, sizeof rate, "  %.2f/s", c->rate);
+	} else { /* the first epoch, before its end says how many there are */
+		snprintf(what, sizeof what, "epoch 1");
+		snprintf(detail, sizeof detail, " (batch %.0f/%.0f)", c->done, c->total);
+		snprintf(rate, sizeof rate, "  %.0f samples/s", c->rate);
+		eta[0] = '\0';
+	}
+	/* a narrow pane drops the batch, then the rate: the ETA is what people look for */
+	for (int drop = 0; drop < 3; drop++) {
+		snprintf(right, sizeof right, " %s%s%s%s%s", what, drop < 1 ? detail : "",
+			 drop < 2 ? rate : "", eta[0] ? "  ETA " : "", eta);
+		if (tui_text_width(right) <= w)
+			break;
+	}
+	if (frac < 0)
+		frac = 0;
 	int rw = tui_text_width(right);
 	int bw = w - rw - 2;
 	if (bw > 40)
@@ -161,7 +217,7 @@ void tui_curves_draw_progress(struct tui *t, struct tui_pane *p, int y)
 	int x = 0;
 	if (bw >= 8) {
 		tui_put(p->win, y, 0, 1, "[", tui_attr(t, TUI_C_AXIS));
-		tui_bar(t, p->win, y, 1, bw, c->done / c->total, tui_attr(t, TUI_C_PROGRESS));
+		tui_bar(t, p->win, y, 1, bw, frac, tui_attr(t, TUI_C_PROGRESS));
 		tui_put(p->win, y, bw + 1, 1, "]", tui_attr(t, TUI_C_AXIS));
 		x = bw + 2;
 	}
@@ -178,6 +234,31 @@ static void curves_draw(struct tui *t, struct tui_pane *p)
 	c->progress_dirty = false;
 	if (h < 6)
 		return;
+	bool training = cmd_job_running(t->ws);
+	if (!training && !c->n && !(t->ws->history && t->ws->history->n)) {
+		/* nothing to plot: say what will be here rather than draw empty axes */
+		static const char *const wide[] = {
+			"Loss and accuracy of every epoch (training and validation) are plotted",
+			"here while a model trains, with a progress bar and the time left.",
+			"",
+			"  model qcq-cnn       quanvolution + CNN + 2-qubit quantum classifier",
+			"  train epochs=20     runs in the background: the prompt stays free",
+			"  stop  or  Ctrl-C    ends it early; the best epoch's weights are kept",
+		};
+		static const char *const narrow[] = {
+			"Loss and accuracy per epoch are plotted",
+			"here while a model trains.",
+			"",
+			"  model qcq-cnn     build QCQ-CNN",
+			"  train epochs=20   in the background",
+			"  stop  or  Ctrl-C  end it early",
+		};
+		const char *const *what = w >= 72 ? wide : narrow;
+		attr_t dim = tui_attr(t, TUI_C_DIM);
+		for (int i = 0; i < (int)(sizeof wide / sizeof wide[0]) && 3 + i < h; i++)
+			tui_put(p->win, 3 + i, 0, w, what[i], i >= 3 ? tui_attr(t, TUI_C_NORMAL) : dim);
+		return;
+	}
 
 	/* the workspace's history when idle (it also holds runs loaded from a checkpoint),
 	 * the events while a job runs (the job owns the history then) */
@@ -200,9 +281,12 @@ static void curves_draw(struct tui *t, struct tui_pane *p)
 		v[2][i] = e.train_acc;
 		v[3][i] = e.val_acc;
 	}
+	/* most important first: the title rule cuts what does not fit at a comma */
 	if (n)
-		snprintf(p->subtitle, sizeof p->subtitle, "%zu epochs, last: val loss %.4f acc %.3f", n,
-			 v[1][n - 1], v[3][n - 1]);
+		snprintf(p->subtitle, sizeof p->subtitle, "%zu epochs, last val acc %.3f, val loss %.4f",
+			 n, v[3][n - 1], v[1][n - 1]);
+	else
+		p->subtitle[0] = '\0';
 	double xmax = n ? x[n - 1] : 1;
 	/* while the first epochs run, the mean batch loss so far is a provisional point */
 	size_t nl = n;

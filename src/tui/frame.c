@@ -26,8 +26,24 @@ static void draw_title(struct tui *t, struct tui_pane *p)
 			    tui_attr(t, focus ? TUI_C_TITLE_FOCUS : TUI_C_TITLE));
 	if (p->subtitle[0] && x + 4 < p->w - 6) {
 		char sub[200];
-		snprintf(sub, sizeof sub, " %s ", p->subtitle);
-		x += tui_put(p->win, 0, x + 1, p->w - x - 7, sub, tui_attr(t, TUI_C_DIM)) + 1;
+		snprintf(sub, sizeof sub, " %s", p->subtitle);
+		/* too long: cut after the last whole ", part" (or word) that fits rather than
+		 * in the middle of a number */
+		int room = p->w - x - 8;
+		if (tui_text_width(sub) > room) {
+			size_t cut = tui_text_advance(sub, room), comma = 0, blank = 0;
+			for (size_t i = 1; i < cut; i++) {
+				if (sub[i] == ',')
+					comma = i;
+				if (sub[i] == ' ' && sub[i + 1] != ' ')
+					blank = i;
+			}
+			sub[comma ? comma : blank] = '\0';
+		}
+		if (sub[0]) {
+			strcat(sub, " ");
+			x += tui_put(p->win, 0, x + 1, p->w - x - 7, sub, tui_attr(t, TUI_C_DIM)) + 1;
+		}
 	}
 	char key[8];
 	snprintf(key, sizeof key, " %s ", fkey_name[p->id]);
@@ -57,9 +73,10 @@ static void draw_status(struct tui *t)
 		ra = tui_attr(t, TUI_C_STATUS_JOB);
 	} else if (cmd_job_running(ws)) {
 		const struct tui_curves *c = &t->curves;
-		if (c->have_progress && c->total > 0)
+		double f = tui_curves_fraction(c);
+		if (f >= 0)
 			snprintf(right, sizeof right, " %s %.0f%%  Ctrl-C stops ", cmd_job_name(ws),
-				 100 * c->done / c->total);
+				 100 * f);
 		else
 			snprintf(right, sizeof right, " %s running  Ctrl-C stops ", cmd_job_name(ws));
 		ra = tui_attr(t, TUI_C_STATUS_JOB);

@@ -1,6 +1,6 @@
 /*
  * tui/log.c: the log pane — the output of commands, job notes and errors, kept in a
- * ring of the last TUI_LOG_MAX lines, wrapped to the pane's width when drawn and
+ * ring of the last TUI_LOG_MAX lines, wrapped at blanks to the pane's width when drawn and
  * scrollable (PgUp/PgDn, arrows; 0 follows the end). It is also the struct cmd_out
  * the TUI gives the workspace: every command reports here.
  */
@@ -69,19 +69,30 @@ void tui_log_write(void *ctx, enum cmd_stream s, const char *text)
 	tui_log_add(t, color[s], text);
 }
 
+/* Bytes of s that go on one row of width columns: words are kept whole (the row ends
+ * after the last blank that fits) unless a single word is longer than half a row. */
+static size_t row_bytes(const char *s, int width)
+{
+	size_t adv = tui_text_advance(s, width);
+	if (adv == 0)
+		return *s ? 1 : 0;
+	if (s[adv] == '\0' || s[adv] == ' ')
+		return s[adv] == ' ' ? adv + 1 : adv;
+	for (size_t i = adv; i-- > 0;)
+		if (s[i] == ' ')
+			return (int)i >= width / 2 ? i + 1 : adv;
+	return adv;
+}
+
 /* Rows a line takes when wrapped at width columns (at least 1). */
 static int wrapped_rows(const char *s, int width)
 {
 	int rows = 1;
-	size_t len = strlen(s);
-	while (len > 0) {
-		size_t adv = tui_text_advance(s, width);
-		if (adv == 0)
-			adv = 1;
-		if (adv >= len)
+	for (;;) {
+		size_t adv = row_bytes(s, width);
+		if (s[adv] == '\0')
 			break;
 		s += adv;
-		len -= adv;
 		rows++;
 	}
 	return rows;
@@ -107,9 +118,7 @@ static void log_draw(struct tui *t, struct tui_pane *p)
 		const char *s = ln->text;
 		int top = y - nr + skip; /* window row of its first piece */
 		for (int i = 0; i < nr; i++) {
-			size_t adv = tui_text_advance(s, width);
-			if (adv == 0 && *s)
-				adv = 1;
+			size_t adv = row_bytes(s, width);
 			int row = top + i;
 			if (row >= 0 && row < y) {
 				char piece[2048];

@@ -284,7 +284,7 @@ static void circuit_draw(struct tui *t, struct tui_pane *p)
 	if (!c) {
 		tui_put(p->win, 1, 0, p->cw, "No circuit.", tui_attr(t, TUI_C_NORMAL));
 		tui_put(p->win, 2, 0, p->cw,
-			"Try:  patch 0 0   (the filter circuit on a patch of the current image)",
+			"Try:  patch 0 7 7   (the filter circuit behind feature pixel (7,7) of image 0)",
 			tui_attr(t, TUI_C_DIM));
 		tui_put(p->win, 3, 0, p->cw, "or:   circuit new 2  then  circuit gate h 0",
 			tui_attr(t, TUI_C_DIM));

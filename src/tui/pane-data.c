@@ -75,6 +75,39 @@ static int picture(const struct tui *t, WINDOW *win, int y, int x, const float *
 	return sw;
 }
 
+/* Mark the pixels [r0, r1) x [c0, c1) of a picture drawn at (y, x) with factor f (see
+ * fit_factor) by overwriting the cells they fall in with the marker glyph: a cell
+ * holds two pixel rows, so a pixel that shares its cell is marked too. */
+static void mark_pixels(const struct tui *t, WINDOW *win, int y, int x, int f, int r0, int c0,
+			int r1, int c1)
+{
+	int m = f < 0 ? -f : 1, d = f > 0 ? f : 1;
+	int dr0 = r0 * m / d, dr1 = (r1 * m - 1) / d;
+	int dc0 = c0 * m / d, dc1 = (c1 * m - 1) / d;
+	for (int cy = dr0 / 2; cy <= dr1 / 2; cy++)
+		for (int cx = dc0; cx <= dc1; cx++)
+			tui_glyph(t, win, y + cy, x + cx, "▣", 'X', tui_attr(t, TUI_C_MARK));
+}
+
+/* The patch `patch` loaded, if it belongs to the image shown and fits it: the feature
+ * pixel (row, col) and the k x k image pixels at (row*stride, col*stride). */
+struct patch_mark {
+	bool on;
+	int row, col, k, stride;
+};
+
+static struct patch_mark patch_of(const struct cmd_workspace *ws, int h, int w)
+{
+	struct patch_mark pm = {0};
+	if (ws->cur_patch_row < 0 || ws->cur_patch_col < 0 || !ws->filter)
+		return pm;
+	pm.row = ws->cur_patch_row, pm.col = ws->cur_patch_col;
+	pm.k = qml_filter_patch(ws->filter), pm.stride = qml_filter_stride(ws->filter);
+	/* a filter changed since `patch` ran may no longer fit: then there is no mark */
+	pm.on = pm.k > 0 && pm.row * pm.stride + pm.k <= h && pm.col * pm.stride + pm.k <= w;
+	return pm;
+}
+
 /* The model's prediction for the image (part, local), if the model takes what we have. */
 static bool predict(struct tui *t, int part, size_t local, double probs[2])
 {
@@ -134,7 +167,11 @@ static struct shown resolve(const struct cmd_workspace *ws)
 	return s;
 }
 
-static void draw_info(struct tui *t, struct tui_pane *p, const struct shown *s)
+/* Row 1: which image, its class and side, and the model's verdict. When the verdict
+ * does not fit there it goes on rows alt_y, alt_y + 1 (alt_w columns) under the image,
+ * if there are such rows (alt_y < 0: none); returns the last row used. */
+static int draw_info(struct tui *t, struct tui_pane *p, const struct shown *s, int alt_y,
+		     int alt_w)
 {
 	struct cmd_workspace *ws = t->ws;
 	const struct data_set *ds = ws->data;
@@ -150,16 +187,24 @@ static void draw_info(struct tui *t, struct tui_pane *p, const struct shown *s)
 		x += tui_put(p->win, 1, x, p->cw - x, ds->class_names[s->cls], val);
 	}
 	if (!s->in_split)
-		return;
+		return 1;
 	x += tui_putf(p->win, 1, x, p->cw - x, lab, "  side %d", s->side);
 	double probs[2];
-	if (predict(t, s->part, s->local, probs)) {
-		int pred = probs[1] > probs[0];
+	if (!predict(t, s->part, s->local, probs))
+		return 1;
+	int pred = probs[1] > probs[0];
+	char verdict[48];
+	snprintf(verdict, sizeof verdict, "%d (p %.2f) %s", pred, probs[pred],
+		 pred == s->side ? "right" : "WRONG");
+	attr_t va = tui_attr(t, pred == s->side ? TUI_C_TRAIN_ACC : TUI_C_ERROR);
+	if (x + 12 + tui_text_width(verdict) <= p->cw || alt_y < 0 || alt_y + 1 >= p->h) {
 		x += tui_put(p->win, 1, x, p->cw - x, "  predicted ", lab);
-		tui_putf(p->win, 1, x, p->cw - x,
-			 tui_attr(t, pred == s->side ? TUI_C_TRAIN_ACC : TUI_C_ERROR),
-			 "%d (p %.2f) %s", pred, probs[pred], pred == s->side ? "right" : "WRONG");
+		tui_put(p->win, 1, x, p->cw - x, verdict, va);
+		return 1;
 	}
+	tui_put(p->win, alt_y, 0, alt_w, "predicted", lab);
+	tui_put(p->win, alt_y + 1, 0, alt_w, verdict, va);
+	return alt_y + 1;
 }
 
 struct grid {
@@ -181,13 +226,14 @@ static struct grid choose_grid(int n, int oh, int ow, int rows, int cols)
 	return best;
 }
 
-static void draw_maps(struct tui *t, struct tui_pane *p, int y, int x, int rows, int cols,
-		      const float *maps, int c, int oh, int ow)
+/* Returns the last row used. */
+static int draw_maps(struct tui *t, struct tui_pane *p, int y, int x, int rows, int cols,
+		     const float *maps, int c, int oh, int ow, const struct patch_mark *pm)
 {
 	struct grid g = choose_grid(c, oh, ow, rows, cols);
 	if (!g.f) {
 		tui_put(p->win, y, x, cols, "(no room for the feature maps)", tui_attr(t, TUI_C_DIM));
-		return;
+		return y;
 	}
 	int sw = g.f < 0 ? ow * -g.f : (ow + g.f - 1) / g.f;
 	int sh = g.f < 0 ? oh * -g.f : (oh + g.f - 1) / g.f;
@@ -196,8 +242,12 @@ static void draw_maps(struct tui *t, struct tui_pane *p, int y, int x, int rows,
 		int gx = x + (j % g.cols) * (bw + 2), gy = y + (j / g.cols) * (bh + 1);
 		picture(t, p->win, gy, gx, maps + (size_t)j * oh * ow, oh, ow, g.f, -1, 1,
 			TUI_RAMP_DIVERGE);
+		if (pm->on && pm->row < oh && pm->col < ow)
+			mark_pixels(t, p->win, gy, gx, g.f, pm->row, pm->col, pm->row + 1,
+				    pm->col + 1);
 		tui_putf(p->win, gy + bh, gx, bw, tui_attr(t, TUI_C_LABEL), "<Z%d>", j);
 	}
+	return y + g.rows * (bh + 1) - 1;
 }
 
 static void data_draw(struct tui *t, struct tui_pane *p)
@@ -229,33 +279,60 @@ static void data_draw(struct tui *t, struct tui_pane *p)
 	}
 	snprintf(p->subtitle, sizeof p->subtitle, "%s", ds->source);
 	struct shown s = resolve(ws);
-	draw_info(t, p, &s);
 
 	const struct data_features *f = ws->features;
 	bool maps = s.in_split && f && f->part[s.part] && s.local < f->n[s.part];
 	int top = 3, avail = rows - top; /* picture rows, label row included */
 	int imgcols = maps ? p->cw * 2 / 5 : p->cw;
 	int fi = fit_factor(s.h, s.w, avail - 1, imgcols, 2);
-	int used = 0;
+	int used = 0, bottom = 2; /* the last row used */
 	if (fi) {
 		used = picture(t, p->win, top, 0, s.img, s.h, s.w, fi, 0, 1, TUI_RAMP_GRAY);
 		int sh = fi < 0 ? s.h * -fi : (s.h + fi - 1) / fi;
-		tui_putf(p->win, top + (sh + 1) / 2, 0, used + 10, tui_attr(t, TUI_C_LABEL), "%dx%d%s",
-			 s.h, s.w, fi > 1 ? " shrunk" : "");
+		bottom = top + (sh + 1) / 2;
+		tui_putf(p->win, bottom, 0, used + 10, tui_attr(t, TUI_C_LABEL), "%dx%d%s", s.h, s.w,
+			 fi > 1 ? " shrunk" : "");
 	}
 	int mx = used + 3;
+	struct patch_mark pm = patch_of(ws, s.h, s.w);
+	if (pm.on && fi) {
+		int r0 = pm.row * pm.stride, c0 = pm.col * pm.stride;
+		mark_pixels(t, p->win, top, 0, fi, r0, c0, r0 + pm.k, c0 + pm.k);
+		/* the legend sits above the image, left of the feature maps' caption */
+		int lw = maps ? mx - 1 : p->cw;
+		tui_glyph(t, p->win, 2, 0, "▣", 'X', tui_attr(t, TUI_C_MARK));
+		tui_putf(p->win, 2, 2, lw - 2, tui_attr(t, TUI_C_LABEL), "patch (%d,%d)", pm.row,
+			 pm.col);
+	}
+	/* the model's verdict goes under the image's label when row 1 is too narrow */
+	int info_end = draw_info(t, p, &s, fi ? bottom + 1 : -1, maps ? mx - 1 : p->cw);
+	int maps_end = bottom;
 	if (maps) {
 		const float *m = f->part[s.part] + s.local * (size_t)f->c * f->oh * f->ow;
-		tui_putf(p->win, 2, mx, p->cw - mx, tui_attr(t, TUI_C_LABEL),
-			 "quanvolved %dx%dx%d: <Z> -1 %s +1", f->c, f->oh, f->ow,
-			 t->heat_pair0[1] ? "blue..red" : "dark..light");
-		draw_maps(t, p, top, mx, avail, p->cw - mx, m, f->c, f->oh, f->ow);
+		const char *ends = t->heat_pair0[1] ? "blue..red" : "dark..light";
+		char cap[96];
+		snprintf(cap, sizeof cap, "quanvolved %dx%dx%d: <Z> -1 %s +1", f->c, f->oh, f->ow, ends);
+		if (tui_text_width(cap) > p->cw - mx) /* narrow: the colour key matters most */
+			snprintf(cap, sizeof cap, "%dx%dx%d <Z>: -1 %s +1", f->c, f->oh, f->ow, ends);
+		if (tui_text_width(cap) > p->cw - mx)
+			snprintf(cap, sizeof cap, "<Z>: -1 %s +1", ends);
+		tui_put(p->win, 2, mx, p->cw - mx, cap, tui_attr(t, TUI_C_LABEL));
+		maps_end = draw_maps(t, p, top, mx, avail, p->cw - mx, m, f->c, f->oh, f->ow, &pm);
 	} else if (!ws->split) {
 		tui_put(p->win, 2, 0, p->cw, "next: classes A B  (a binary task), then quanv",
 			tui_attr(t, TUI_C_DIM));
 	} else if (!f) {
-		tui_put(p->win, 2, 0, p->cw, "no feature maps yet: type  quanv",
+		int hx = pm.on && fi ? 18 : 0; /* after the patch legend */
+		tui_put(p->win, 2, hx, p->cw - hx, "no feature maps yet: type  quanv",
 			tui_attr(t, TUI_C_DIM));
+	}
+	/* a free last row across the pane: what a person can do here next */
+	int last = p->h - 1;
+	if (maps && last > maps_end + 1 && last > info_end + 1 && last > bottom + 1) {
+		const char *hint = pm.on ? "F3, then n/p: step the patch's circuit gate by gate"
+			: !ws->model ? "next:  patch I ROW COL  (the circuit behind a pixel),  model qcq-cnn"
+				     : "F2, then n/p: other images and the model's verdict on each";
+		tui_put(p->win, last, 0, p->cw, hint, tui_attr(t, TUI_C_DIM));
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
  * tui/plot.c: a small line plot for the curves pane — braille dots (2x4 per cell) for
  * the lines when the terminal speaks UTF-8, one '.' per cell otherwise, a marker glyph
- * at every data point so that series differ by shape as well as colour, auto-scaled
+ * at the data points (every few when they are dense) so that series differ by shape as
+ * well as colour, auto-scaled
  * y axis with three labels, and the x range labelled at both ends.
  */
 #include "tui-internal.h"
@@ -149,10 +150,14 @@ void tui_plot(const struct tui *t, WINDOW *w, int y, int x, int h, int wd, const
 			px = dx, py = dy, have = true;
 		}
 	}
-	/* markers last, so every data point shows its series' glyph */
-	for (int k = 0; k < ns; k++)
+	/* markers last, on top of the lines: at every data point while they are sparse;
+	 * with more points than a few per column only every step-th (and the last) gets
+	 * one, so the lines stay visible and the series still differ by shape */
+	for (int k = 0; k < ns; k++) {
+		size_t most = (size_t)(cv.w / 3 > 1 ? cv.w / 3 : 1);
+		size_t step = s[k].n > most ? (s[k].n + most - 1) / most : 1;
 		for (size_t i = 0; i < s[k].n; i++) {
-			if (!isfinite(s[k].y[i]))
+			if (!isfinite(s[k].y[i]) || (i % step && i + 1 != s[k].n))
 				continue;
 			int dx = (int)lround((s[k].x[i] - xmin) / (xmax - xmin) * (cv.dw - 1));
 			int dy = (int)lround((ymax - s[k].y[i]) / (ymax - ymin) * (cv.dh - 1));
@@ -161,6 +166,7 @@ void tui_plot(const struct tui *t, WINDOW *w, int y, int x, int h, int wd, const
 			int c = cv.braille ? dx / 2 : dx, r = cv.braille ? dy / 4 : dy;
 			cv.marker[(size_t)r * cv.w + c] = (int8_t)k;
 		}
+	}
 	draw_canvas(t, w, y + 1, x + lab, &cv, s);
 	free(cv.dots);
 	free(cv.color);

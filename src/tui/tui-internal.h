@@ -53,6 +53,7 @@ enum tui_color {
 	TUI_C_PHASE2,
 	TUI_C_PHASE3,
 	TUI_C_HELP,        /* the key help box */
+	TUI_C_MARK,        /* the patch `patch` loaded, on the image and the feature maps */
 	TUI_C_COUNT
 };
 
@@ -119,7 +120,8 @@ struct tui_curves {
 	size_t nb, bcap;
 	bool have_progress;
 	bool progress_dirty; /* only the progress row needs drawing */
-	double done, total, rate;
+	double done, total, rate; /* the latest progress or batch event (within an epoch) */
+	int ep_done, ep_total;    /* from epoch events: epochs done of the run's total */
 	char units[48];
 	char job[64];     /* name of the job that fed the curves */
 	char last[160];   /* the job's last DONE text */
@@ -217,6 +219,9 @@ extern const struct tui_pane_ops tui_log_ops;
 void tui_curves_free(struct tui_curves *c);
 void tui_curves_reset(struct tui_curves *c, const char *job);
 void tui_curves_draw_progress(struct tui *t, struct tui_pane *p, int y);
+/* The running job's progress in [0, 1] (epochs of a training, with the epoch in
+ * progress counted in part), or a negative number when unknown. */
+double tui_curves_fraction(const struct tui_curves *c);
 void tui_event(void *ctx, const struct qcq_event *ev); /* a struct qcq_sink */
 extern const struct tui_pane_ops tui_curves_ops;
 

@@ -3,9 +3,10 @@
  *
  * One loop: wait for a key with a timeout (50 ms, less when a frame is due), hand keys
  * to readline or the focused pane, run the command lines readline queued, deliver the
- * background job's events (cmd_job_poll), and redraw only the dirty panes with
- * wnoutrefresh and one doupdate, at most 20 frames a second (10 while a job runs). Resize arrives as
- * KEY_RESIZE (ncurses' own SIGWINCH handling) and relays out from LINES/COLS.
+ * background job's events (cmd_job_poll), run what followed a job on its line once
+ * the job ends (cmd_take_pending), and redraw only the dirty panes with wnoutrefresh
+ * and one doupdate, at most 20 frames a second (10 while a job runs). Resize arrives
+ * as KEY_RESIZE (ncurses' own SIGWINCH handling) and relays out from LINES/COLS.
  *
  * Signal handlers only set flags: SIGINT stops a running job (it never quits),
  * SIGTERM/SIGHUP leave the loop; the terminal is restored on every way out (atexit
@@ -513,9 +514,9 @@ int tui_run(struct cmd_workspace *ws, const struct tui_options *o, struct tui_st
 		ws->interactive = true;
 		tui_prompt_init(t);
 		relayout(t);
-		welcome(t);
 		if (startup)
 			tui_run_line(t, startup, true);
+		welcome(t); /* after the startup's output, so a short log still shows it */
 		tui_frame(t, true);
 		double t0 = qcq_now();
 		loop(t, o && o->exit_when_done);
