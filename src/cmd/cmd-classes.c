@@ -4,7 +4,7 @@
  * first balanced split right away (fractions 0.7 / 0.15 / 0.15 of the smaller side,
  * seeded with the `set seed` value), which `split` can redo with other sizes.
  */
-#include "cmd-internal.h"
+#include "cmd-data.h"
 #include "qcq/data.h"
 
 #include <string.h>
@@ -16,15 +16,7 @@ static void report_split(struct cmd_ctx *ctx, const struct data_split *s, const 
 		  s->available[0], s->side_name[1], s->available[1]);
 	cmd_print(ctx, "split%s: train %zu, val %zu, test %zu (balanced, seed %llu)", how,
 		  s->part[0].n, s->part[1].n, s->part[2].n, (unsigned long long)s->seed);
-	cmd_json_begin(ctx, "split");
-	cmd_json_str(ctx, "side0", s->side_name[0]);
-	cmd_json_str(ctx, "side1", s->side_name[1]);
-	cmd_json_int(ctx, "available0", (long long)s->available[0]);
-	cmd_json_int(ctx, "available1", (long long)s->available[1]);
-	for (int p = 0; p < DATA_NPARTS; p++)
-		cmd_json_int(ctx, data_part_names[p], (long long)s->part[p].n);
-	cmd_json_int(ctx, "seed", (long long)s->seed);
-	cmd_json_end(ctx);
+	cmd_data_split_json(ctx, s);
 }
 
 static enum qcq_status exec_classes(struct cmd_ctx *ctx, const struct cmd_call *call)

@@ -3,7 +3,7 @@
  * chosen task with counts (totals per part, half per side) or fractions (values < 1 or
  * with a decimal point: fractions of the smaller side per side).
  */
-#include "cmd-internal.h"
+#include "cmd-data.h"
 #include "qcq/data.h"
 
 #include <stdlib.h>
@@ -57,15 +57,7 @@ static enum qcq_status exec_split(struct cmd_ctx *ctx, const struct cmd_call *ca
 	cmd_print(ctx, "split: train %zu, val %zu, test %zu of %s (%zu) vs %s (%zu), seed %llu",
 		  s->part[0].n, s->part[1].n, s->part[2].n, s->side_name[0], s->available[0],
 		  s->side_name[1], s->available[1], (unsigned long long)s->seed);
-	cmd_json_begin(ctx, "split");
-	cmd_json_str(ctx, "side0", s->side_name[0]);
-	cmd_json_str(ctx, "side1", s->side_name[1]);
-	cmd_json_int(ctx, "available0", (long long)s->available[0]);
-	cmd_json_int(ctx, "available1", (long long)s->available[1]);
-	for (int p = 0; p < DATA_NPARTS; p++)
-		cmd_json_int(ctx, data_part_names[p], (long long)s->part[p].n);
-	cmd_json_int(ctx, "seed", (long long)s->seed);
-	cmd_json_end(ctx);
+	cmd_data_split_json(ctx, s);
 	return QCQ_OK;
 }
 
@@ -84,3 +76,16 @@ const struct cmd_entry cmd_split_entry = {
 		"keep their current count (with counts) or are empty (with fractions).",
 	.exec = exec_split,
 };
+
+void cmd_data_split_json(struct cmd_ctx *ctx, const struct data_split *s)
+{
+	cmd_json_begin(ctx, "split");
+	cmd_json_str(ctx, "side0", s->side_name[0]);
+	cmd_json_str(ctx, "side1", s->side_name[1]);
+	cmd_json_int(ctx, "available0", (long long)s->available[0]);
+	cmd_json_int(ctx, "available1", (long long)s->available[1]);
+	for (int p = 0; p < DATA_NPARTS; p++)
+		cmd_json_int(ctx, data_part_names[p], (long long)s->part[p].n);
+	cmd_json_int(ctx, "seed", (long long)s->seed);
+	cmd_json_end(ctx);
+}

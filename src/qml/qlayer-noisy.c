@@ -12,44 +12,6 @@
 
 /* ---------------------------------------------------------------- density matrix */
 
-/* 4-amplitude gate application on one vector, as in qlayer.c (kept local: tiny) */
-static const int pair_lo[2][2] = {{0, 2}, {0, 1}}, pair_hi[2][2] = {{1, 3}, {2, 3}};
-
-static void apply_vec(double complex *a, const struct cgate *g)
-{
-	int q = g->q;
-	switch (g->kind) {
-	case CG_H:
-		for (int k = 0; k < 2; k++) {
-			double complex u = a[pair_lo[q][k]], v = a[pair_hi[q][k]];
-			a[pair_lo[q][k]] = M_SQRT1_2 * (u + v);
-			a[pair_hi[q][k]] = M_SQRT1_2 * (u - v);
-		}
-		break;
-	case CG_P: {
-		double complex ph = cexp(I * g->angle);
-		a[pair_hi[q][0]] *= ph;
-		a[pair_hi[q][1]] *= ph;
-		break;
-	}
-	case CG_RY: {
-		double c = cos(g->angle / 2), s = sin(g->angle / 2);
-		for (int k = 0; k < 2; k++) {
-			double complex u = a[pair_lo[q][k]], v = a[pair_hi[q][k]];
-			a[pair_lo[q][k]] = c * u - s * v;
-			a[pair_hi[q][k]] = s * u + c * v;
-		}
-		break;
-	}
-	case CG_CX: {
-		double complex t = a[1];
-		a[1] = a[3];
-		a[3] = t;
-		break;
-	}
-	}
-}
-
 /* rho (row major 4x4) -> G rho G^dag, then the gate's depolarizing channel */
 static void density_gate(double complex *rho, const struct cgate *g, double p1, double p2)
 {
@@ -57,14 +19,14 @@ static void density_gate(double complex *rho, const struct cgate *g, double p1, 
 	for (int c = 0; c < 4; c++) { /* G rho: columns as kets */
 		for (int r = 0; r < 4; r++)
 			v[r] = rho[r * 4 + c];
-		apply_vec(v, g);
+		qml_q2_apply(v, g, 1);
 		for (int r = 0; r < 4; r++)
 			rho[r * 4 + c] = v[r];
 	}
 	for (int r = 0; r < 4; r++) { /* (G rho) G^dag = conj(G conj(rows)) */
 		for (int c = 0; c < 4; c++)
 			v[c] = conj(rho[r * 4 + c]);
-		apply_vec(v, g);
+		qml_q2_apply(v, g, 1);
 		for (int c = 0; c < 4; c++)
 			rho[r * 4 + c] = conj(v[c]);
 	}
@@ -107,7 +69,7 @@ static double pure_expect(const struct cgate *g, int n, enum qml_observable obs)
 {
 	double complex a[4] = {1, 0, 0, 0};
 	for (int i = 0; i < n; i++)
-		apply_vec(a, &g[i]);
+		qml_q2_apply(a, &g[i], 1);
 	const double *d = obs_diag[obs == QML_OBS_ZZ];
 	double e = 0;
 	for (int i = 0; i < 4; i++)

@@ -48,44 +48,6 @@ double qml_cg_dangle_dx(const struct cgate *g, const double x[2], int j)
 /* ---------------------------------------------------------------- 4-amplitude kernels */
 
 /* amplitude index i = b0 + 2 b1; the pairs a 1-qubit gate on q mixes */
-static const int pair_lo[2][2] = {{0, 2}, {0, 1}}, pair_hi[2][2] = {{1, 3}, {2, 3}};
-
-/* sign = +1 applies the gate, -1 its inverse */
-static inline void apply(double complex *a, const struct cgate *g, double sign)
-{
-	int q = g->q;
-	switch (g->kind) {
-	case CG_H:
-		for (int k = 0; k < 2; k++) {
-			double complex u = a[pair_lo[q][k]], v = a[pair_hi[q][k]];
-			a[pair_lo[q][k]] = M_SQRT1_2 * (u + v);
-			a[pair_hi[q][k]] = M_SQRT1_2 * (u - v);
-		}
-		break;
-	case CG_P: {
-		double complex ph = cos(g->angle) + I * (sign * sin(g->angle));
-		a[pair_hi[q][0]] *= ph;
-		a[pair_hi[q][1]] *= ph;
-		break;
-	}
-	case CG_RY: {
-		double c = cos(g->angle / 2), s = sign * sin(g->angle / 2);
-		for (int k = 0; k < 2; k++) {
-			double complex u = a[pair_lo[q][k]], v = a[pair_hi[q][k]];
-			a[pair_lo[q][k]] = c * u - s * v;
-			a[pair_hi[q][k]] = s * u + c * v;
-		}
-		break;
-	}
-	case CG_CX: { /* control q0, target q1: swap |b1 b0> = |01> and |11> */
-		double complex t = a[1];
-		a[1] = a[3];
-		a[3] = t;
-		break;
-	}
-	}
-}
-
 static inline double complex cdot(const double complex *l, const double complex *v)
 {
 	return conj(l[0]) * v[0] + conj(l[1]) * v[1] + conj(l[2]) * v[2] + conj(l[3]) * v[3];
@@ -95,7 +57,7 @@ static void run(double complex *a, const struct cgate *g, int n)
 {
 	a[0] = 1, a[1] = a[2] = a[3] = 0;
 	for (int i = 0; i < n; i++)
-		apply(a, &g[i], 1);
+		qml_q2_apply(a, &g[i], 1);
 }
 
 /* diagonal of the observable: Z0 = (+1,-1,+1,-1), Z0Z1 = (+1,-1,-1,+1) */
@@ -152,8 +114,8 @@ double qml_classifier_expect(const double x[2], const double *theta, int depth,
 				gx[1] += gr * qml_cg_dangle_dx(gi, x, 1);
 			}
 		}
-		apply(a, gi, -1);
-		apply(lam, gi, -1);
+		qml_q2_apply(a, gi, -1);
+		qml_q2_apply(lam, gi, -1);
 	}
 	if (dx)
 		dx[0] = gx[0], dx[1] = gx[1];

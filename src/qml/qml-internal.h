@@ -8,6 +8,7 @@
 #include "qcq/qml.h"
 
 #include <complex.h>
+#include <math.h>
 
 struct qml_filter {
 	int k, stride, nq;
@@ -55,5 +56,46 @@ struct cgate {
 int qml_cg_build(struct cgate *g, const double x[2], const double *theta, int depth);
 /* d angle / d x_j for gate g (0 for gates not depending on x) */
 double qml_cg_dangle_dx(const struct cgate *g, const double x[2], int j);
+
+/* One gate of the 2-qubit classifier on a state vector a[4]; sign = -1 applies its
+ * inverse (the adjoint pass). Shared by the exact and the density-matrix paths. */
+/* amplitude index pairs (b_q = 0, b_q = 1) of qubit q in a 2-qubit state */
+static const int pair_lo[2][2] = {{0, 2}, {0, 1}}, pair_hi[2][2] = {{1, 3}, {2, 3}};
+
+/* sign = +1 applies the gate, -1 its inverse */
+static inline void qml_q2_apply(double complex *a, const struct cgate *g, double sign)
+{
+	int q = g->q;
+	switch (g->kind) {
+	case CG_H:
+		for (int k = 0; k < 2; k++) {
+			double complex u = a[pair_lo[q][k]], v = a[pair_hi[q][k]];
+			a[pair_lo[q][k]] = M_SQRT1_2 * (u + v);
+			a[pair_hi[q][k]] = M_SQRT1_2 * (u - v);
+		}
+		break;
+	case CG_P: {
+		double complex ph = cos(g->angle) + I * (sign * sin(g->angle));
+		a[pair_hi[q][0]] *= ph;
+		a[pair_hi[q][1]] *= ph;
+		break;
+	}
+	case CG_RY: {
+		double c = cos(g->angle / 2), s = sign * sin(g->angle / 2);
+		for (int k = 0; k < 2; k++) {
+			double complex u = a[pair_lo[q][k]], v = a[pair_hi[q][k]];
+			a[pair_lo[q][k]] = c * u - s * v;
+			a[pair_hi[q][k]] = s * u + c * v;
+		}
+		break;
+	}
+	case CG_CX: { /* control q0, target q1: swap |b1 b0> = |01> and |11> */
+		double complex t = a[1];
+		a[1] = a[3];
+		a[3] = t;
+		break;
+	}
+	}
+}
 
 #endif
