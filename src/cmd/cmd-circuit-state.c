@@ -199,7 +199,9 @@ static enum qcq_status exec_measure(struct cmd_ctx *ctx, const struct cmd_call *
 	double *counts = qcq_alloc_checked(d, sizeof *counts, "histogram", ctx->err);
 	if (!counts)
 		return ctx->err->code;
-	if (qs_sample(s, shots, NULL, &ws->rng, counts, ctx->err)) {
+	struct qs_readout ro = {ws->set.p01, ws->set.p10};
+	bool noisy_readout = ro.p01 > 0 || ro.p10 > 0;
+	if (qs_sample(s, shots, noisy_readout ? &ro : NULL, &ws->rng, counts, ctx->err)) {
 		qcq_aligned_free(counts);
 		return ctx->err->code;
 	}
@@ -259,7 +261,8 @@ const struct cmd_entry cmd_measure_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.usage = "measure SHOTS",
-	.help = "Sample SHOTS measurements of every qubit at the cursor (workspace seed);\n"
-		"the histogram is kept for the state view.",
+	.help = "Sample SHOTS measurements of every qubit at the cursor (workspace seed), with\n"
+		"the readout error of `set noise readout p01=P p10=P`; the histogram is kept\n"
+		"for the state view.",
 	.exec = exec_measure,
 };

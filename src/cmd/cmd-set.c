@@ -13,12 +13,29 @@ static enum qcq_status set_noise(struct cmd_ctx *ctx, const struct cmd_call *cal
 {
 	const char *kind = cmd_nargs(call) >= 2 ? cmd_arg(call, 1) : "";
 	if (strcmp(kind, "off") == 0 && cmd_nargs(call) == 2 && call->nopt == 0) {
-		s->p1 = s->p2 = 0;
+		s->p1 = s->p2 = s->p01 = s->p10 = 0;
 		return QCQ_OK;
 	}
+	if (strcmp(kind, "readout") == 0 && cmd_nargs(call) == 2) {
+		if (!cmd_opt(call, "p01") && !cmd_opt(call, "p10"))
+			return cmd_error(ctx, QCQ_EINVAL, "set noise readout: give p01=P and/or p10=P");
+		if (cmd_opt(call, "p1") || cmd_opt(call, "p2"))
+			return cmd_error(ctx, QCQ_EINVAL,
+					 "set noise readout: takes p01= and p10= (p1/p2 belong to "
+					 "depolarizing)");
+		return cmd_opt_double(ctx, "p01", 0, 1, 0, &s->p01) ||
+				       cmd_opt_double(ctx, "p10", 0, 1, 0, &s->p10)
+			       ? ctx->err->code
+			       : QCQ_OK;
+	}
+	if (cmd_opt(call, "p01") || cmd_opt(call, "p10"))
+		return cmd_error(ctx, QCQ_EINVAL,
+				 "set noise depolarizing: takes p1= and p2= (p01/p10 belong to "
+				 "readout)");
 	if (strcmp(kind, "depolarizing") != 0 || cmd_nargs(call) != 2)
 		return cmd_error(ctx, QCQ_EINVAL,
-				 "set noise: expected 'depolarizing p1=P p2=P' or 'off', got '%s'",
+				 "set noise: expected 'depolarizing p1=P p2=P', 'readout p01=P p10=P' "
+				 "or 'off', got '%s'",
 				 kind);
 	if (!cmd_opt(call, "p1") && !cmd_opt(call, "p2"))
 		return cmd_error(ctx, QCQ_EINVAL, "set noise depolarizing: give p1=P and/or p2=P");
@@ -106,6 +123,8 @@ static void print_settings(struct cmd_ctx *ctx)
 		cmd_print(ctx, "noise       depolarizing p1=%g p2=%g", s->p1, s->p2);
 	else
 		cmd_print(ctx, "noise       off");
+	if (s->p01 > 0 || s->p10 > 0)
+		cmd_print(ctx, "readout     p01=%g p10=%g (measure)", s->p01, s->p10);
 	cmd_print(ctx, "depth       %d (%d trainable angles)", s->depth, 2 * (s->depth + 1));
 	cmd_print(ctx, "observable  %s", obs_name(s->observable));
 	cmd_print(ctx, "seed        %llu", (unsigned long long)s->seed);
@@ -116,6 +135,8 @@ static void print_settings(struct cmd_ctx *ctx)
 	cmd_json_int(ctx, "shots", s->shots);
 	cmd_json_num(ctx, "p1", s->p1);
 	cmd_json_num(ctx, "p2", s->p2);
+	cmd_json_num(ctx, "p01", s->p01);
+	cmd_json_num(ctx, "p10", s->p10);
 	cmd_json_int(ctx, "depth", s->depth);
 	cmd_json_str(ctx, "observable", obs_name(s->observable));
 	cmd_json_int(ctx, "seed", (long long)s->seed);
@@ -142,7 +163,7 @@ static enum qcq_status exec_set(struct cmd_ctx *ctx, const struct cmd_call *call
 	return QCQ_OK;
 }
 
-static const char *const set_options[] = {"p1", "p2", NULL};
+static const char *const set_options[] = {"p1", "p2", "p01", "p10", NULL};
 
 const struct cmd_entry cmd_set_entry = {
 	.name = "set",
@@ -150,11 +171,13 @@ const struct cmd_entry cmd_set_entry = {
 	.max_args = 2,
 	.options = set_options,
 	.usage = "set threads N | jobs N | shots N|exact | noise depolarizing p1=P p2=P | "
-		 "noise off | depth N | observable z0|zz | seed S | color on|off",
+		 "noise readout p01=P p10=P | noise off | depth N | observable z0|zz | seed S | "
+		 "color on|off",
 	.help = "Change a setting; show settings lists them.\n"
 		"noise: depolarizing error (Qiskit's parameterisation) p1 after every 1-qubit "
 		"gate and p2 after every 2-qubit gate of the quantum classifier and of circuits "
-		"run with step/run/expect. shots: finite-shot estimates instead of exact "
+		"run with step/run/expect; noise readout: a measured 0 reads as 1 with p01 and "
+		"a 1 as 0 with p10 in measure (off clears both kinds). shots: finite-shot estimates instead of exact "
 		"expectations. depth: RealAmplitudes reps of the classifier (1, 2, 3 give 4, 6, "
 		"8 angles). threads: all of the program's threads, OpenBLAS's included.",
 	.exec = exec_set,

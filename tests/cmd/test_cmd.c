@@ -97,6 +97,8 @@ static void test_set_validates_before_changing(void)
 		"set noise depolarizing p1=2", "set noise depolarizing", "set noise amplitude p1=0.1",
 		"set noise depolarizing p1=0.1 p2=abc", "set bogus 1", "set color maybe",
 		"set seed -1", "set jobs 1000", "set depth 2 extra", "set shots 5 p1=3",
+		"set noise readout", "set noise readout p01=1.5", "set noise readout p1=0.1",
+		"set noise depolarizing p01=0.1",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		capture_reset(&c);
@@ -109,8 +111,11 @@ static void test_set_validates_before_changing(void)
 			   "-c", 1, false) == QCQ_OK);
 	CHECK(ws->set.p1 == 0.01 && ws->set.p2 == 0.02 && ws->set.shots == 1024);
 	CHECK(ws->set.depth == 3 && ws->set.observable == CMD_OBS_ZZ && ws->set.threads == 1);
+	CHECK(cmd_run_text(ws, "set noise readout p01=0.05 p10=0.1", "-c", 1, false) == QCQ_OK);
+	CHECK(ws->set.p01 == 0.05 && ws->set.p10 == 0.1 && ws->set.p1 == 0.01);
 	CHECK(cmd_run_text(ws, "set noise off; set shots exact", "-c", 1, false) == QCQ_OK);
 	CHECK(ws->set.p1 == 0 && ws->set.p2 == 0 && ws->set.shots == 0);
+	CHECK(ws->set.p01 == 0 && ws->set.p10 == 0);
 	cmd_workspace_destroy(ws);
 }
 
@@ -309,6 +314,25 @@ static void test_pending_after_job(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* measure with readout error: |0> with p01 = 1 always reads 1; 0.25 reads 1 a quarter
+ * of the time (5 sigma bound) */
+static void test_measure_readout(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, "circuit new 1; set noise readout p01=1; measure 1000", "-c", 1,
+			   false) == QCQ_OK);
+	CHECK(ws->counts && ws->counts[0] == 0 && ws->counts[1] == 1000);
+	CHECK(cmd_run_text(ws, "set noise readout p01=0.25 p10=0; measure 10000", "-c", 1,
+			   false) == QCQ_OK);
+	CHECK(ws->counts != NULL);
+	if (ws->counts)
+		CHECK_NEAR(ws->counts[1], 2500, 5 * sqrt(10000 * 0.25 * 0.75));
+	CHECK(cmd_run_text(ws, "set noise off; measure 1000", "-c", 1, false) == QCQ_OK);
+	CHECK(ws->counts && ws->counts[0] == 1000);
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_parse_words_quotes_options);
@@ -321,5 +345,6 @@ int main(void)
 	RUN(test_job_stop);
 	RUN(test_call_to_text_roundtrip);
 	RUN(test_pending_after_job);
+	RUN(test_measure_readout);
 	return check_summary();
 }
