@@ -3,11 +3,10 @@
 #include "qcq/data.h"
 #include "check.h"
 #include "cmd/capture.h"
+#include "scratch.h"
 
 #include <stdlib.h>
 #include <unistd.h>
-
-static char dir[64];
 
 /* Writes part p of the workspace's features as (n, h, w, c), scaled by factor. */
 static void write_nhwc(const struct data_features *f, int p, const char *name, float factor,
@@ -22,10 +21,8 @@ static void write_nhwc(const struct data_features *f, int p, const char *name, f
 					v[((i * h + y) * w + x) * c + k] =
 						factor * f->part[p][((i * c + k) * h + y) * w + x];
 	size_t shape[4] = {n, h, w, c};
-	char path[128];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
 	struct qcq_error e;
-	CHECK(data_npy_write(path, DATA_F32, shape, 4, v, &e) == QCQ_OK);
+	CHECK(data_npy_write(scratch_path(name), DATA_F32, shape, 4, v, &e) == QCQ_OK);
 	free(v);
 }
 
@@ -33,7 +30,7 @@ static enum qcq_status run(struct cmd_workspace *ws, const char *fmt, const char
 			   const char *b)
 {
 	char line[512];
-	snprintf(line, sizeof line, fmt, dir, a, dir, b);
+	snprintf(line, sizeof line, fmt, scratch_dir, a, scratch_dir, b);
 	return cmd_run_text(ws, line, "-c", 1, false);
 }
 
@@ -81,13 +78,9 @@ static void test_load_features(void)
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/qcq-test-features-XXXXXX");
-	if (!mkdtemp(dir))
+	if (scratch_open("features"))
 		return 1;
 	RUN(test_load_features);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 1;
+	scratch_close();
 	return check_summary();
 }

@@ -3,22 +3,13 @@
  * Set QCQ_KEEP_PNG=DIR to keep the example plots for looking at them. */
 #include "qcq/report.h"
 #include "check.h"
+#include "scratch.h"
 
 #include <png.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[256];
-
-static const char *out_path(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-	return buf[k];
-}
 
 /* Reads a PNG as RGB (any format converted by libpng's simplified API). */
 static uint8_t *read_png(const char *path, int *w, int *h)
@@ -53,20 +44,20 @@ static void test_png_gray_and_rgb_round_trip(void)
 		g[i] = (uint8_t)(i * 10);
 	for (int i = 0; i < 45; i++)
 		rgb[i] = (uint8_t)(i * 5 + 1);
-	CHECK(rep_png_write_gray(out_path("g.png"), g, 6, 4, &e) == QCQ_OK);
-	CHECK(rep_png_write_rgb(out_path("c.png"), rgb, 5, 3, &e) == QCQ_OK);
+	CHECK(rep_png_write_gray(scratch_path("g.png"), g, 6, 4, &e) == QCQ_OK);
+	CHECK(rep_png_write_rgb(scratch_path("c.png"), rgb, 5, 3, &e) == QCQ_OK);
 	int w, h;
-	uint8_t *back = read_png(out_path("g.png"), &w, &h);
+	uint8_t *back = read_png(scratch_path("g.png"), &w, &h);
 	CHECK(back && w == 6 && h == 4);
 	for (int i = 0; back && i < 24; i++)
 		CHECK(back[3 * i] == g[i] && back[3 * i + 1] == g[i] && back[3 * i + 2] == g[i]);
 	free(back);
-	back = read_png(out_path("c.png"), &w, &h);
+	back = read_png(scratch_path("c.png"), &w, &h);
 	CHECK(back && w == 5 && h == 3 && memcmp(back, rgb, 45) == 0);
 	free(back);
 	/* no temporary file left behind */
 	char tmp[600];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out_path("c.png"), (long)getpid());
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", scratch_path("c.png"), (long)getpid());
 	CHECK(access(tmp, F_OK) != 0);
 }
 
@@ -74,11 +65,11 @@ static void test_png_rejects(void)
 {
 	struct qcq_error e;
 	uint8_t g[4] = {0};
-	CHECK(rep_png_write_gray(out_path("bad.png"), g, 0, 4, &e) == QCQ_ERANGE);
+	CHECK(rep_png_write_gray(scratch_path("bad.png"), g, 0, 4, &e) == QCQ_ERANGE);
 	CHECK_STR_CONTAINS(e.msg, "image size 0x4 out of range");
-	CHECK(access(out_path("bad.png"), F_OK) != 0);
-	CHECK(rep_png_write_gray("/nonexistent-dir/x.png", g, 2, 2, &e) == QCQ_EIO);
-	CHECK_STR_CONTAINS(e.msg, "/nonexistent-dir/x.png: cannot create");
+	CHECK(access(scratch_path("bad.png"), F_OK) != 0);
+	CHECK(rep_png_write_gray("/nonexistent-scratch_dir/x.png", g, 2, 2, &e) == QCQ_EIO);
+	CHECK_STR_CONTAINS(e.msg, "/nonexistent-scratch_dir/x.png: cannot create");
 	struct rep_canvas c;
 	CHECK(rep_canvas_create(&c, 20000, 10, REP_WHITE, &e) == QCQ_ERANGE);
 	CHECK_STR_CONTAINS(e.msg, "canvas size 20000x10 out of range");
@@ -231,7 +222,7 @@ static void test_plot_png(void)
 	rep_plot_set_style(p, 2, &st);
 	rep_plot_set_integer_x(p, true);
 	rep_plot_add_vline(p, 12, "best");
-	CHECK(rep_plot_write_png(p, out_path("plot-acc.png"), 960, 640, &e) == QCQ_OK);
+	CHECK(rep_plot_write_png(p, scratch_path("plot-acc.png"), 960, 640, &e) == QCQ_OK);
 	/* rejects */
 	CHECK(rep_plot_add_series(p, "empty", x, m1, 0, &e) == -1);
 	CHECK_STR_CONTAINS(e.msg, "series 'empty': 0 points");
@@ -239,12 +230,12 @@ static void test_plot_png(void)
 	CHECK_STR_CONTAINS(e.msg, "band: no series 7 (plot has 3)");
 	CHECK(rep_plot_add_band(p, 0, x, m1, m1, 0, &e) == QCQ_ERANGE);
 	CHECK_STR_CONTAINS(e.msg, "band: 0 points");
-	CHECK(rep_plot_write_png(p, out_path("tiny.png"), 100, 640, &e) == QCQ_ERANGE);
+	CHECK(rep_plot_write_png(p, scratch_path("tiny.png"), 100, 640, &e) == QCQ_ERANGE);
 	CHECK_STR_CONTAINS(e.msg, "plot size 100x640 out of range");
 	rep_plot_free(p);
 
 	int w, h;
-	uint8_t *img = read_png(out_path("plot-acc.png"), &w, &h);
+	uint8_t *img = read_png(scratch_path("plot-acc.png"), &w, &h);
 	CHECK(img && w == 960 && h == 640);
 	if (img) {
 		/* each series colour is drawn (line + markers + legend sample) */
@@ -281,7 +272,7 @@ static void test_plot_png(void)
 	rep_plot_add_series(p, "train", x, l1, 30, &e);
 	rep_plot_add_series(p, "val", x, l2, 30, &e);
 	rep_plot_set_integer_x(p, true);
-	CHECK(rep_plot_write_png(p, out_path("plot-loss.png"), 800, 500, &e) == QCQ_OK);
+	CHECK(rep_plot_write_png(p, scratch_path("plot-loss.png"), 800, 500, &e) == QCQ_OK);
 	rep_plot_free(p);
 }
 
@@ -296,10 +287,10 @@ static void test_heatmap(void)
 					(float)sin(0.4 * x + c) * (float)cos(0.3 * y - c);
 	maps[0] = -1, maps[1] = 1;
 	const char *titles[4] = {"<Z0>", "<Z1>", "<Z2>", "<Z3>"};
-	CHECK(rep_heatmap_grid_png(out_path("heat.png"), maps, 4, 14, 14, 4, REP_CMAP_DIVERGING, -1,
+	CHECK(rep_heatmap_grid_png(scratch_path("heat.png"), maps, 4, 14, 14, 4, REP_CMAP_DIVERGING, -1,
 				   1, titles, "quanvolved features, image 0", &e) == QCQ_OK);
 	int w, h;
-	uint8_t *img = read_png(out_path("heat.png"), &w, &h);
+	uint8_t *img = read_png(scratch_path("heat.png"), &w, &h);
 	CHECK(img != NULL && w > 4 * 112 && h > 112);
 	if (img) {
 		/* the first map's top-left cell (value -1) is the blue end, the next one red */
@@ -308,9 +299,9 @@ static void test_heatmap(void)
 		CHECK(found_lo >= 64 && found_hi >= 64); /* 8x8 cells, plus the colour bar */
 	}
 	free(img);
-	CHECK(rep_heatmap_grid_png(out_path("heat2.png"), maps, 2, 14, 14, 0, REP_CMAP_VIRIDIS, 0, 0,
+	CHECK(rep_heatmap_grid_png(scratch_path("heat2.png"), maps, 2, 14, 14, 0, REP_CMAP_VIRIDIS, 0, 0,
 				   NULL, NULL, &e) == QCQ_OK);
-	CHECK(rep_heatmap_grid_png(out_path("heat3.png"), maps, 0, 14, 14, 0, REP_CMAP_VIRIDIS, 0, 0,
+	CHECK(rep_heatmap_grid_png(scratch_path("heat3.png"), maps, 0, 14, 14, 0, REP_CMAP_VIRIDIS, 0, 0,
 				   NULL, NULL, &e) == QCQ_ERANGE);
 	CHECK_STR_CONTAINS(e.msg, "heatmap grid of 0 maps of 14x14 out of range");
 }
@@ -320,7 +311,7 @@ static void test_csv(void)
 	struct qcq_error e;
 	struct rep_csv csv;
 	const char *hdr[3] = {"name", "value", "note"};
-	CHECK(rep_csv_open(&csv, out_path("a.csv"), hdr, 3, &e) == QCQ_OK);
+	CHECK(rep_csv_open(&csv, scratch_path("a.csv"), hdr, 3, &e) == QCQ_OK);
 	rep_csv_str(&csv, "qcq-cnn");
 	rep_csv_num(&csv, 0.5);
 	rep_csv_str(&csv, "a, \"b\"");
@@ -332,17 +323,17 @@ static void test_csv(void)
 	CHECK(rep_csv_close(&csv, &e) == QCQ_OK);
 	char *d;
 	size_t n;
-	CHECK(qcq_read_file(out_path("a.csv"), 1 << 20, &d, &n, &e) == QCQ_OK);
+	CHECK(qcq_read_file(scratch_path("a.csv"), 1 << 20, &d, &n, &e) == QCQ_OK);
 	CHECK(strcmp(d, "name,value,note\nqcq-cnn,0.5,\"a, \"\"b\"\"\"\n\" x\",nan,-3\n") == 0);
 	free(d);
 	/* a ragged row refuses the whole file */
-	CHECK(rep_csv_open(&csv, out_path("b.csv"), hdr, 3, &e) == QCQ_OK);
+	CHECK(rep_csv_open(&csv, scratch_path("b.csv"), hdr, 3, &e) == QCQ_OK);
 	rep_csv_str(&csv, "a");
 	rep_csv_end_row(&csv);
 	CHECK(rep_csv_close(&csv, &e) == QCQ_EINVAL);
 	CHECK_STR_CONTAINS(e.msg, "row 1 has 1 fields (header has 3)");
-	CHECK(access(out_path("b.csv"), F_OK) != 0);
-	CHECK(rep_csv_open(&csv, out_path("c.csv"), hdr, 0, &e) == QCQ_EINVAL);
+	CHECK(access(scratch_path("b.csv"), F_OK) != 0);
+	CHECK(rep_csv_open(&csv, scratch_path("c.csv"), hdr, 0, &e) == QCQ_EINVAL);
 	CHECK_STR_CONTAINS(e.msg, "0 csv columns");
 }
 
@@ -362,10 +353,10 @@ static void test_markdown(void)
 			"| a\\|b    |          |\n") == 0);
 	free(s);
 	struct qcq_error e;
-	CHECK(rep_table_write_md(t, out_path("t.md"), "Table 1", "mean over 3 seeds", &e) == QCQ_OK);
+	CHECK(rep_table_write_md(t, scratch_path("t.md"), "Table 1", "mean over 3 seeds", &e) == QCQ_OK);
 	char *d;
 	size_t n;
-	CHECK(qcq_read_file(out_path("t.md"), 1 << 20, &d, &n, &e) == QCQ_OK);
+	CHECK(qcq_read_file(scratch_path("t.md"), 1 << 20, &d, &n, &e) == QCQ_OK);
 	CHECK(strncmp(d, "# Table 1\n\nmean over 3 seeds\n\n| model", 37) == 0);
 	free(d);
 	rep_table_free(t);
@@ -382,15 +373,8 @@ static void test_markdown(void)
 
 int main(void)
 {
-	const char *keep = getenv("QCQ_KEEP_PNG");
-	if (keep && *keep) {
-		snprintf(dir, sizeof dir, "%s", keep);
-		mkdir(dir, 0755);
-	} else {
-		snprintf(dir, sizeof dir, "/tmp/qcq-test-report-XXXXXX");
-		if (!mkdtemp(dir))
-			return 1;
-	}
+	if (scratch_open("report"))
+		return 1;
 	RUN(test_png_gray_and_rgb_round_trip);
 	RUN(test_png_rejects);
 	RUN(test_cmaps);
@@ -401,11 +385,6 @@ int main(void)
 	RUN(test_heatmap);
 	RUN(test_csv);
 	RUN(test_markdown);
-	if (!(keep && *keep)) {
-		char cmd[300];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
+	scratch_close();
 	return check_summary();
 }

@@ -6,24 +6,14 @@
 #include "qcq/qml.h"
 #include "qcq/report.h"
 #include "check.h"
+#include "scratch.h"
 
 #include <malloc.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-static char dir[256];
-
 #define S 12 /* toy images are S x S */
 #define P (S * S)
-
-static const char *out_path(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-	return buf[k];
-}
 
 /* A toy task on S x S images: class 1 is brighter on the right half, plus noise. */
 struct toy {
@@ -149,19 +139,19 @@ static void test_learns_and_reports(void)
 	CHECK_STR_CONTAINS(e.msg, "sample 32 out of range (set has 32)");
 
 	/* CSV export and the history figure */
-	CHECK(train_history_write_csv(h, out_path("curves.csv"), &e) == QCQ_OK);
+	CHECK(train_history_write_csv(h, scratch_path("curves.csv"), &e) == QCQ_OK);
 	char *txt;
 	size_t n;
-	CHECK(qcq_read_file(out_path("curves.csv"), 1 << 20, &txt, &n, &e) == QCQ_OK);
+	CHECK(qcq_read_file(scratch_path("curves.csv"), 1 << 20, &txt, &n, &e) == QCQ_OK);
 	CHECK(strncmp(txt, "epoch,train_loss,train_acc,val_loss,val_acc,seconds,best\n1,", 59) == 0);
 	int lines = 0;
 	for (size_t i = 0; i < n; i++)
 		lines += txt[i] == '\n';
 	CHECK(lines == 16);
 	free(txt);
-	CHECK(rep_plot_history(h, "mlp on the toy set", out_path("history.png"), 1200, 520, &e) ==
+	CHECK(rep_plot_history(h, "mlp on the toy set", scratch_path("history.png"), 1200, 520, &e) ==
 	      QCQ_OK);
-	CHECK(access(out_path("history.png"), F_OK) == 0);
+	CHECK(access(scratch_path("history.png"), F_OK) == 0);
 
 	train_history_free(h);
 	nn_model_destroy(m);
@@ -239,11 +229,11 @@ static void test_stop_and_resume_exact(void)
 
 	/* through a checkpoint file, then resume to 8 epochs */
 	struct qcq_error e;
-	CHECK(train_checkpoint_save(out_path("stop.qcqm"), m, h, NULL, &e) == QCQ_OK);
+	CHECK(train_checkpoint_save(scratch_path("stop.qcqm"), m, h, NULL, &e) == QCQ_OK);
 	struct nn_model *m2 = NULL;
 	struct train_history *h2 = NULL;
 	struct qml_filter *f2 = (struct qml_filter *)&e; /* must be set to NULL: no filter stored */
-	CHECK(train_checkpoint_load(out_path("stop.qcqm"), 64, &m2, &h2, &f2, &e) == QCQ_OK);
+	CHECK(train_checkpoint_load(scratch_path("stop.qcqm"), 64, &m2, &h2, &f2, &e) == QCQ_OK);
 	CHECK(m2 && h2 && f2 == NULL);
 	if (m2 && h2) {
 		CHECK(h2->n == 3 && h2->end == TRAIN_STOPPED && same_rows(h, h2));
@@ -395,9 +385,9 @@ static void test_validation_messages(void)
 	struct train_metrics mt;
 	d.n = 0;
 	CHECK(train_evaluate(m, &d, 4, &mt, &e) == QCQ_OK && isnan(mt.acc) && mt.n == 0);
-	CHECK(train_history_write_csv(h, out_path("empty.csv"), &e) == QCQ_ESTATE);
+	CHECK(train_history_write_csv(h, scratch_path("empty.csv"), &e) == QCQ_ESTATE);
 	CHECK_STR_CONTAINS(e.msg, "no training history to export");
-	CHECK(rep_plot_history(h, NULL, out_path("empty.png"), 1200, 500, &e) == QCQ_ESTATE);
+	CHECK(rep_plot_history(h, NULL, scratch_path("empty.png"), 1200, 500, &e) == QCQ_ESTATE);
 	CHECK_STR_CONTAINS(e.msg, "no training history to plot");
 	CHECK(strcmp(train_end_name(TRAIN_EARLY_STOPPED), "early stopped") == 0);
 	train_history_free(h);
@@ -425,7 +415,7 @@ static void test_checkpoint_round_trip_and_corruption(void)
 	struct qml_filter *f = NULL;
 	struct qcq_error e;
 	CHECK(qml_filter_create_random(&f, 2, 2, 1, 42, &e) == QCQ_OK);
-	const char *p = out_path("m.qcqm");
+	const char *p = scratch_path("m.qcqm");
 	CHECK(train_checkpoint_save(p, m, h, f, &e) == QCQ_OK);
 
 	struct nn_model *m2 = NULL;
@@ -456,7 +446,7 @@ static void test_checkpoint_round_trip_and_corruption(void)
 	char *buf;
 	size_t n;
 	CHECK(qcq_read_file(p, 1 << 24, &buf, &n, &e) == QCQ_OK);
-	const char *q = out_path("bad.qcqm");
+	const char *q = scratch_path("bad.qcqm");
 	struct nn_model *mx = NULL;
 	/* truncated at several lengths */
 	size_t cuts[] = {0, 5, 20, 47, 48, 100, n / 2, n - 1};
@@ -510,7 +500,7 @@ static void test_checkpoint_round_trip_and_corruption(void)
 	CHECK(rep_png_write_gray(q, px, 2, 2, &e) == QCQ_OK);
 	CHECK(train_checkpoint_load(q, 16, &mx, NULL, NULL, &e) == QCQ_EFORMAT);
 	CHECK_STR_CONTAINS(e.msg, "not a qcqlab model checkpoint");
-	CHECK(train_checkpoint_load(out_path("missing.qcqm"), 16, &mx, NULL, NULL, &e) == QCQ_EIO);
+	CHECK(train_checkpoint_load(scratch_path("missing.qcqm"), 16, &mx, NULL, NULL, &e) == QCQ_EIO);
 	CHECK_STR_CONTAINS(e.msg, "missing.qcqm: cannot open");
 	CHECK(mx == NULL);
 	/* the original still loads (the corrupt copies did not touch it) */
@@ -526,14 +516,8 @@ static void test_checkpoint_round_trip_and_corruption(void)
 
 int main(void)
 {
-	const char *keep = getenv("QCQ_KEEP_PNG");
-	if (keep && *keep) {
-		snprintf(dir, sizeof dir, "%s", keep);
-	} else {
-		snprintf(dir, sizeof dir, "/tmp/qcq-test-train-XXXXXX");
-		if (!mkdtemp(dir))
-			return 1;
-	}
+	if (scratch_open("train"))
+		return 1;
 	qcq_blas_set_threads(1);
 	RUN(test_learns_and_reports);
 	RUN(test_deterministic);
@@ -543,11 +527,6 @@ int main(void)
 	RUN(test_memory_flat);
 	RUN(test_validation_messages);
 	RUN(test_checkpoint_round_trip_and_corruption);
-	if (!(keep && *keep)) {
-		char cmd[300];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
+	scratch_close();
 	return check_summary();
 }

@@ -8,20 +8,11 @@
 #include "qcq/qml.h"
 #include "qcq/train.h"
 #include "check.h"
+#include "scratch.h"
 #include "../cmd/capture.h"
 
 #include <unistd.h>
 
-static char dir[256];
-
-static const char *out_path(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-	return buf[k];
-}
 
 /* Synthetic digits 3 vs 5, split 120/40/40, a random 2x2 filter, optionally features. */
 static void setup_data(struct cmd_workspace *ws, bool features)
@@ -153,15 +144,15 @@ static void test_train_eval_save_load_resume(void)
 	/* export, save, load, resume */
 	capture_reset(&c);
 	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "export curves %s; save model %s", out_path("c.csv"),
-		 out_path("m.qcqm"));
+	snprintf(cmd, sizeof cmd, "export curves %s; save model %s", scratch_path("c.csv"),
+		 scratch_path("m.qcqm"));
 	CHECK(run(ws, cmd) == QCQ_OK);
 	CHECK_STR_CONTAINS(c.out, "wrote 4 epochs to");
 	CHECK_STR_CONTAINS(c.out, "saved cnn (");
-	CHECK(access(out_path("c.csv"), F_OK) == 0 && access(out_path("m.qcqm"), F_OK) == 0);
+	CHECK(access(scratch_path("c.csv"), F_OK) == 0 && access(scratch_path("m.qcqm"), F_OK) == 0);
 	CHECK(run(ws, "train epochs=6 lr=0.003") == QCQ_OK); /* the reference: 6 straight */
 	struct train_history *h6 = train_history_clone(ws->history);
-	snprintf(cmd, sizeof cmd, "model mlp; load model %s", out_path("m.qcqm"));
+	snprintf(cmd, sizeof cmd, "model mlp; load model %s", scratch_path("m.qcqm"));
 	capture_reset(&c);
 	CHECK(run(ws, cmd) == QCQ_OK);
 	CHECK_STR_CONTAINS(c.out, "loaded cnn: input (1,28,28)");
@@ -176,12 +167,12 @@ static void test_train_eval_save_load_resume(void)
 
 	/* a corrupt checkpoint is refused and the model stays */
 	struct nn_model *before = ws->model;
-	FILE *fp = fopen(out_path("bad.qcqm"), "wb");
+	FILE *fp = fopen(scratch_path("bad.qcqm"), "wb");
 	if (fp) {
 		fputs("QCQMODEL but not really", fp);
 		fclose(fp);
 	}
-	snprintf(cmd, sizeof cmd, "load model %s", out_path("bad.qcqm"));
+	snprintf(cmd, sizeof cmd, "load model %s", scratch_path("bad.qcqm"));
 	CHECK(run(ws, cmd) == QCQ_EFORMAT);
 	CHECK_STR_CONTAINS(c.err, "bad.qcqm: truncated");
 	CHECK(ws->model == before);
@@ -262,16 +253,12 @@ static void test_interactive_stop_keeps_best(void)
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/qcq-test-train-cmd-XXXXXX");
-	if (!mkdtemp(dir))
+	if (scratch_open("train-cmd"))
 		return 1;
 	RUN(test_refusals_without_model_or_data);
 	RUN(test_train_eval_save_load_resume);
 	RUN(test_every_model_trains);
 	RUN(test_interactive_stop_keeps_best);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	scratch_close();
 	return check_summary();
 }
