@@ -118,7 +118,7 @@ static enum qcq_status write_epochs_csv(const struct rep_ctx *R, struct qcq_erro
 	char path[TRAIN_EXP_PATH_MAX + 32];
 	snprintf(path, sizeof path, "%s/epochs.csv", R->dir);
 	struct rep_csv c;
-	enum qcq_status st = rep_csv_open(&c, path, hdr, 14, err);
+	enum qcq_status st = rep_csv_open(&c, path, hdr, (int)(sizeof hdr / sizeof hdr[0]), err);
 	if (st)
 		return st;
 	for (size_t i = 0; i < R->n; i++) {
@@ -146,7 +146,7 @@ static enum qcq_status write_runs_csv(const struct rep_ctx *R, struct qcq_error 
 	char path[TRAIN_EXP_PATH_MAX + 32];
 	snprintf(path, sizeof path, "%s/runs.csv", R->dir);
 	struct rep_csv c;
-	enum qcq_status st = rep_csv_open(&c, path, hdr, 26, err);
+	enum qcq_status st = rep_csv_open(&c, path, hdr, (int)(sizeof hdr / sizeof hdr[0]), err);
 	if (st)
 		return st;
 	for (size_t i = 0; i < R->n; i++) {
