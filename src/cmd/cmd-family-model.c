@@ -99,13 +99,19 @@ void cmd_model_inputs_free(struct cmd_model_inputs *in)
 /* Copies (or resizes) the part's source into new arrays. */
 static enum qcq_status copy_part(struct cmd_ctx *ctx, struct cmd_model_inputs *in, int p,
 				 const float *src, int sc, int sh, int sw, const int32_t *labels,
-				 size_t n, const struct nn_model_desc *d)
+				 size_t n, const struct nn_model_desc *d, bool borrow)
 {
 	size_t per = (size_t)d->in_c * d->in_h * d->in_w;
+	bool same = sc == (int)d->in_c && sh == (int)d->in_h && sw == (int)d->in_w;
+	if (borrow && same) {
+		in->part[p] = (struct train_data){src, labels, n, (int)d->in_c, (int)d->in_h,
+						  (int)d->in_w};
+		return QCQ_OK;
+	}
 	float *x = n ? qcq_alloc_checked(n, per * sizeof(float), "model inputs", ctx->err) : NULL;
 	if (n && !x)
 		return ctx->err->code;
-	if (sc == (int)d->in_c && sh == (int)d->in_h && sw == (int)d->in_w) {
+	if (same) {
 		if (n)
 			memcpy(x, src, n * per * sizeof(float));
 	} else {
@@ -122,7 +128,7 @@ static enum qcq_status copy_part(struct cmd_ctx *ctx, struct cmd_model_inputs *i
 	return QCQ_OK;
 }
 
-enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m,
+enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m, bool borrow,
 				 struct cmd_model_inputs *in)
 {
 	struct cmd_workspace *ws = ctx->ws;
@@ -159,7 +165,7 @@ enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m,
 					 f->n[p], data_part_names[p], n);
 		}
 		const float *src = feat ? f->part[p] : s->part[p].images;
-		if (copy_part(ctx, in, p, src, sc, sh, sw, s->part[p].labels, n, d)) {
+		if (copy_part(ctx, in, p, src, sc, sh, sw, s->part[p].labels, n, d, borrow)) {
 			cmd_model_inputs_free(in);
 			return ctx->err->code;
 		}
@@ -177,7 +183,7 @@ enum qcq_status cmd_model_evaluate(struct cmd_ctx *ctx, const struct cmd_call *c
 	    cmd_model_need(ctx, &m))
 		return ctx->err->code;
 	struct cmd_model_inputs in;
-	if (cmd_model_inputs(ctx, m, &in))
+	if (cmd_model_inputs(ctx, m, true, &in))
 		return ctx->err->code;
 	enum qcq_status st = train_evaluate(m, &in.part[*part], CMD_MODEL_MAX_BATCH, mt, ctx->err);
 	cmd_model_inputs_free(&in);

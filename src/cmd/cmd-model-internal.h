@@ -29,10 +29,16 @@ enum qcq_status cmd_model_need(struct cmd_ctx *ctx, struct nn_model **m);
  */
 struct cmd_model_inputs {
 	struct train_data part[3]; /* DATA_TRAIN, DATA_VAL, DATA_TEST */
-	float *x[3];
+	float *x[3];               /* owned copies, or NULL where part[] borrows */
 	int32_t *y[3];
 };
-enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m,
+/*
+ * The model's inputs for every part of the split: the quanvolved features or the images
+ * (resized for qcnn). borrow: point into the workspace where no resizing is needed, for
+ * commands that finish before the workspace can change (eval, predict); a training job
+ * passes false and gets its own copies, since commands may run while it trains.
+ */
+enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m, bool borrow,
 				 struct cmd_model_inputs *in);
 void cmd_model_inputs_free(struct cmd_model_inputs *in);
 

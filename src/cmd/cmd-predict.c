@@ -21,7 +21,7 @@ static enum qcq_status exec_predict(struct cmd_ctx *ctx, const struct cmd_call *
 	size_t local;
 	data_split_locate(ctx->ws->split, (size_t)k, &part, &local);
 	struct cmd_model_inputs in;
-	if (cmd_model_inputs(ctx, m, &in))
+	if (cmd_model_inputs(ctx, m, true, &in))
 		return ctx->err->code;
 	double p[2];
 	enum qcq_status st = train_predict(m, &in.part[part], local, p, ctx->err);

@@ -164,7 +164,7 @@ static enum qcq_status exec_train(struct cmd_ctx *ctx, const struct cmd_call *ca
 	if (resume ? resume_options(ctx, ws->history, &o) : fresh_options(ctx, m, &o))
 		return ctx->err->code;
 	struct train_job *j = qcq_xcalloc(1, sizeof *j);
-	if (cmd_model_inputs(ctx, m, &j->in)) {
+	if (cmd_model_inputs(ctx, m, false, &j->in)) {
 		free(j);
 		return ctx->err->code;
 	}
