@@ -17,7 +17,7 @@ static enum qcq_status exec_split(struct cmd_ctx *ctx, const struct cmd_call *ca
 	static const char *const keys[DATA_NPARTS] = {"train", "val", "test"};
 	struct data_split_spec spec;
 	memset(&spec, 0, sizeof spec);
-	int nfrac = 0, ngiven = 0;
+	int nfrac = 0, ncount = 0, ngiven = 0;
 	for (int p = 0; p < DATA_NPARTS; p++) {
 		const char *v = cmd_opt(call, keys[p]);
 		if (!v) {
@@ -27,11 +27,15 @@ static enum qcq_status exec_split(struct cmd_ctx *ctx, const struct cmd_call *ca
 		if (cmd_parse_double(ctx, keys[p], v, 0, (double)DATA_MAX_IMAGES, &spec.amount[p]))
 			return ctx->err->code;
 		ngiven++;
-		nfrac += strchr(v, '.') != NULL || spec.amount[p] < 1;
+		/* a plain 0 (an empty part) fits either kind */
+		if (strchr(v, '.') != NULL || (spec.amount[p] > 0 && spec.amount[p] < 1))
+			nfrac++;
+		else if (spec.amount[p] >= 1)
+			ncount++;
 	}
 	if (ngiven == 0)
 		return cmd_error(ctx, QCQ_EINVAL, "split: give train=, val= and/or test=");
-	if (nfrac && nfrac != ngiven)
+	if (nfrac && ncount)
 		return cmd_error(ctx, QCQ_EINVAL, "split: mix of counts and fractions (use all counts, "
 				 "e.g. train=5000, or all fractions, e.g. train=0.7)");
 	spec.fractions = nfrac > 0;

@@ -127,6 +127,11 @@ static void test_classes_split_stats_show(void)
 	CHECK(ws->split->part[0].n == 40 && ws->split->part[1].n == 10 && ws->split->seed == 3);
 	CHECK(run(ws, "split train=20") == QCQ_OK); /* val and test keep their counts */
 	CHECK(ws->split->part[0].n == 20 && ws->split->part[2].n == 10);
+	/* a plain 0 empties a part with counts and with fractions alike */
+	CHECK(run(ws, "split train=20 val=0 test=10") == QCQ_OK);
+	CHECK(ws->split->part[0].n == 20 && ws->split->part[1].n == 0 && ws->split->part[2].n == 10);
+	CHECK(run(ws, "split train=0.5 val=0 test=0.25") == QCQ_OK);
+	CHECK(ws->split->part[0].n == 40 && ws->split->part[1].n == 0 && ws->split->part[2].n == 20);
 	CHECK(run(ws, "split train=0.5 val=0.25 test=0.25") == QCQ_OK);
 	CHECK(ws->split->part[0].n == 40 && ws->split->part[2].n == 20);
 	CHECK(run(ws, "classes 0 vs 1+2+3") == QCQ_OK);
