@@ -22,7 +22,7 @@
 #include <string.h>
 
 static const char *const train_options[] = {"epochs", "lr", "batch", "seed", "patience", "optim",
-					    NULL};
+					    "keep", NULL};
 
 struct train_job {
 	struct nn_model *m;
@@ -100,6 +100,22 @@ static enum qcq_status apply_noise(struct cmd_ctx *ctx, struct nn_model *m)
 	return QCQ_OK;
 }
 
+/* keep=best|last: which weights the model holds when the run ends. */
+static enum qcq_status keep_option(struct cmd_ctx *ctx, bool def, bool *restore_best)
+{
+	const char *keep = cmd_opt(ctx->call, "keep");
+	if (!keep)
+		*restore_best = def;
+	else if (strcmp(keep, "best") == 0 || strcmp(keep, "last") == 0)
+		*restore_best = keep[0] == 'b';
+	else
+		return cmd_error(ctx, QCQ_EINVAL,
+				 "keep: '%s' is not best (the best validation epoch's weights) or "
+				 "last (the final epoch's)",
+				 keep);
+	return QCQ_OK;
+}
+
 static enum qcq_status fresh_options(struct cmd_ctx *ctx, struct nn_model *m,
 				     struct train_opts *o)
 {
@@ -113,7 +129,8 @@ static enum qcq_status fresh_options(struct cmd_ctx *ctx, struct nn_model *m,
 	    cmd_opt_long(ctx, "batch", 1, CMD_MODEL_MAX_BATCH, def_batch, &batch) ||
 	    cmd_opt_long(ctx, "seed", 0, 0x7fffffffffffffffL, (long)d->seed, &seed) ||
 	    cmd_opt_long(ctx, "patience", 0, 100000, 0, &patience) ||
-	    cmd_opt_double(ctx, "lr", 1e-9, 1, 0.001, &lr))
+	    cmd_opt_double(ctx, "lr", 1e-9, 1, 0.001, &lr) ||
+	    keep_option(ctx, o->restore_best, &o->restore_best))
 		return ctx->err->code;
 	const char *optim = cmd_opt(ctx->call, "optim");
 	if (optim && strcmp(optim, "sgd") == 0)
@@ -139,7 +156,8 @@ static enum qcq_status resume_options(struct cmd_ctx *ctx, const struct train_hi
 	long def = h->n < (size_t)h->opts.epochs ? h->opts.epochs : (long)h->n + 10;
 	if (cmd_opt_long(ctx, "epochs", (long)h->n + 1, 100000, def, &epochs) ||
 	    cmd_opt_long(ctx, "patience", 0, 100000, h->opts.patience, &patience) ||
-	    cmd_opt_double(ctx, "lr", 1e-9, 1, h->opts.lr, &o->lr))
+	    cmd_opt_double(ctx, "lr", 1e-9, 1, h->opts.lr, &o->lr) ||
+	    keep_option(ctx, h->opts.restore_best, &o->restore_best))
 		return ctx->err->code;
 	o->epochs = (int)epochs, o->patience = (int)patience;
 	o->event_interval = 0.05;
@@ -221,12 +239,15 @@ const struct cmd_entry cmd_train_entry = {
 	.min_args = 0,
 	.max_args = 1,
 	.options = train_options,
-	.usage = "train [resume] [epochs=N] [lr=X] [batch=N] [seed=S] [patience=N] [optim=adam|sgd]",
+	.usage = "train [resume] [epochs=N] [lr=X] [batch=N] [seed=S] [patience=N] [optim=adam|sgd] [keep=best|last]",
 	.help = "Train the model on the split (in the background at the prompt; `stop` ends it "
-		"keeping the best weights).\n"
+		"early, keeping the weights that keep= says).\n"
 		"Defaults: 20 epochs, Adam with lr 0.001, batch 4 (1 for qcq-cnn, as the paper), no "
 		"early stopping (patience=N stops after N epochs without a better validation "
-		"accuracy and restores the best weights). `train` starts from freshly initialised "
+		"accuracy). At the end the model holds the weights of the epoch with the best "
+		"validation accuracy (keep=best, the default; the run's last epoch when there is "
+		"no validation part) or of the last epoch (keep=last, as a plain PyTorch or Keras "
+		"loop). `train` starts from freshly initialised "
 		"weights drawn from seed (default: the model's seed), so the same command gives the "
 		"same curves. `train resume` continues the last run (also one loaded with `load "
 		"model`) exactly where it stopped; epochs=N extends it. quanv-mlp, qccnn and "

@@ -408,6 +408,8 @@ enum qcq_status train_fit(struct nn_model *m, const struct train_data *train,
 		memcpy(nn_model_params(m), h->best_params, f.np * sizeof(float));
 		post_log(sink, "restored the weights of epoch %d (validation accuracy %.4f)",
 			 h->best_epoch, h->best_val_acc);
+	} else if (!f.o.restore_best && h->n) {
+		post_log(sink, "kept the weights of the last epoch (%zu)", h->n);
 	}
 	struct qcq_error terr;
 	if (st == QCQ_OK && test && test->n &&

@@ -251,6 +251,72 @@ static void test_interactive_stop_keeps_best(void)
 	teardown(ws);
 }
 
+/* keep=best leaves the best validation epoch's weights, keep=last the final epoch's:
+ * eval val then reports that epoch's row of the history. */
+static void test_keep_best_or_last(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	setup_data(ws, false);
+	CHECK(run(ws, "model cnn seed=2") == QCQ_OK);
+	for (int last = 0; last < 2; last++) {
+		capture_reset(&c);
+		CHECK(run(ws, last ? "train epochs=12 keep=last"
+				   : "train epochs=12 keep=best") == QCQ_OK);
+		if (!ws->history || ws->history->n != 12)
+			break;
+		const struct train_history *h = ws->history;
+		CHECK(h->opts.restore_best == !last);
+		/* the test is only meaningful when the last epoch is not the best one */
+		CHECK(h->best_epoch >= 1 && h->best_epoch < 12);
+		const struct train_epoch *r = &h->rows[last ? 11 : h->best_epoch - 1];
+		char want[64];
+		snprintf(want, sizeof want, "val: accuracy %.4f", r->val_acc);
+		capture_reset(&c);
+		CHECK(run(ws, "eval val") == QCQ_OK);
+		CHECK_STR_CONTAINS(c.out, want);
+	}
+	CHECK(run(ws, "train keep=first") == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(c.err, "keep: 'first' is not best");
+	teardown(ws);
+}
+
+/* model freeze=K: the layer keeps its initial weights through `train`, the checkpoint
+ * keeps the setting, and bad lists are refused with the layer numbering explained. */
+static void test_freeze_through_train_and_checkpoint(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	setup_data(ws, true);
+	CHECK(run(ws, "model qcq-cnn freeze=7") == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "frozen (not trained): layer 7");
+	if (!ws->model) {
+		teardown(ws);
+		return;
+	}
+	size_t np = nn_model_nparams(ws->model);
+	float *before = malloc(np * 4);
+	/* layer 7 (dense 128 -> 2) sits after conv1 592 and conv2 4640 parameters */
+	size_t off = 592 + 4640, nd = 258;
+	CHECK(run(ws, "train epochs=2 batch=4") == QCQ_OK);
+	memcpy(before, nn_model_params(ws->model), np * 4);
+	CHECK(run(ws, "train resume epochs=4") == QCQ_OK);
+	CHECK(memcmp(before + off, nn_model_params(ws->model) + off, nd * 4) == 0);
+	CHECK(memcmp(before, nn_model_params(ws->model), off * 4) != 0);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "save model %s; model cnn; load model %s",
+		 scratch_path("frozen.qcqm"), scratch_path("frozen.qcqm"));
+	CHECK(run(ws, cmd) == QCQ_OK);
+	CHECK(ws->model && nn_model_get_desc(ws->model)->frozen == 1u << 7);
+	capture_reset(&c);
+	CHECK(run(ws, "model qcq-cnn freeze=1") == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(c.err, "freeze: layer 1 (relu) has no parameters");
+	CHECK(run(ws, "model qcq-cnn freeze=7,x") == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(c.err, "freeze: '7,x' is not a list of layer numbers");
+	free(before);
+	teardown(ws);
+}
+
 int main(void)
 {
 	if (scratch_open("train-cmd"))
@@ -259,6 +325,8 @@ int main(void)
 	RUN(test_train_eval_save_load_resume);
 	RUN(test_every_model_trains);
 	RUN(test_interactive_stop_keeps_best);
+	RUN(test_keep_best_or_last);
+	RUN(test_freeze_through_train_and_checkpoint);
 	scratch_close();
 	return check_summary();
 }
