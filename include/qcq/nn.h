@@ -209,7 +209,8 @@ struct nn_model_desc {
 	float dropout;       /* drop probability in [0,1): channel-wise (Dropout2d) after the
 			      * last pool of a CNN, element-wise on the input of an MLP */
 	float p1, p2;        /* depolarizing noise of the quantum layer (0 = off) */
-	uint32_t reserved;   /* 0 */
+	uint32_t frozen;     /* bit k set: layer k (as `summary` numbers them) keeps its
+			      * parameters in training; only layers with parameters */
 	uint64_t shots;      /* 0 = exact expectations, else sampled with this many shots */
 	uint64_t seed;       /* parameter initialisation, dropout and shot streams */
 };
@@ -223,7 +224,8 @@ const char *nn_arch_name(enum nn_arch arch);
 enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct qcq_error *err);
 /* Checks every field (arch known, sizes 1..4096, channels 1..1024, depth 1..8,
  * observable, dropout in [0,1), p1 in [0,4/3], p2 in [0,16/15], shots <= 1e8,
- * reserved 0, that the conv stack leaves a non-empty output, and for qcnn a
+ * frozen naming only layers that exist and have parameters, that the conv stack
+ * leaves a non-empty output, and for qcnn a
  * 1-channel input of at least 2x4 without noise or shots). */
 enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_error *err);
 

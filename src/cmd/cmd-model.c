@@ -12,10 +12,35 @@
 #include "qcq/data.h"
 #include "qcq/qml.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static const char *const model_options[] = {"depth", "observable", "seed",  "conv1",
-					    "conv2", "dropout",    "input", NULL};
+static const char *const model_options[] = {"depth",   "observable", "seed",   "conv1", "conv2",
+					    "dropout", "input",      "freeze", NULL};
+
+/* freeze=K[,K...]: layer numbers as `summary` lists them, into a bit mask. Which
+ * layers exist and hold parameters is checked by nn_model_create. */
+static enum qcq_status parse_freeze(struct cmd_ctx *ctx, uint32_t *mask)
+{
+	const char *v = cmd_opt(ctx->call, "freeze");
+	*mask = 0;
+	if (!v)
+		return QCQ_OK;
+	const char *p = v;
+	for (;;) {
+		char *end;
+		long k = strtol(p, &end, 10);
+		if (end == p || k < 0 || k > 31 || (*end && *end != ','))
+			return cmd_error(ctx, QCQ_EINVAL,
+					 "freeze: '%s' is not a list of layer numbers 0..31 (as `summary` "
+					 "numbers them, e.g. freeze=8 or freeze=0,3)",
+					 v);
+		*mask |= 1u << k;
+		if (!*end)
+			return QCQ_OK;
+		p = end + 1;
+	}
+}
 
 /* The input shape the workspace's data give this architecture (or the default). */
 static void input_shape(struct cmd_workspace *ws, struct nn_model_desc *d)
@@ -53,7 +78,8 @@ static enum qcq_status parse_options(struct cmd_ctx *ctx, struct nn_model_desc *
 	    cmd_opt_long(ctx, "seed", 0, 0x7fffffffffffffffL, (long)s->seed, &seed) ||
 	    cmd_opt_long(ctx, "conv1", 1, 1024, d->conv1, &c1) ||
 	    cmd_opt_long(ctx, "conv2", 1, 1024, d->conv2, &c2) ||
-	    cmd_opt_double(ctx, "dropout", 0, 0.95, d->dropout, &dropout))
+	    cmd_opt_double(ctx, "dropout", 0, 0.95, d->dropout, &dropout) ||
+	    parse_freeze(ctx, &d->frozen))
 		return ctx->err->code;
 	const char *obs = cmd_opt(ctx->call, "observable");
 	d->observable = s->observable == CMD_OBS_ZZ ? NN_OBS_ZZ : NN_OBS_Z0;
@@ -94,6 +120,16 @@ static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
 			  d->observable == NN_OBS_ZZ ? "<Z0 Z1>" : "<Z0>",
 			  d->p1 > 0 || d->p2 > 0 ? "depolarizing noise" : "noiseless",
 			  d->shots ? "sampled" : "exact");
+	if (d->frozen) {
+		char list[128] = "";
+		size_t len = 0;
+		for (int k = 0; k < 32 && len < sizeof list; k++)
+			if (d->frozen >> k & 1u)
+				len += (size_t)snprintf(list + len, sizeof list - len, "%s%d",
+							len ? ", " : "", k);
+		cmd_print(ctx, "  frozen (not trained): layer%s %s", d->frozen & (d->frozen - 1) ? "s" : "",
+			  list);
+	}
 	cmd_json_begin(ctx, "model");
 	cmd_json_str(ctx, "arch", nn_arch_name((enum nn_arch)d->arch));
 	cmd_json_int(ctx, "in_c", d->in_c);
@@ -104,6 +140,7 @@ static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
 	cmd_json_int(ctx, "depth", d->depth);
 	cmd_json_str(ctx, "observable", d->observable == NN_OBS_ZZ ? "zz" : "z0");
 	cmd_json_int(ctx, "seed", (long long)d->seed);
+	cmd_json_int(ctx, "frozen_mask", d->frozen);
 	cmd_json_end(ctx);
 }
 
@@ -131,12 +168,15 @@ const struct cmd_entry cmd_model_entry = {
 	.max_args = 1,
 	.options = model_options,
 	.usage = "model mlp|quanv-mlp|cnn|qccnn|qcq-cnn|qcnn [depth=N] [observable=z0|zz] "
-		 "[seed=S] [conv1=N] [conv2=N] [dropout=P] [input=N]",
+		 "[seed=S] [conv1=N] [conv2=N] [dropout=P] [input=N] [freeze=K,...]",
 	.help = "Build one of the paper's models as the workspace's model.\n"
 		"The input shape follows the loaded data: quanv-mlp, qccnn and qcq-cnn take the "
 		"quanvolved features, mlp and cnn the images, qcnn an 8x8 (input=N) downsampled "
 		"image. depth and observable (of the quantum classifier), noise and shots come from "
-		"the settings unless given; seed initialises the parameters. Replaces the previous "
-		"model and its training history.",
+		"the settings unless given; seed initialises the parameters. freeze=K[,K...] keeps the "
+		"parameters of those layers (numbered as `summary` lists them) at their initial "
+		"values during training: freeze=8 on qcq-cnn is the dense layer in front of the "
+		"quantum classifier, which the paper's published code never trains. Replaces the "
+		"previous model and its training history.",
 	.exec = exec_model,
 };

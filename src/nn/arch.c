@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char *kind_name(enum nn_kind k);
+
 static const char *const arch_names[NN_ARCH_COUNT] = {
 	"mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn",
 };
@@ -187,12 +189,25 @@ enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_er
 	if (d->shots > 100000000u)
 		return qcq_error_set(err, QCQ_EINVAL, "shots %llu over the limit 100000000",
 				     (unsigned long long)d->shots);
-	if (d->reserved != 0)
-		return qcq_error_set(err, QCQ_EINVAL, "reserved field is %u, not 0", d->reserved);
 	/* sizes are now small enough that the plan cannot overflow an int */
 	struct nn_layer L[NN_MAX_LAYERS];
 	int nl;
-	return plan(d, L, &nl, err);
+	enum qcq_status st = plan(d, L, &nl, err);
+	if (st)
+		return st;
+	for (int k = 0; k < 32; k++) {
+		if (!(d->frozen >> k & 1u))
+			continue;
+		if (k >= nl)
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "freeze: no layer %d (%s has layers 0..%d)", k,
+					     nn_arch_name(d->arch), nl - 1);
+		if (L[k].nw + L[k].nb == 0)
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "freeze: layer %d (%s) has no parameters", k,
+					     kind_name(L[k].kind));
+	}
+	return QCQ_OK;
 }
 
 enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct qcq_error *err)
@@ -268,7 +283,7 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n)
 		buf[0] = 0;
 	put(buf, n, &len, "model %s, input (%u,%u,%u), max batch %d\n", nn_arch_name(d->arch),
 	    d->in_c, d->in_h, d->in_w, m->max_batch);
-	put(buf, n, &len, "%3s  %-12s %-14s %10s\n", "#", "layer", "output", "params");
+	put(buf, n, &len, "%3s  %-14s %-14s %10s\n", "#", "layer", "output", "params");
 	for (int i = 0; i < m->nl; i++) {
 		const struct nn_layer *l = &m->L[i];
 		char what[32], shape[32], extra[160] = "";
@@ -298,8 +313,8 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n)
 			l->q.ops->describe(l->q.ctx, dsc, sizeof dsc);
 			snprintf(extra, sizeof extra, "  %d qubits: %s", l->q.qubits, dsc);
 		}
-		put(buf, n, &len, "%3d  %-12s %-14s %10zu%s\n", i, what, shape, l->nw + l->nb,
-		    extra);
+		put(buf, n, &len, "%3d  %-14s %-14s %10zu%s%s\n", i, what, shape, l->nw + l->nb,
+		    d->frozen >> i & 1u ? " frozen" : "", extra);
 	}
 	put(buf, n, &len, "parameters: %zu (classical %zu, quantum %zu)\n", m->nparams,
 	    m->nparams - m->nparams_q, m->nparams_q);

@@ -361,14 +361,31 @@ enum qcq_status nn_model_backward(struct nn_model *m, struct qcq_error *err)
 	return QCQ_OK;
 }
 
+/* Frozen layers: zero their gradients before an update, so that Adam's moments stay
+ * 0 and the step moves them by exactly 0 (SGD likewise); backward still runs through
+ * them to the layers before. */
+static void zero_frozen_grads(struct nn_model *m)
+{
+	for (int i = 0; m->desc.frozen && i < m->nl; i++)
+		if (m->desc.frozen >> i & 1u) {
+			struct nn_layer *l = &m->L[i];
+			if (l->dw)
+				memset(l->dw, 0, l->nw * sizeof(float));
+			if (l->db)
+				memset(l->db, 0, l->nb * sizeof(float));
+		}
+}
+
 void nn_model_adam_step(struct nn_model *m, const struct nn_adam *o)
 {
+	zero_frozen_grads(m);
 	m->t++;
 	nn_adam_step(m->params, m->grads, m->m1, m->m2, m->nparams, o, m->t);
 }
 
 void nn_model_sgd_step(struct nn_model *m, float lr, float momentum)
 {
+	zero_frozen_grads(m);
 	m->t++;
 	nn_sgd_step(m->params, m->grads, m->m1, m->nparams, lr, momentum, m->t);
 }

@@ -121,7 +121,7 @@ static void write_desc(struct wbuf *b, const struct nn_model_desc *d)
 	w_f32(b, d->dropout);
 	w_f32(b, d->p1);
 	w_f32(b, d->p2);
-	w_u32(b, d->reserved);
+	w_u32(b, d->frozen);
 	w_u64(b, d->shots);
 	w_u64(b, d->seed);
 	section_end(b, s);
@@ -365,7 +365,7 @@ static enum qcq_status read_desc(struct rbuf *r, struct nn_model_desc *d, struct
 	memset(d, 0, sizeof *d);
 	d->arch = r_u32(r), d->in_c = r_u32(r), d->in_h = r_u32(r), d->in_w = r_u32(r);
 	d->conv1 = r_u32(r), d->conv2 = r_u32(r), d->depth = r_u32(r), d->observable = r_u32(r);
-	d->dropout = r_f32(r), d->p1 = r_f32(r), d->p2 = r_f32(r), d->reserved = r_u32(r);
+	d->dropout = r_f32(r), d->p1 = r_f32(r), d->p2 = r_f32(r), d->frozen = r_u32(r);
 	d->shots = r_u64(r), d->seed = r_u64(r);
 	if (r->bad)
 		return qcq_error_set(err, QCQ_EFORMAT, "architecture section too short");

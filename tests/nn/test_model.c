@@ -78,13 +78,13 @@ static void test_counts(void)
 	struct nn_model *m = make(NN_ARCH_QCQ_CNN, 1, NULL);
 	char buf[4096];
 	nn_model_summary(m, buf, sizeof buf);
-	CHECK_STR_CONTAINS(buf, "conv2d 3x3   (16,12,12)");
-	CHECK_STR_CONTAINS(buf, "maxpool 2    (32,2,2)");
+	CHECK_STR_CONTAINS(buf, "conv2d 3x3     (16,12,12)");
+	CHECK_STR_CONTAINS(buf, "maxpool 2      (32,2,2)");
 	CHECK_STR_CONTAINS(buf, "RealAmplitudes(reps 1), <Z0>, exact");
 	nn_model_destroy(m);
 	m = make(NN_ARCH_QCNN, 1, NULL);
 	nn_model_summary(m, buf, sizeof buf);
-	CHECK_STR_CONTAINS(buf, "avgpool 14x7 (1,2,4)");
+	CHECK_STR_CONTAINS(buf, "avgpool 14x7   (1,2,4)");
 	CHECK_STR_CONTAINS(buf, "8 qubits: QCNN");
 	nn_model_destroy(m);
 	m = make(NN_ARCH_QCQ_CNN, 1, NULL);
@@ -137,7 +137,8 @@ static void bad_obs(struct nn_model_desc *d) { d->observable = 2; }
 static void bad_drop(struct nn_model_desc *d) { d->dropout = 1.0f; }
 static void bad_noise(struct nn_model_desc *d) { d->p2 = 2.0f; }
 static void bad_shots(struct nn_model_desc *d) { d->shots = 200000000u; }
-static void bad_reserved(struct nn_model_desc *d) { d->reserved = 1; }
+static void freeze_missing(struct nn_model_desc *d) { d->frozen = 1u << 12; }
+static void freeze_relu(struct nn_model_desc *d) { d->frozen = 1u << 1; }
 static void too_small(struct nn_model_desc *d) { d->in_h = d->in_w = 9; }
 static void qcnn_rgb(struct nn_model_desc *d) { d->in_c = 3; }
 static void qcnn_noisy(struct nn_model_desc *d) { d->shots = 100; }
@@ -152,7 +153,10 @@ static void test_validation(void)
 	expect_create_error(bad_drop, NN_ARCH_CNN, 1, QCQ_EINVAL, "dropout 1 out of range");
 	expect_create_error(bad_noise, NN_ARCH_QCQ_CNN, 1, QCQ_EINVAL, "p2 2 out of range");
 	expect_create_error(bad_shots, NN_ARCH_QCQ_CNN, 1, QCQ_EINVAL, "shots 200000000 over");
-	expect_create_error(bad_reserved, NN_ARCH_QCQ_CNN, 1, QCQ_EINVAL, "reserved field is 1");
+	expect_create_error(freeze_missing, NN_ARCH_QCQ_CNN, 1, QCQ_EINVAL,
+			    "freeze: no layer 12 (qcq-cnn has layers 0..9)");
+	expect_create_error(freeze_relu, NN_ARCH_CNN, 1, QCQ_EINVAL,
+			    "freeze: layer 1 (relu) has no parameters");
 	expect_create_error(too_small, NN_ARCH_CNN, 1, QCQ_EINVAL, "9x9 is too small");
 	expect_create_error(qcnn_rgb, NN_ARCH_QCNN, 1, QCQ_EINVAL, "qcnn needs a 1-channel image");
 	expect_create_error(qcnn_noisy, NN_ARCH_QCNN, 1, QCQ_EUNSUPPORTED,
@@ -281,6 +285,63 @@ static void check_model_grad(enum nn_arch a, void (*tweak)(struct nn_model_desc 
 }
 
 static void drop_half(struct nn_model_desc *d) { d->dropout = 0.5f; }
+static void drop_half_zz(struct nn_model_desc *d)
+{
+	d->dropout = 0.5f, d->observable = NN_OBS_ZZ, d->conv1 = 8, d->conv2 = 16;
+}
+
+/* Loss in training mode with the dropout stream put back to *st first, so that every
+ * evaluation draws the same mask. */
+static double loss_train_at(struct nn_model *m, const float *x, const int32_t *y, int B,
+			    const struct qcq_rng *st)
+{
+	*nn_model_rng(m) = *st;
+	return loss_at(m, x, y, B);
+}
+
+/* Whole-model gradient vs central differences in training mode (dropout on, one fixed
+ * mask): the path the optimiser follows, which the evaluation-mode check does not see. */
+static void check_model_grad_train(enum nn_arch a, void (*tweak)(struct nn_model_desc *))
+{
+	int B = 2;
+	struct nn_model *m = make(a, B, tweak);
+	nn_model_set_train(m, true);
+	size_t nin = nn_model_in_floats(m);
+	float *x = malloc(B * nin * 4);
+	int32_t y[2];
+	toy(x, y, B, (int)nn_model_get_desc(m)->in_c, (int)nn_model_get_desc(m)->in_h,
+	    (int)nn_model_get_desc(m)->in_w, 7);
+	struct qcq_rng st = *nn_model_rng(m);
+	double l0 = loss_train_at(m, x, y, B, &st);
+	nn_model_zero_grad(m);
+	CHECK(nn_model_backward(m, NULL) == QCQ_OK);
+	/* the mask is really fixed: the same loss again, and a different one from another draw */
+	CHECK(loss_train_at(m, x, y, B, &st) == l0);
+	size_t n = nn_model_nparams(m);
+	float *g = malloc(n * 4), *p = nn_model_params(m);
+	memcpy(g, nn_model_grads(m), n * 4);
+	int bad = 0, tried = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* small steps: a conv weight moves many pre-activations, so with
+		 * 1e-2 ReLU kinks fall inside the step for a few percent of them */
+		float keep = p[i], h = 1e-4f;
+		p[i] = keep + h;
+		double lp = loss_train_at(m, x, y, B, &st);
+		p[i] = keep - h;
+		double lm = loss_train_at(m, x, y, B, &st);
+		p[i] = keep;
+		double fd = (lp - lm) / (2 * h);
+		tried++;
+		if (fabs(fd - g[i]) > 2e-3 + 0.03 * fabs(fd))
+			bad++;
+	}
+	if (bad > tried / 100)
+		fprintf(stderr, "%s (train mode): %d of %d gradients off\n", nn_arch_name(a), bad,
+			tried);
+	CHECK(bad <= tried / 100);
+	free(x), free(g);
+	nn_model_destroy(m);
+}
 
 static void test_model_gradients(void)
 {
@@ -291,6 +352,9 @@ static void test_model_gradients(void)
 	check_model_grad(NN_ARCH_QCQ_CNN, depth3_zz);
 	check_model_grad(NN_ARCH_QCQ_CNN, drop_half); /* eval mode: dropout is the identity */
 	check_model_grad(NN_ARCH_QCNN, NULL);
+	check_model_grad_train(NN_ARCH_QCCNN, drop_half);
+	check_model_grad_train(NN_ARCH_QCQ_CNN, drop_half);
+	check_model_grad_train(NN_ARCH_QCQ_CNN, drop_half_zz);
 }
 
 /* ---------------------------------------------------------------- training */
@@ -328,6 +392,56 @@ static double train_toy(enum nn_arch a, int B, int epochs, float lr,
 	else
 		nn_model_destroy(m);
 	return (double)correct / N;
+}
+
+/* qcq-cnn's layers 7 (the dense layer in front of the quantum classifier) and 9 (the
+ * head) frozen: training moves every other parameter and not a bit of theirs, with Adam
+ * and with SGD. */
+static void freeze_7_9(struct nn_model_desc *d) { d->frozen = 1u << 7 | 1u << 9; }
+
+static void test_frozen_layers_keep_their_weights(void)
+{
+	for (int sgd = 0; sgd < 2; sgd++) {
+		struct nn_model *m = make(NN_ARCH_QCQ_CNN, 2, freeze_7_9);
+		size_t np = nn_model_nparams(m);
+		float *p = nn_model_params(m), *before = malloc(np * 4);
+		memcpy(before, p, np * 4);
+		size_t nin = nn_model_in_floats(m);
+		float *x = malloc(8 * nin * 4);
+		int32_t y[8];
+		const struct nn_model_desc *d = nn_model_get_desc(m);
+		toy(x, y, 8, (int)d->in_c, (int)d->in_h, (int)d->in_w, 3);
+		struct nn_adam o = NN_ADAM_DEFAULT;
+		float loss;
+		for (int i = 0; i < 8; i += 2) {
+			if (sgd) {
+				nn_model_set_train(m, true);
+				nn_model_forward(m, x + i * nin, 2, NULL, NULL);
+				nn_model_loss(m, y + i, 2, &loss, NULL, NULL);
+				nn_model_zero_grad(m);
+				CHECK(nn_model_backward(m, NULL) == QCQ_OK);
+				nn_model_sgd_step(m, 0.05f, 0.9f);
+			} else {
+				CHECK(nn_model_train_step(m, x + i * nin, y + i, 2, &o, &loss, NULL) == QCQ_OK);
+			}
+		}
+		int changed[10] = {0}, nl = nn_model_nlayers(m);
+		size_t off = 0;
+		for (int l = 0; l < nl && l < 10; l++) {
+			struct nn_layer_info li;
+			nn_model_layer_info(m, l, &li);
+			changed[l] = memcmp(before + off, p + off, li.nparams * 4) != 0;
+			off += li.nparams;
+		}
+		CHECK(off == np);
+		CHECK(changed[0] && changed[3] && changed[8]); /* conv1, conv2, quantum angles */
+		CHECK(!changed[7] && !changed[9]);
+		char buf[4096];
+		nn_model_summary(m, buf, sizeof buf);
+		CHECK_STR_CONTAINS(buf, "258 frozen"); /* 128 x 2 + 2 */
+		free(before), free(x);
+		nn_model_destroy(m);
+	}
 }
 
 static void test_training(void)
@@ -476,6 +590,7 @@ int main(void)
 	RUN(test_options);
 	RUN(test_validation);
 	RUN(test_model_gradients);
+	RUN(test_frozen_layers_keep_their_weights);
 	RUN(test_training);
 	RUN(test_determinism);
 	RUN(test_custom_qlayer);
