@@ -112,6 +112,17 @@ for path in "$root"/sessions/*.qcq; do
 			skip "$f on ../shared/data (absent)"
 		fi
 		;;
+	paper-code.qcq)
+		expect 1 "$f" data="$tmp/none" seed=1 epochs=1 -- \
+			"reading $tmp/none/mnist" "$tmp/none.*No such file or directory"
+		if [ -n "$shared" ]; then
+			expect 0 "$f" data="$shared" seed=1 epochs=2 -- \
+				'^split: train 100, val 0, test 30' 'frozen \(not trained\): layer 8' \
+				'kept the weights of the last epoch \(2\)' '^test: accuracy 0\.[0-9]+.*\(30 images\)'
+		else
+			skip "$f on ../shared/data (absent)"
+		fi
+		;;
 	*)
 		echo "FAIL $f: no CI invocation for this session; add one to tests/sessions/run-sessions.sh"
 		fails=$((fails + 1))
