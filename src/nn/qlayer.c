@@ -7,6 +7,11 @@
  * backward runs per sample into a 2-float local and adds; and qml has no init for
  * the angles, so the adapter draws them U(-1, 1) as Qiskit's TorchConnector does
  * when given no initial weights.
+ *
+ * Shots: qml samples from the stream in its struct; the adapter lends it the model's
+ * stream for each call and takes it back, so that the shot draws live in the one
+ * stream a checkpoint saves (with dropout's), and a resumed sampled run repeats the
+ * uninterrupted one bit for bit.
  */
 #include "nn-internal.h"
 #include "qcq/qml.h"
@@ -24,27 +29,43 @@ static void q_init(void *ctx, float *theta, size_t n, struct qcq_rng *rng)
 	nn_init_uniform(theta, n, 1.0f, rng);
 }
 
+static void lend_rng(struct qml_ctx *c, struct qcq_rng *rng)
+{
+	if (rng && c->L.cfg.shots > 0)
+		c->L.rng = *rng;
+}
+
+static void return_rng(struct qml_ctx *c, struct qcq_rng *rng)
+{
+	if (rng && c->L.cfg.shots > 0)
+		*rng = c->L.rng;
+}
+
 static void q_forward(void *ctx, float *out, const float *inp, const float *theta, int B,
 		      struct qcq_rng *rng)
 {
 	struct qml_ctx *c = ctx;
+	lend_rng(c, rng);
 	qml_qlayer_forward(&c->L, out, inp, theta, B);
+	return_rng(c, rng);
 }
 
 static void q_backward(void *ctx, float *dinp, float *dtheta, const float *dout, const float *inp,
 		       const float *theta, int B, struct qcq_rng *rng)
 {
 	struct qml_ctx *c = ctx;
+	lend_rng(c, rng);
 	if (!dinp) {
 		qml_qlayer_backward(&c->L, NULL, dtheta, dout, inp, theta, B);
-		return;
+	} else {
+		for (int n = 0; n < B; n++) {
+			float dx[2];
+			qml_qlayer_backward(&c->L, dx, dtheta, dout + n, inp + 2 * n, theta, 1);
+			dinp[2 * n] += dx[0];
+			dinp[2 * n + 1] += dx[1];
+		}
 	}
-	for (int n = 0; n < B; n++) {
-		float dx[2];
-		qml_qlayer_backward(&c->L, dx, dtheta, dout + n, inp + 2 * n, theta, 1);
-		dinp[2 * n] += dx[0];
-		dinp[2 * n + 1] += dx[1];
-	}
+	return_rng(c, rng);
 }
 
 static void q_describe(void *ctx, char *buf, size_t n)
