@@ -103,6 +103,9 @@ struct cmd_settings {
 	int jobs;          /* parallel experiment runs */
 	long shots;        /* 0 = exact expectations */
 	double p1, p2;     /* depolarizing after 1- and 2-qubit gates; 0 = off */
+	/* amplitude and phase damping after every gate on each of its qubits; 0 = off.
+	 * Circuits only: the quantum classifier (model, train) refuses them. */
+	double gamma, lambda;
 	double p01, p10;   /* readout error of `measure`: 0 read as 1, 1 read as 0 */
 	int depth;         /* RealAmplitudes reps of the classifier (1..8) */
 	enum cmd_observable observable;

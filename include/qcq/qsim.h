@@ -155,9 +155,11 @@ enum qcq_status qs_apply_ccx(struct qs_state *s, int c1, int c2, int t, struct q
 /*
  * Channels act on density matrices only (QCQ_ESTATE on a pure state); p = 0 is a no-op.
  * Depolarizing in Qiskit's parameterisation: rho -> (1-p) rho + p tr_q(rho) (x) I/2^k,
- * 0 <= p <= 4^k/(4^k-1) (k = 1: 4/3, k = 2: 16/15). Amplitude damping (gamma), phase
- * damping (lambda; Kraus [[1,0],[0,sqrt(1-l)]], [[0,0],[0,sqrt l]]), bit flip and
- * phase flip (X or Z with probability p) take p in [0, 1].
+ * 0 <= p <= 4^k/(4^k-1) (k = 1: 4/3, k = 2: 16/15). Amplitude damping (gamma; Kraus
+ * [[1,0],[0,sqrt(1-g)]], [[0,sqrt g],[0,0]]) and phase damping (lambda; Kraus
+ * [[1,0],[0,sqrt(1-l)]], [[0,0],[0,sqrt l]]) are Qiskit's amplitude_damping_error(g)
+ * and phase_damping_error(l); bit flip and phase flip (X or Z with probability p). All
+ * four take p in [0, 1].
  */
 enum qcq_status qs_mix_depolarizing(struct qs_state *s, int q, double p, struct qcq_error *err);
 enum qcq_status qs_mix_depolarizing2(struct qs_state *s, int q0, int q1, double p,
@@ -317,15 +319,29 @@ char *qs_circuit_draw(const struct qs_circuit *c, long mark, int width);
 
 /* ---------------------------------------------------------------- noise model */
 
-/* The paper's model: depolarizing(p1) on the qubit after every 1-qubit gate (I included),
- * depolarizing(p2, 2) on both qubits after every 2-qubit gate; CCX and barriers get none.
- * Readout error applies to sampling. All zero = noiseless (pure-state simulation). */
+/*
+ * The paper's model: depolarizing(p1) on the qubit after every 1-qubit gate (I included),
+ * depolarizing(p2, 2) on both qubits after every 2-qubit gate; CCX gets none.
+ * Then, after every gate (1-, 2- and 3-qubit alike), amplitude damping(gamma) and phase
+ * damping(lambda) on each qubit the gate acts on, in the parameterisation of Qiskit's
+ * amplitude_damping_error / phase_damping_error (the Kraus operators of
+ * qs_mix_amplitude_damping and qs_mix_phase_damping): a |1> population decays to
+ * (1-gamma) of itself, a coherence rho01 to sqrt((1-gamma)(1-lambda)) of itself. The two
+ * commute, so their order does not matter. Barriers get no noise.
+ * Readout error applies to sampling. Zero gate noise (p1 = p2 = gamma = lambda = 0) is
+ * noiseless: pure-state simulation. A zero-initialised struct is noiseless.
+ */
 struct qs_noise {
-	double p1, p2;
+	double p1, p2;            /* depolarizing, [0, 4/3] and [0, 16/15] */
 	struct qs_readout readout;
+	double gamma, lambda;     /* amplitude and phase damping, [0, 1] */
 };
-bool qs_noise_is_zero(const struct qs_noise *nm); /* NULL counts as zero */
+bool qs_noise_is_zero(const struct qs_noise *nm); /* NULL counts as zero; readout ignored */
+/* Rejects fields out of range: "noise gamma 2 out of range [0, 1]". NULL is valid. */
 enum qcq_status qs_noise_check(const struct qs_noise *nm, struct qcq_error *err);
+/* "depolarizing p1=0.01 p2=0.02, damping gamma=0.1 lambda=0" (readout too if set), or
+ * "noiseless"; the kinds that are all zero are left out. NULL is noiseless. */
+void qs_noise_describe(const struct qs_noise *nm, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- executor */
 

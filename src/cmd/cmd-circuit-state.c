@@ -137,8 +137,14 @@ static enum qcq_status exec_state(struct cmd_ctx *ctx, const struct cmd_call *ca
 		return cmd_error(ctx, QCQ_ESTATE,
 				 "state amps: the state is a density matrix (noise is on); use probs, "
 				 "bloch or density");
-	cmd_print(ctx, "state after gate %zu/%zu (%s)", qs_exec_cursor(e),
-		  qs_exec_circuit(e)->ngates, s->kind == QS_PURE ? "pure" : "density matrix");
+	char noise[160];
+	qs_noise_describe(qs_exec_noise(e), noise, sizeof noise);
+	if (s->kind == QS_PURE)
+		cmd_print(ctx, "state after gate %zu/%zu (pure)", qs_exec_cursor(e),
+			  qs_exec_circuit(e)->ngates);
+	else
+		cmd_print(ctx, "state after gate %zu/%zu (density matrix: %s)", qs_exec_cursor(e),
+			  qs_exec_circuit(e)->ngates, noise);
 	if (!strcmp(what, "density"))
 		return show_density(ctx, s);
 	if (!strcmp(what, "bloch"))

@@ -133,7 +133,8 @@ static enum qcq_status exec_template(struct cmd_ctx *ctx, const struct cmd_call 
 	struct qs_circuit *c = NULL;
 	struct qs_exec *e = NULL;
 	char label[160];
-	struct qs_noise nm = {.p1 = ws->set.p1, .p2 = ws->set.p2};
+	struct qs_noise nm;
+	cmd_circuit_noise(ws, &nm);
 	enum qcq_status st = build(ctx, cmd_arg(call, 0), &c, label, sizeof label);
 	if (!st)
 		st = qs_exec_create(c, &nm, &e, ctx->err);

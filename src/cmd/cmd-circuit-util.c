@@ -8,16 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct qs_noise settings_noise(const struct cmd_workspace *ws)
+static bool same_noise(const struct qs_noise *a, const struct qs_noise *b)
 {
-	return (struct qs_noise){.p1 = ws->set.p1, .p2 = ws->set.p2};
+	return a->p1 == b->p1 && a->p2 == b->p2 && a->gamma == b->gamma && a->lambda == b->lambda;
 }
 
 /* A new executor for c with the settings' noise, old's bindings and cursor. */
 static enum qcq_status make_exec(struct cmd_ctx *ctx, const struct qs_circuit *c, size_t cursor,
 				 const struct qs_exec *old, struct qs_exec **out)
 {
-	struct qs_noise nm = settings_noise(ctx->ws);
+	struct qs_noise nm;
+	cmd_circuit_noise(ctx->ws, &nm);
 	struct qs_exec *e;
 	enum qcq_status st = qs_exec_create(c, &nm, &e, ctx->err);
 	if (st)
@@ -46,9 +47,10 @@ enum qcq_status cmdc_exec(struct cmd_ctx *ctx, struct qs_exec **out)
 	if (!ws->circuit)
 		return cmd_error(ctx, QCQ_ESTATE,
 				 "no circuit (use circuit new N, circuit load FILE or circuit template)");
-	struct qs_noise want = settings_noise(ws);
+	struct qs_noise want;
+	cmd_circuit_noise(ws, &want);
 	const struct qs_noise *have = ws->exec ? qs_exec_noise(ws->exec) : NULL;
-	if (!have || have->p1 != want.p1 || have->p2 != want.p2) {
+	if (!have || !same_noise(have, &want)) {
 		struct qs_exec *e;
 		size_t cur = ws->exec ? qs_exec_cursor(ws->exec) : 0;
 		enum qcq_status st = make_exec(ctx, ws->circuit, cur, ws->exec, &e);

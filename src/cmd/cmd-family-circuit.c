@@ -44,6 +44,12 @@ void cmd_circuit_release(struct cmd_workspace *ws)
 	ws->counts_shots = 0;
 }
 
+void cmd_circuit_noise(const struct cmd_workspace *ws, struct qs_noise *nm)
+{
+	*nm = (struct qs_noise){.p1 = ws->set.p1, .p2 = ws->set.p2, .gamma = ws->set.gamma,
+				.lambda = ws->set.lambda};
+}
+
 void cmd_circuit_put(struct cmd_workspace *ws, struct qs_circuit *c, struct qs_exec *e)
 {
 	qs_exec_destroy(ws->exec);

@@ -77,6 +77,26 @@ enum qcq_status cmd_model_need(struct cmd_ctx *ctx, struct nn_model **m)
 	return QCQ_OK;
 }
 
+enum qcq_status cmd_model_refuse_damping(struct cmd_ctx *ctx, const char *what,
+					 const char *todo)
+{
+	const struct cmd_settings *s = &ctx->ws->set;
+	if (s->gamma == 0 && s->lambda == 0)
+		return QCQ_OK;
+	char set[64];
+	if (s->gamma > 0 && s->lambda > 0)
+		snprintf(set, sizeof set, "gamma %g, lambda %g", s->gamma, s->lambda);
+	else if (s->gamma > 0)
+		snprintf(set, sizeof set, "gamma %g", s->gamma);
+	else
+		snprintf(set, sizeof set, "lambda %g", s->lambda);
+	return cmd_error(ctx, QCQ_EUNSUPPORTED,
+			 "%s: the quantum classifier simulates depolarizing noise only; damping "
+			 "(%s) applies to circuits (step/run/expect): `set noise damping gamma=0 "
+			 "lambda=0` to %s",
+			 what, set, todo);
+}
+
 enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part)
 {
 	for (int p = 0; p < DATA_NPARTS; p++)

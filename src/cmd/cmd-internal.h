@@ -39,6 +39,10 @@ char *cmd_call_to_text(const struct cmd_call *call);
 struct qs_circuit;
 struct qs_exec;
 void cmd_circuit_put(struct cmd_workspace *ws, struct qs_circuit *c, struct qs_exec *e);
+/* The gate noise of the settings (depolarizing and damping; readout is measure's) as
+ * the noise model of the circuits that step/run/expect/patch/template build. */
+struct qs_noise;
+void cmd_circuit_noise(const struct cmd_workspace *ws, struct qs_noise *nm);
 
 /* Whether text output may use UTF-8 block characters: the locale (LC_ALL, LC_CTYPE,
  * LANG) says UTF-8 and the call has no ascii=1 option. */

@@ -42,6 +42,15 @@ enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m, 
 				 struct cmd_model_inputs *in);
 void cmd_model_inputs_free(struct cmd_model_inputs *in);
 
+/*
+ * The quantum classifier (qml's qlayer) simulates depolarizing noise only: while `set
+ * noise damping` is on, building or training a model with a quantum layer fails with
+ * QCQ_EUNSUPPORTED instead of ignoring it: "WHAT: ... `set noise damping gamma=0
+ * lambda=0` to TODO" (what "train", todo "train"). OK when gamma and lambda are 0.
+ */
+enum qcq_status cmd_model_refuse_damping(struct cmd_ctx *ctx, const char *what,
+					 const char *todo);
+
 /* The part named by text ("train", "val", "test"); an error for anything else. */
 enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part);
 

@@ -5,13 +5,15 @@
  * The input shape follows the workspace: the quanvolved features (or what the filter
  * will make of the split's images) for quanv-mlp/qccnn/qcq-cnn, the split's images for
  * mlp/cnn, 8x8 for qcnn. depth, observable, noise, shots and seed come from the
- * settings unless given.
+ * settings unless given. The quantum classifier has depolarizing noise only: damping
+ * settings are refused, not ignored.
  */
 #include "cmd-model-internal.h"
 
 #include "qcq/data.h"
 #include "qcq/qml.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +104,10 @@ static enum qcq_status parse_options(struct cmd_ctx *ctx, struct nn_model_desc *
 	d->conv2 = (uint32_t)c2;
 	d->dropout = (float)dropout;
 	if (d->arch == NN_ARCH_QCQ_CNN || d->arch == NN_ARCH_QCNN) {
+		char what[64];
+		snprintf(what, sizeof what, "model %s", nn_arch_name((enum nn_arch)d->arch));
+		if (cmd_model_refuse_damping(ctx, what, "build it"))
+			return ctx->err->code;
 		d->p1 = (float)s->p1;
 		d->p2 = (float)s->p2;
 		d->shots = (uint64_t)s->shots;
@@ -173,7 +179,9 @@ const struct cmd_entry cmd_model_entry = {
 		"The input shape follows the loaded data: quanv-mlp, qccnn and qcq-cnn take the "
 		"quanvolved features, mlp and cnn the images, qcnn an 8x8 (input=N) downsampled "
 		"image. depth and observable (of the quantum classifier), noise and shots come from "
-		"the settings unless given; seed initialises the parameters. freeze=K[,K...] keeps the "
+		"the settings unless given (the classifier takes depolarizing noise only: qcq-cnn "
+		"and qcnn are refused while `set noise damping` is on); seed initialises the "
+		"parameters. freeze=K[,K...] keeps the "
 		"parameters of those layers (numbered as `summary` lists them) at their initial "
 		"values during training: freeze=8 on qcq-cnn is the dense layer in front of the "
 		"quantum classifier, which the paper's published code never trains. Replaces the "

@@ -42,7 +42,8 @@ static enum qcq_status exec_patch(struct cmd_ctx *ctx, const struct cmd_call *ca
 			x[a * k + b] = img[(size_t)(row * stride + a) * s->w + col * stride + b];
 	struct qs_circuit *c = NULL;
 	struct qs_exec *e = NULL;
-	struct qs_noise nm = {.p1 = ws->set.p1, .p2 = ws->set.p2};
+	struct qs_noise nm;
+	cmd_circuit_noise(ws, &nm);
 	st = qml_filter_to_circuit(flt, x, &c, ctx->err);
 	if (!st)
 		st = qs_exec_create(c, &nm, &e, ctx->err);

@@ -5,44 +5,89 @@
  */
 #include "cmd-internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The kinds of `set noise`, each with its two parameters. Kinds compose: setting one
+ * leaves the others alone, and an omitted parameter of the kind set is 0.
+ */
+struct noise_kind {
+	const char *name;
+	const char *opt[2];  /* option names */
+	const char *letter;  /* placeholders in messages: "p1=P p2=P" */
+	double hi[2];        /* upper bounds; lower bounds are 0 */
+	size_t off[2];       /* offsetof the fields in struct cmd_settings */
+};
+
+static const struct noise_kind noise_kinds[] = {
+	/* Qiskit's depolarizing_error is valid up to 4^n/(4^n-1) */
+	{"depolarizing", {"p1", "p2"}, "PP", {4.0 / 3.0, 16.0 / 15.0},
+	 {offsetof(struct cmd_settings, p1), offsetof(struct cmd_settings, p2)}},
+	/* amplitude_damping_error and phase_damping_error take [0, 1] */
+	{"damping", {"gamma", "lambda"}, "GL", {1, 1},
+	 {offsetof(struct cmd_settings, gamma), offsetof(struct cmd_settings, lambda)}},
+	{"readout", {"p01", "p10"}, "PP", {1, 1},
+	 {offsetof(struct cmd_settings, p01), offsetof(struct cmd_settings, p10)}},
+};
+#define NOISE_KINDS (sizeof noise_kinds / sizeof noise_kinds[0])
+
+static const struct noise_kind *noise_kind_find(const char *name)
+{
+	for (size_t i = 0; i < NOISE_KINDS; i++)
+		if (strcmp(noise_kinds[i].name, name) == 0)
+			return &noise_kinds[i];
+	return NULL;
+}
+
+/* The kind that takes option key (NULL if none does). */
+static const struct noise_kind *noise_kind_of(const char *key)
+{
+	for (size_t i = 0; i < NOISE_KINDS; i++)
+		if (strcmp(noise_kinds[i].opt[0], key) == 0 || strcmp(noise_kinds[i].opt[1], key) == 0)
+			return &noise_kinds[i];
+	return NULL;
+}
+
+static double *noise_field(struct cmd_settings *s, const struct noise_kind *k, int i)
+{
+	return (double *)((char *)s + k->off[i]);
+}
 
 static enum qcq_status set_noise(struct cmd_ctx *ctx, const struct cmd_call *call,
 				 struct cmd_settings *s)
 {
-	const char *kind = cmd_nargs(call) >= 2 ? cmd_arg(call, 1) : "";
-	if (strcmp(kind, "off") == 0 && cmd_nargs(call) == 2 && call->nopt == 0) {
-		s->p1 = s->p2 = s->p01 = s->p10 = 0;
+	const char *name = cmd_nargs(call) >= 2 ? cmd_arg(call, 1) : "";
+	if (strcmp(name, "off") == 0 && cmd_nargs(call) == 2) {
+		if (call->nopt)
+			return cmd_error(ctx, QCQ_EINVAL, "set noise off: takes no options");
+		s->p1 = s->p2 = s->gamma = s->lambda = s->p01 = s->p10 = 0;
 		return QCQ_OK;
 	}
-	if (strcmp(kind, "readout") == 0 && cmd_nargs(call) == 2) {
-		if (!cmd_opt(call, "p01") && !cmd_opt(call, "p10"))
-			return cmd_error(ctx, QCQ_EINVAL, "set noise readout: give p01=P and/or p10=P");
-		if (cmd_opt(call, "p1") || cmd_opt(call, "p2"))
+	const struct noise_kind *k = noise_kind_find(name);
+	if (!k || cmd_nargs(call) != 2)
+		return cmd_error(ctx, QCQ_EINVAL,
+				 "set noise: expected 'depolarizing p1=P p2=P', 'damping gamma=G "
+				 "lambda=L', 'readout p01=P p10=P' or 'off', got '%s'",
+				 name);
+	for (int j = 0; j < call->nopt; j++) {
+		const struct noise_kind *o = noise_kind_of(call->opts[j].key);
+		if (o == k)
+			continue;
+		if (o)
 			return cmd_error(ctx, QCQ_EINVAL,
-					 "set noise readout: takes p01= and p10= (p1/p2 belong to "
-					 "depolarizing)");
-		return cmd_opt_double(ctx, "p01", 0, 1, 0, &s->p01) ||
-				       cmd_opt_double(ctx, "p10", 0, 1, 0, &s->p10)
-			       ? ctx->err->code
-			       : QCQ_OK;
+					 "set noise %s: takes %s= and %s= (%s/%s belong to %s)",
+					 k->name, k->opt[0], k->opt[1], o->opt[0], o->opt[1], o->name);
+		return cmd_error(ctx, QCQ_EINVAL, "set noise %s: takes %s= and %s=, not %s=",
+				 k->name, k->opt[0], k->opt[1], call->opts[j].key);
 	}
-	if (cmd_opt(call, "p01") || cmd_opt(call, "p10"))
-		return cmd_error(ctx, QCQ_EINVAL,
-				 "set noise depolarizing: takes p1= and p2= (p01/p10 belong to "
-				 "readout)");
-	if (strcmp(kind, "depolarizing") != 0 || cmd_nargs(call) != 2)
-		return cmd_error(ctx, QCQ_EINVAL,
-				 "set noise: expected 'depolarizing p1=P p2=P', 'readout p01=P p10=P' "
-				 "or 'off', got '%s'",
-				 kind);
-	if (!cmd_opt(call, "p1") && !cmd_opt(call, "p2"))
-		return cmd_error(ctx, QCQ_EINVAL, "set noise depolarizing: give p1=P and/or p2=P");
-	/* Qiskit's depolarizing_error is valid up to 4^n/(4^n-1) */
-	if (cmd_opt_double(ctx, "p1", 0, 4.0 / 3.0, 0, &s->p1) ||
-	    cmd_opt_double(ctx, "p2", 0, 16.0 / 15.0, 0, &s->p2))
-		return ctx->err->code;
+	if (!cmd_opt(call, k->opt[0]) && !cmd_opt(call, k->opt[1]))
+		return cmd_error(ctx, QCQ_EINVAL, "set noise %s: give %s=%c and/or %s=%c", k->name,
+				 k->opt[0], k->letter[0], k->opt[1], k->letter[1]);
+	for (int i = 0; i < 2; i++)
+		if (cmd_opt_double(ctx, k->opt[i], 0, k->hi[i], 0, noise_field(s, k, i)))
+			return ctx->err->code;
 	return QCQ_OK;
 }
 
@@ -119,9 +164,13 @@ static void print_settings(struct cmd_ctx *ctx)
 	cmd_print(ctx, "threads     %d", s->threads);
 	cmd_print(ctx, "jobs        %d", s->jobs);
 	cmd_print(ctx, "shots       %s", shots);
-	if (s->p1 > 0 || s->p2 > 0)
+	bool depol = s->p1 > 0 || s->p2 > 0, damp = s->gamma > 0 || s->lambda > 0;
+	if (depol)
 		cmd_print(ctx, "noise       depolarizing p1=%g p2=%g", s->p1, s->p2);
-	else
+	if (damp)
+		cmd_print(ctx, "noise       damping gamma=%g lambda=%g (circuits)", s->gamma,
+			  s->lambda);
+	if (!depol && !damp)
 		cmd_print(ctx, "noise       off");
 	if (s->p01 > 0 || s->p10 > 0)
 		cmd_print(ctx, "readout     p01=%g p10=%g (measure)", s->p01, s->p10);
@@ -135,6 +184,8 @@ static void print_settings(struct cmd_ctx *ctx)
 	cmd_json_int(ctx, "shots", s->shots);
 	cmd_json_num(ctx, "p1", s->p1);
 	cmd_json_num(ctx, "p2", s->p2);
+	cmd_json_num(ctx, "gamma", s->gamma);
+	cmd_json_num(ctx, "lambda", s->lambda);
 	cmd_json_num(ctx, "p01", s->p01);
 	cmd_json_num(ctx, "p10", s->p10);
 	cmd_json_int(ctx, "depth", s->depth);
@@ -163,7 +214,7 @@ static enum qcq_status exec_set(struct cmd_ctx *ctx, const struct cmd_call *call
 	return QCQ_OK;
 }
 
-static const char *const set_options[] = {"p1", "p2", "p01", "p10", NULL};
+static const char *const set_options[] = {"p1", "p2", "gamma", "lambda", "p01", "p10", NULL};
 
 const struct cmd_entry cmd_set_entry = {
 	.name = "set",
@@ -171,15 +222,22 @@ const struct cmd_entry cmd_set_entry = {
 	.max_args = 2,
 	.options = set_options,
 	.usage = "set threads N | jobs N | shots N|exact | noise depolarizing p1=P p2=P | "
-		 "noise readout p01=P p10=P | noise off | depth N | observable z0|zz | seed S | "
-		 "color on|off",
+		 "noise damping gamma=G lambda=L | noise readout p01=P p10=P | noise off | "
+		 "depth N | observable z0|zz | seed S | color on|off",
 	.help = "Change a setting; show settings lists them.\n"
-		"noise: depolarizing error (Qiskit's parameterisation) p1 after every 1-qubit "
-		"gate and p2 after every 2-qubit gate of the quantum classifier and of circuits "
-		"run with step/run/expect; noise readout: a measured 0 reads as 1 with p01 and "
-		"a 1 as 0 with p10 in measure (off clears both kinds). shots: finite-shot estimates instead of exact "
-		"expectations. depth: RealAmplitudes reps of the classifier (1, 2, 3 give 4, 6, "
-		"8 angles). threads: all of the program's threads, OpenBLAS's included.",
+		"noise depolarizing: depolarizing error (Qiskit's parameterisation) p1 after every "
+		"1-qubit gate and p2 after every 2-qubit gate of the quantum classifier and of "
+		"circuits run with step/run/expect. noise damping: amplitude damping gamma and "
+		"phase damping lambda (Qiskit's amplitude_damping_error and phase_damping_error, "
+		"each in [0, 1]) on every qubit of every gate of circuits run with step/run/expect, "
+		"after its depolarizing error; the trained quantum classifier (model qcq-cnn or "
+		"qcnn, train) takes depolarizing noise only and refuses to run while damping is "
+		"set. noise readout: a measured 0 reads as 1 with p01 and a 1 as 0 with p10 in "
+		"measure. The kinds compose (setting one keeps the others; a parameter left out "
+		"of the kind set is 0); noise off clears them all. shots: finite-shot estimates "
+		"instead of exact expectations. depth: RealAmplitudes reps of the classifier (1, "
+		"2, 3 give 4, 6, 8 angles). threads: all of the program's threads, OpenBLAS's "
+		"included.",
 	.exec = exec_set,
 };
 

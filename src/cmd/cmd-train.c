@@ -84,13 +84,16 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 	free(j);
 }
 
-/* The quantum layer follows the settings (noise, shots) at the start of every run. */
+/* The quantum layer follows the settings (noise, shots) at the start of every run; it
+ * has no damping, so damping settings are refused rather than ignored. */
 static enum qcq_status apply_noise(struct cmd_ctx *ctx, struct nn_model *m)
 {
 	const struct cmd_settings *s = &ctx->ws->set;
 	const struct nn_model_desc *d = nn_model_get_desc(m);
 	if (!nn_model_nparams_quantum(m))
 		return QCQ_OK;
+	if (cmd_model_refuse_damping(ctx, "train", "train"))
+		return ctx->err->code;
 	if (d->p1 == (float)s->p1 && d->p2 == (float)s->p2 && d->shots == (uint64_t)s->shots)
 		return QCQ_OK;
 	if (nn_model_set_noise(m, (float)s->p1, (float)s->p2, (uint64_t)s->shots, ctx->err))
@@ -252,6 +255,7 @@ const struct cmd_entry cmd_train_entry = {
 		"same curves. `train resume` continues the last run (also one loaded with `load "
 		"model`) exactly where it stopped; epochs=N extends it. quanv-mlp, qccnn and "
 		"qcq-cnn need the quanvolved features (run quanv first). The quantum layer follows "
-		"`set noise` and `set shots`.",
+		"`set noise depolarizing` and `set shots`; it has no damping, so a model with one "
+		"is not trained while `set noise damping` is on.",
 	.exec = exec_train,
 };

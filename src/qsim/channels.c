@@ -59,6 +59,23 @@ void qs_depol2_unchecked(struct qs_state *s, int q0, int q1, double p)
 	qsk_kq(s->amp, s->nvec, 4, qv, S);
 }
 
+/*
+ * Amplitude damping A0 = [[1,0],[0,sqrt(1-g)]], A1 = [[0,sqrt g],[0,0]] (Qiskit's
+ * amplitude_damping_error), then phase damping P0 = [[1,0],[0,sqrt(1-l)]],
+ * P1 = [[0,0],[0,sqrt l]] (phase_damping_error). The products P_i A_j are the Kraus set of
+ * the composition; P1 A1 = 0, so three remain and the state is swept once.
+ */
+void qs_damp_unchecked(struct qs_state *s, int q, double g, double l)
+{
+	double a = sqrt(fmax(0, 1 - g)), b = sqrt(fmax(0, 1 - l));
+	const cplx K[3][4] = {
+		{1, 0, 0, a * b},                /* P0 A0 */
+		{0, sqrt(fmax(0, g)), 0, 0},     /* P0 A1 = A1 */
+		{0, 0, 0, a * sqrt(fmax(0, l))}, /* P1 A0 */
+	};
+	qs_kraus1_unchecked(s, q, K, 3);
+}
+
 static enum qcq_status check_mix(const struct qs_state *s, const int *q, int nq, double p,
 				 double pmax, const char *name, struct qcq_error *err)
 {

@@ -1,11 +1,12 @@
 /*
  * qsim/circuit.c: the circuit IR (a gate list with angle expressions and final
- * measurements) and the noise model's validation. Building a circuit validates each
- * gate as it is added, so an executor never meets a bad gate.
+ * measurements) and the noise model's validation and description. Building a circuit
+ * validates each gate as it is added, so an executor never meets a bad gate.
  */
 #include "qsim-internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,7 +142,25 @@ enum qcq_status qs_circuit_measure(struct qs_circuit *c, int q, int clbit, struc
 
 bool qs_noise_is_zero(const struct qs_noise *nm)
 {
-	return !nm || (nm->p1 == 0 && nm->p2 == 0);
+	return !nm || (nm->p1 == 0 && nm->p2 == 0 && nm->gamma == 0 && nm->lambda == 0);
+}
+
+void qs_noise_describe(const struct qs_noise *nm, char *buf, size_t size)
+{
+	size_t len = 0;
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (nm && (nm->p1 > 0 || nm->p2 > 0))
+		len += (size_t)snprintf(buf, size, "depolarizing p1=%g p2=%g", nm->p1, nm->p2);
+	if (nm && (nm->gamma > 0 || nm->lambda > 0) && len < size)
+		len += (size_t)snprintf(buf + len, size - len, "%sdamping gamma=%g lambda=%g",
+					len ? ", " : "", nm->gamma, nm->lambda);
+	if (nm && (nm->readout.p01 > 0 || nm->readout.p10 > 0) && len < size)
+		len += (size_t)snprintf(buf + len, size - len, "%sreadout p01=%g p10=%g",
+					len ? ", " : "", nm->readout.p01, nm->readout.p10);
+	if (len == 0)
+		snprintf(buf, size, "noiseless");
 }
 
 enum qcq_status qs_noise_check(const struct qs_noise *nm, struct qcq_error *err)
@@ -152,6 +171,12 @@ enum qcq_status qs_noise_check(const struct qs_noise *nm, struct qcq_error *err)
 		return qcq_error_set(err, QCQ_EINVAL, "noise p1 %g out of range [0, 4/3]", nm->p1);
 	if (!(nm->p2 >= 0 && nm->p2 <= 16.0 / 15))
 		return qcq_error_set(err, QCQ_EINVAL, "noise p2 %g out of range [0, 16/15]", nm->p2);
+	/* Qiskit's amplitude_damping_error and phase_damping_error take [0, 1] */
+	if (!(nm->gamma >= 0 && nm->gamma <= 1))
+		return qcq_error_set(err, QCQ_EINVAL, "noise gamma %g out of range [0, 1]", nm->gamma);
+	if (!(nm->lambda >= 0 && nm->lambda <= 1))
+		return qcq_error_set(err, QCQ_EINVAL, "noise lambda %g out of range [0, 1]",
+				     nm->lambda);
 	const struct qs_readout *r = &nm->readout;
 	if (!(r->p01 >= 0 && r->p01 <= 1 && r->p10 >= 0 && r->p10 <= 1))
 		return qcq_error_set(err, QCQ_EINVAL, "readout probabilities %g, %g out of range [0, 1]",

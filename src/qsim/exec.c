@@ -52,6 +52,10 @@ void qs_step_gate(struct qs_state *s, const struct qs_gate *g, const double *ang
 		qs_depol1_unchecked(s, g->q[0], nm->p1);
 	else if (nq == 2 && nm->p2 > 0)
 		qs_depol2_unchecked(s, g->q[0], g->q[1], nm->p2);
+	/* damping after the depolarizing channel, on every qubit of the gate (CCX too) */
+	if (nm->gamma > 0 || nm->lambda > 0)
+		for (int j = 0; j < nq; j++)
+			qs_damp_unchecked(s, g->q[j], nm->gamma, nm->lambda);
 }
 
 enum qcq_status qs_run_numeric(const struct qs_circuit *c, const double *ang,

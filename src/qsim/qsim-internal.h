@@ -53,6 +53,8 @@ enum qcq_status qs_check_qubits_n(int n, const int *q, int nq, const char *what,
 void qs_kraus1_unchecked(struct qs_state *s, int q, const cplx (*kraus)[4], int nk);
 void qs_depol1_unchecked(struct qs_state *s, int q, double p);
 void qs_depol2_unchecked(struct qs_state *s, int q0, int q1, double p);
+/* Amplitude damping(gamma) then phase damping(lambda) on q, as one 3-Kraus channel. */
+void qs_damp_unchecked(struct qs_state *s, int q, double gamma, double lambda);
 
 /* ---- calc.c */
 double qs_pauli_unchecked(const struct qs_state *s, struct qs_pauli p);

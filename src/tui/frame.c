@@ -85,8 +85,10 @@ static void draw_status(struct tui *t)
 	}
 	int rw = tui_text_width(right);
 	char mid[200];
-	snprintf(mid, sizeof mid, "set: depth %d  noise %s  shots %s", ws->set.depth,
-		 ws->set.p1 > 0 || ws->set.p2 > 0 ? "on" : "off", ws->set.shots ? "sampled" : "exact");
+	const struct cmd_settings *set = &ws->set;
+	bool noise = set->p1 > 0 || set->p2 > 0 || set->gamma > 0 || set->lambda > 0;
+	snprintf(mid, sizeof mid, "set: depth %d  noise %s  shots %s", set->depth,
+		 noise ? "on" : "off", set->shots ? "sampled" : "exact");
 	if (x + tui_text_width(mid) + rw + 2 < t->cols)
 		tui_put(w, 0, x, t->cols - x - rw, mid, a);
 	tui_put(w, 0, t->cols - rw, rw, right, ra);

@@ -192,9 +192,14 @@ static void state_draw(struct tui *t, struct tui_pane *p)
 			tui_attr(t, TUI_C_DIM));
 		return;
 	}
+	char kind[128] = "pure";
+	if (s->kind == QS_DENSITY) { /* say which noise made it one */
+		char noise[100];
+		qs_noise_describe(qs_exec_noise(ws->exec), noise, sizeof noise);
+		snprintf(kind, sizeof kind, "density matrix (%s)", noise);
+	}
 	snprintf(p->subtitle, sizeof p->subtitle, "%s, %d qubits, after %zu gates, |q%d..q0>",
-		 s->kind == QS_PURE ? "pure" : "density matrix", s->n, qs_exec_cursor(ws->exec),
-		 s->n - 1);
+		 kind, s->n, qs_exec_cursor(ws->exec), s->n - 1);
 	bool two = p->cw >= 84;
 	struct col left = {p->win, 0, two ? p->cw / 2 - 1 : p->cw, 0, p->scroll_y, p->h};
 	struct col right = {p->win, p->cw / 2 + 1, p->cw - p->cw / 2 - 1, 0, p->scroll_y, p->h};

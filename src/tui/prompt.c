@@ -205,6 +205,24 @@ static bool add_usage_words(const struct cmd_entry *e, int nw)
 	return cand.n > before;
 }
 
+/* `set noise KIND OPTION=...`: the kinds, then the options of the kind (cmd-set.c). */
+static void add_noise_words(int nw, const char *kind)
+{
+	static const char *const kinds[][3] = {
+		{"depolarizing", "p1=", "p2="},
+		{"damping", "gamma=", "lambda="},
+		{"readout", "p01=", "p10="},
+		{"off", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		if (nw == 2)
+			cand_add(kinds[i][0]);
+		else if (strcmp(kind, kinds[i][0]) == 0)
+			for (int j = 1; j < 3 && kinds[i][j]; j++)
+				cand_add(kinds[i][j]);
+	}
+}
+
 /* Class names, for a word that may list several joined with '+' ("shirt+coat"). */
 static void add_classes(struct tui *t, const char *text)
 {
@@ -266,6 +284,8 @@ static char **complete(const char *text, int start, int end)
 							   "observable", "seed", "color", NULL};
 			for (const char *const *k = keys; *k; k++)
 				cand_add(*k);
+		} else if (e && strcmp(e->name, "set") == 0 && strcmp(w[1], "noise") == 0) {
+			add_noise_words(nw, w[2]);
 		} else {
 			const struct cmd_entry *sub = e;
 			if (e && is_parent(e->name) && nw >= 2) {

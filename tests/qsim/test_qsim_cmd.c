@@ -8,7 +8,9 @@
 #include "../cmd/capture.h"
 #include "qcq/qsim.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static bool run(struct cmd_workspace *ws, const char *text)
@@ -101,6 +103,125 @@ static void test_noise_and_shots_settings(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* `set noise damping`: set, show (text and JSON), composition with depolarizing, off,
+ * and the circuit commands reading it (the executor is rebuilt when only gamma changes). */
+static void test_damping_settings(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(run(ws, "set noise damping gamma=0.1; show settings"));
+	CHECK(ws->set.gamma == 0.1 && ws->set.lambda == 0 && ws->set.p1 == 0);
+	CHECK_STR_CONTAINS(c.out, "noise       damping gamma=0.1 lambda=0 (circuits)\n");
+	CHECK(!strstr(c.out, "noise       off") && !strstr(c.out, "depolarizing"));
+	ws->json = true;
+	CHECK(run(ws, "show settings"));
+	CHECK_STR_CONTAINS(c.json, "\"p2\":0,\"gamma\":0.1");
+	CHECK_STR_CONTAINS(c.json, "\"lambda\":0,\"p01\":0,");
+	ws->json = false;
+	/* kinds compose; a parameter left out of the kind set is 0 */
+	capture_reset(&c);
+	CHECK(run(ws, "set noise depolarizing p1=0.01 p2=0.02; set noise damping lambda=0.2; "
+		      "set noise readout p01=0.03; show settings"));
+	CHECK(ws->set.p1 == 0.01 && ws->set.p2 == 0.02 && ws->set.gamma == 0 &&
+	      ws->set.lambda == 0.2 && ws->set.p01 == 0.03);
+	CHECK_STR_CONTAINS(c.out, "noise       depolarizing p1=0.01 p2=0.02\n"
+				  "noise       damping gamma=0 lambda=0.2 (circuits)\n"
+				  "readout     p01=0.03 p10=0 (measure)");
+	CHECK(run(ws, "set noise depolarizing p2=0.05") && ws->set.lambda == 0.2);
+	capture_reset(&c);
+	CHECK(run(ws, "set noise off; show settings"));
+	CHECK(ws->set.p1 == 0 && ws->set.p2 == 0 && ws->set.gamma == 0 && ws->set.lambda == 0 &&
+	      ws->set.p01 == 0 && ws->set.p10 == 0);
+	CHECK_STR_CONTAINS(c.out, "noise       off");
+	CHECK(!strstr(c.out, "damping"));
+	/* bad input names the kind and leaves every setting as it was */
+	CHECK(run(ws, "set noise damping gamma=0.1 lambda=0.2"));
+	struct cmd_settings before = ws->set;
+	static const struct { const char *cmd, *msg; } bad[] = {
+		{"set noise damping", "set noise damping: give gamma=G and/or lambda=L"},
+		{"set noise damping gamma=1.5", "gamma: 1.5 out of range [0, 1]"},
+		{"set noise damping lambda=-0.1", "lambda: -0.1 out of range [0, 1]"},
+		{"set noise damping gamma=0.2 lambda=x", "lambda"},
+		{"set noise damping p1=0.1",
+		 "set noise damping: takes gamma= and lambda= (p1/p2 belong to depolarizing)"},
+		{"set noise damping gamma=0.1 p10=0.1",
+		 "set noise damping: takes gamma= and lambda= (p01/p10 belong to readout)"},
+		{"set noise depolarizing gamma=0.1",
+		 "set noise depolarizing: takes p1= and p2= (gamma/lambda belong to damping)"},
+		{"set noise readout lambda=0.1",
+		 "set noise readout: takes p01= and p10= (gamma/lambda belong to damping)"},
+		{"set noise off gamma=0", "set noise off: takes no options"},
+		{"set noise amplitude gamma=0.1",
+		 "set noise: expected 'depolarizing p1=P p2=P', 'damping gamma=G lambda=L', "
+		 "'readout p01=P p10=P' or 'off', got 'amplitude'"},
+		{"set shots 5 gamma=0.1", "set shots: takes no options"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		capture_reset(&c);
+		CHECK(!run(ws, bad[i].cmd));
+		CHECK_STR_CONTAINS(c.err, bad[i].msg);
+		CHECK(memcmp(&before, &ws->set, sizeof before) == 0);
+	}
+	cmd_workspace_destroy(ws);
+}
+
+static double expect_value(const char *out, const char *pauli)
+{
+	char key[32];
+	double v = NAN;
+	snprintf(key, sizeof key, "<%s> = ", pauli);
+	const char *at = strstr(out, key);
+	if (at)
+		sscanf(at + strlen(key), "%lf", &v);
+	return v;
+}
+
+static void test_damping_circuits(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	/* H then phase damping: <X> = sqrt(1 - lambda) */
+	CHECK(run(ws, "circuit new 1; circuit gate h 0; set noise damping lambda=0.36; step; "
+		      "expect X0 Z0"));
+	CHECK(qs_exec_state(ws->exec)->kind == QS_DENSITY);
+	CHECK_STR_CONTAINS(c.out, "<X0> = +0.8000000000000");
+	CHECK_NEAR(expect_value(c.out, "Z0"), 0, 1e-12);
+	capture_reset(&c);
+	/* only gamma changes: the executor follows; <X> = sqrt((1-g)(1-l)), <Z> = g */
+	CHECK(run(ws, "set noise damping gamma=0.19 lambda=0.36; expect X0 Z0; state bloch"));
+	CHECK_STR_CONTAINS(c.out, "<X0> = +0.7200000000000");
+	CHECK_STR_CONTAINS(c.out, "<Z0> = +0.1900000000000");
+	CHECK_STR_CONTAINS(c.out, "state after gate 1/1 (density matrix: damping gamma=0.19 "
+				  "lambda=0.36)");
+	capture_reset(&c);
+	/* T1 over gates: X then two identities, gamma 0.25: <Z> = 1 - 2 (3/4)^3 */
+	CHECK(run(ws, "circuit new 1; circuit gate x 0; circuit gate id 0; circuit gate rz 0 0; "
+		      "set noise damping gamma=0.25; step; expect Z0; run; expect Z0"));
+	CHECK_STR_CONTAINS(c.out, "<Z0> = -0.5000000000000");
+	CHECK_STR_CONTAINS(c.out, "<Z0> = +0.1562500000000");
+	capture_reset(&c);
+	/* with depolarizing too: state is labelled with both */
+	CHECK(run(ws, "set noise depolarizing p1=0.1; back 2; state probs"));
+	CHECK_STR_CONTAINS(c.out, "(density matrix: depolarizing p1=0.1 p2=0, damping "
+				  "gamma=0.25 lambda=0)");
+	/* depolarizing first: <Z> = -0.9, P(1) = 0.95; then damping keeps 0.75 of it */
+	capture_reset(&c);
+	CHECK(run(ws, "expect Z0"));
+	CHECK_NEAR(expect_value(c.out, "Z0"), 1 - 2 * 0.95 * 0.75, 1e-12);
+	/* templates read the damping too: RealAmplitudes(2, reps 1) with w0 = pi flips both
+	 * qubits (RY, CX), each damped three times: <Z> = 1 - 2 (1 - gamma)^3 */
+	capture_reset(&c);
+	CHECK(run(ws, "set noise off; set noise damping gamma=0.1; circuit template realamp "
+		      "w=pi,0,0,0; run; expect Z0 Z1"));
+	CHECK_NEAR(expect_value(c.out, "Z0"), 1 - 2 * pow(0.9, 3), 1e-12);
+	CHECK_NEAR(expect_value(c.out, "Z1"), 1 - 2 * pow(0.9, 3), 1e-12);
+	capture_reset(&c);
+	CHECK(run(ws, "set noise off; expect Z0"));
+	CHECK(qs_exec_state(ws->exec)->kind == QS_PURE);
+	CHECK_STR_CONTAINS(c.out, "<Z0> = -1.0000000000000");
+	cmd_workspace_destroy(ws);
+}
+
 /* Each bad command fails with its message and leaves circuit, cursor and counts alone. */
 static void test_bad_input_leaves_workspace(void)
 {
@@ -180,6 +301,8 @@ int main(void)
 	RUN(test_build_step_and_read);
 	RUN(test_symbolic_angles_and_json);
 	RUN(test_noise_and_shots_settings);
+	RUN(test_damping_settings);
+	RUN(test_damping_circuits);
 	RUN(test_bad_input_leaves_workspace);
 	RUN(test_qasm_load_and_save);
 	return check_summary();

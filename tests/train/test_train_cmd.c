@@ -346,6 +346,46 @@ static void test_shots_resume_is_exact(void)
 	teardown(ws);
 }
 
+/* The quantum classifier has depolarizing noise only: with `set noise damping` on,
+ * model qcq-cnn/qcnn and train of a quantum model are refused (not silently noiseless);
+ * classical models are unaffected. */
+static void test_damping_refused_by_quantum_classifier(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	setup_data(ws, true);
+	CHECK(run(ws, "set noise damping gamma=0.01") == QCQ_OK);
+	CHECK(run(ws, "model qcq-cnn") == QCQ_EUNSUPPORTED);
+	CHECK_STR_CONTAINS(c.err, "model qcq-cnn: the quantum classifier simulates depolarizing "
+				  "noise only; damping (gamma 0.01) applies to circuits "
+				  "(step/run/expect): `set noise damping gamma=0 lambda=0` to build it");
+	CHECK(ws->model == NULL);
+	capture_reset(&c);
+	CHECK(run(ws, "set noise damping gamma=0.01 lambda=0.02; model qcnn") == QCQ_EUNSUPPORTED);
+	CHECK_STR_CONTAINS(c.err, "model qcnn: the quantum classifier simulates depolarizing "
+				  "noise only; damping (gamma 0.01, lambda 0.02)");
+	CHECK(ws->model == NULL);
+	/* classical models build and train with damping set */
+	CHECK(run(ws, "model cnn; train epochs=1") == QCQ_OK);
+	CHECK(ws->history && ws->history->n == 1);
+	/* a quantum model built without damping is not trained with it */
+	CHECK(run(ws, "set noise off; model qcq-cnn") == QCQ_OK);
+	capture_reset(&c);
+	CHECK(run(ws, "set noise damping lambda=0.05; train epochs=1 batch=4") == QCQ_EUNSUPPORTED);
+	CHECK_STR_CONTAINS(c.err, "train: the quantum classifier simulates depolarizing noise "
+				  "only; damping (lambda 0.05) applies to circuits (step/run/expect): "
+				  "`set noise damping gamma=0 lambda=0` to train");
+	CHECK(ws->model != NULL && ws->history == NULL); /* left as it was */
+	CHECK(run(ws, "train resume") == QCQ_ESTATE);
+	/* depolarizing alongside is fine once damping is cleared */
+	CHECK(run(ws, "set noise depolarizing p1=0.01 p2=0.02; set noise damping gamma=0 lambda=0; "
+		      "train epochs=1 batch=4") == QCQ_OK);
+	CHECK(ws->history && ws->history->n == 1);
+	CHECK(run(ws, "set noise damping gamma=0.1; train resume epochs=2") == QCQ_EUNSUPPORTED);
+	CHECK(ws->history && ws->history->n == 1);
+	teardown(ws);
+}
+
 int main(void)
 {
 	if (scratch_open("train-cmd"))
@@ -357,6 +397,7 @@ int main(void)
 	RUN(test_keep_best_or_last);
 	RUN(test_freeze_through_train_and_checkpoint);
 	RUN(test_shots_resume_is_exact);
+	RUN(test_damping_refused_by_quantum_classifier);
 	scratch_close();
 	return check_summary();
 }
