@@ -416,8 +416,19 @@ enum qcq_status qs_grad_shift(const struct qs_circuit *c, const double *x, const
  * order), the gates of this header plus u1 u2 u3 cu1 id cnot, register broadcasting
  * (h q; cx a,b;), barrier, measure (final measurements only: no gate may follow a
  * measured qubit), constant expressions with pi, + - * / ^ and sin cos tan exp ln sqrt.
- * Rejected with "line L, col C: message": syntax errors, unknown gates, gate/opaque
- * definitions, if, reset, index out of range, mid-circuit measurement. Never crashes.
+ * gate definitions (as Qiskit's qasm2.dumps writes them for composite gates):
+ * "gate name(p0, p1) a, b { ... }" or "gate name a { ... }", up to 16 parameters and 16
+ * qubits; the body calls built-ins, u2 and earlier definitions on the formal qubit names
+ * (no indexing), and barrier; its angles use the parameter names. A call expands the body
+ * inline (broadcasting as for built-ins). A definition is checked when read, even if never
+ * called; one whose name is a built-in gate (e.g. "gate rzz(t) a, b { ... }") must have
+ * the built-in's parameter and qubit counts and is otherwise ignored: calls use the
+ * built-in. Limits: 256 definitions, nesting 32 deep, 65536 body statements plus
+ * parameters, 100000 gates added by expansion in all (checked before expanding). Errors
+ * in a body name the gate, and the call when they appear only at call time: "line 3,
+ * col 5: in gate 'f' called at line 9, col 1: rz: parameter 1 is not finite (inf)".
+ * Rejected with "line L, col C: message": syntax errors, unknown gates, opaque, if, reset,
+ * index out of range, mid-circuit measurement. Never crashes.
  */
 enum qcq_status qs_qasm_parse(const char *text, size_t len, struct qs_circuit **out,
 			      struct qcq_error *err);
