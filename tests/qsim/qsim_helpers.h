@@ -10,6 +10,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* ZZFeatureMap(2 qubits, reps 2, full) with x0, x1 symbolic, then RealAmplitudes(reps r)
@@ -75,6 +76,36 @@ static inline double max_diff(const struct qs_state *a, const struct qs_state *b
 	for (size_t i = 0; i < a->dim; i++)
 		m = fmax(m, cabs(a->amp[i] - b->amp[i]));
 	return m;
+}
+
+/* One gate of a test circuit written as a table: kind, qubits, angle expressions (NULL
+ * where the gate has fewer angles). */
+struct gate_row {
+	enum qs_gate_kind k;
+	int q[3];
+	const char *a[3];
+};
+
+/* An n-qubit circuit from n rows; NULL (and the message on stderr) if a row is refused. */
+static inline struct qs_circuit *circuit_from_rows(int nq, const struct gate_row *g, size_t n)
+{
+	struct qs_circuit *c;
+	struct qcq_error e;
+	if (qs_circuit_create(nq, &c, &e))
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct qs_angle a[3];
+		for (int j = 0; j < qs_gate_info(g[i].k)->nangles; j++)
+			if (qs_angle_parse(g[i].a[j], &a[j], NULL, &e))
+				goto bad;
+		if (qs_circuit_add(c, g[i].k, g[i].q, a, &e))
+			goto bad;
+	}
+	return c;
+bad:
+	fprintf(stderr, "circuit_from_rows: %s\n", e.msg);
+	qs_circuit_destroy(c);
+	return NULL;
 }
 
 #endif

@@ -161,7 +161,7 @@ static void test_expect_validation(void)
 /* A circuit with every parametrised gate, angles mixing inputs and weights. */
 static struct qs_circuit *param_circuit(void)
 {
-	static const struct { enum qs_gate_kind k; int q[3]; const char *a[3]; } g[] = {
+	static const struct gate_row g[] = {
 		{QS_G_H, {0}, {0}}, {QS_G_H, {2}, {0}},
 		{QS_G_RX, {0}, {"pi*x0"}}, {QS_G_RY, {1}, {"w0+x1"}}, {QS_G_RZ, {2}, {"w1*x0"}},
 		{QS_G_CX, {0, 1}, {0}}, {QS_G_P, {1}, {"2*(pi-x0)*(pi-x1)"}},
@@ -171,15 +171,8 @@ static struct qs_circuit *param_circuit(void)
 		{QS_G_CY, {1, 0}, {0}}, {QS_G_RY, {0}, {"-w2"}}, {QS_G_SWAP, {0, 2}, {0}},
 		{QS_G_RX, {1}, {"x0^2"}},
 	};
-	struct qs_circuit *c;
-	struct qcq_error e;
-	qs_circuit_create(3, &c, &e);
-	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
-		struct qs_angle a[3];
-		for (int j = 0; j < qs_gate_info(g[i].k)->nangles; j++)
-			qs_angle_parse(g[i].a[j], &a[j], NULL, &e);
-		CHECK(qs_circuit_add(c, g[i].k, g[i].q, a, &e) == QCQ_OK);
-	}
+	struct qs_circuit *c = circuit_from_rows(3, g, sizeof g / sizeof g[0]);
+	CHECK(c != NULL);
 	return c;
 }
 

@@ -152,21 +152,15 @@ static void reference_run(const struct qs_circuit *c, const double *ang,
 /* Every kind of gate, angles from inputs and weights. */
 static struct qs_circuit *mixed_circuit(void)
 {
-	static const struct { enum qs_gate_kind k; int q[3]; const char *a[3]; } g[] = {
+	static const struct gate_row g[] = {
 		{QS_G_H, {0}, {0}}, {QS_G_RY, {1}, {"w0+x1"}}, {QS_G_RX, {2}, {"pi*x0"}},
 		{QS_G_CX, {0, 1}, {0}}, {QS_G_CCX, {0, 1, 2}, {0}}, {QS_G_BARRIER, {0}, {0}},
 		{QS_G_U, {2}, {"w2", "x1-w0", "0.3*w3"}}, {QS_G_CRX, {2, 0}, {"w4"}},
 		{QS_G_RZZ, {0, 2}, {"x1*w1"}}, {QS_G_SWAP, {1, 2}, {0}}, {QS_G_CCX, {2, 0, 1}, {0}},
 		{QS_G_CRY, {1, 2}, {"w5"}}, {QS_G_P, {1}, {"w1*x0"}}, {QS_G_RX, {0}, {"-w3"}},
 	};
-	struct qs_circuit *c = new_circuit(3);
-	struct qcq_error e;
-	for (size_t i = 0; i < sizeof g / sizeof g[0]; i++) {
-		struct qs_angle a[3];
-		for (int j = 0; j < qs_gate_info(g[i].k)->nangles; j++)
-			qs_angle_parse(g[i].a[j], &a[j], NULL, &e);
-		CHECK(qs_circuit_add(c, g[i].k, g[i].q, a, &e) == QCQ_OK);
-	}
+	struct qs_circuit *c = circuit_from_rows(3, g, sizeof g / sizeof g[0]);
+	CHECK(c != NULL);
 	return c;
 }
 
