@@ -185,6 +185,8 @@ struct cmd_workspace {
 	struct qcq_sink ui;   /* job events are delivered here on the main thread */
 	bool json;            /* --json: results as JSON lines */
 	bool interactive;     /* the TUI: jobs run in the background */
+	bool workbench;       /* a person is at the TUI (`pause` waits for them); unlike
+			       * interactive, also true while the TUI runs a session file */
 	unsigned dirty;       /* enum cmd_dirty bits, cleared by the TUI after drawing */
 	bool quit;            /* set by `quit` */
 	/* set by the front end's SIGINT handler (STYLE 20); a running job is stopped and a
@@ -198,6 +200,13 @@ struct cmd_workspace {
 	 * ("train epochs=50; eval test"): it runs when the job ends (cmd_take_pending),
 	 * so the prompt stays free meanwhile. NULL when there is none. */
 	char *pending;
+
+	/* At the workbench, a session file that reached `pause`: the commands after it (of
+	 * that file, of the files that sourced it, and of the prompt line), each with its
+	 * file:line, waiting for cmd_resume (Enter) or `stop`. NULL when nothing waits.
+	 * pause_requested is set by `pause` while the runners unwind. */
+	struct cmd_paused *paused;
+	bool pause_requested;
 
 	/* commands run at the top level, for save-session */
 	char **history_lines;
@@ -222,6 +231,13 @@ enum qcq_status cmd_run_text(struct cmd_workspace *ws, const char *text, const c
 			     int first_line, bool record);
 /* The text left to run after a job (see ws->pending), or NULL; the caller frees it. */
 char *cmd_take_pending(struct cmd_workspace *ws);
+/* Commands of a paused session waiting (see ws->paused); 0 when none. */
+size_t cmd_paused_count(const struct cmd_workspace *ws);
+/* Runs the commands a `pause` left waiting, as a session file runs (jobs are waited
+ * for; a later `pause` pauses again). QCQ_ESTATE when nothing waits or a job runs. */
+enum qcq_status cmd_resume(struct cmd_workspace *ws);
+/* Drops them; returns how many there were. */
+size_t cmd_paused_drop(struct cmd_workspace *ws);
 /* Run one parsed command (the runner: lookup, argument check, exec, error report). */
 enum qcq_status cmd_run_call(struct cmd_workspace *ws, const struct cmd_call *call, bool record);
 /* Run a session file (what `source` and `-x` do). */

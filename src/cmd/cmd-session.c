@@ -29,8 +29,12 @@ const struct cmd_entry cmd_quit_entry = {
 
 static enum qcq_status exec_stop(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
+	size_t dropped = cmd_paused_drop(ctx->ws);
+	if (dropped)
+		cmd_info(ctx, "ended the paused session: %zu command%s not run", dropped,
+			 dropped == 1 ? "" : "s");
 	if (!cmd_job_running(ctx->ws))
-		return cmd_error(ctx, QCQ_ESTATE, "stop: no job is running");
+		return dropped ? QCQ_OK : cmd_error(ctx, QCQ_ESTATE, "stop: no job is running");
 	cmd_info(ctx, "stopping %s (it finishes the current step and keeps its best result)",
 		 cmd_job_name(ctx->ws));
 	cmd_job_stop(ctx->ws);
@@ -43,7 +47,8 @@ const struct cmd_entry cmd_stop_entry = {
 	.max_args = 0,
 	.usage = "stop",
 	.help = "Stop the running job (training, an experiment) after its current step; "
-		"training keeps its best weights. Ctrl-C does the same.",
+		"training keeps its best weights. Ctrl-C does the same. A session file waiting at "
+		"`pause` ends there.",
 	.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD,
 	.exec = exec_stop,
 };

@@ -79,7 +79,9 @@ const struct cmd_entry cmd_tour_entry = {
 	.usage = "tour",
 	.help = "A guided walk-through of a QCQ-CNN: the built-in digits, one patch through "
 		"the filter circuit gate by gate, the feature maps, the model, training, and "
-		"what depth and noise change. Each step explains itself in the log.",
+		"what depth and noise change. Each step explains itself in the log; at the "
+		"workbench the tour waits after each step until Enter on an empty prompt (`stop` "
+		"ends it).",
 	.flags = CMD_F_ANY_OPTIONS,
 	.exec = exec_tour,
 };

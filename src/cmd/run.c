@@ -245,6 +245,105 @@ static void keep_pending(struct cmd_workspace *ws, const struct cmd_list *l, siz
 	ws->pending = text;
 }
 
+/* ---- pause: what a paused session still has to run, command by command */
+
+struct cmd_paused {
+	size_t n, cap;
+	struct paused_call {
+		char *text, *file;
+		int line;
+	} *c;
+};
+
+static void paused_add(struct cmd_workspace *ws, char *text, const char *file, int line)
+{
+	if (!ws->paused)
+		ws->paused = qcq_xcalloc(1, sizeof *ws->paused);
+	struct cmd_paused *p = ws->paused;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		p->c = qcq_xrealloc(p->c, p->cap * sizeof *p->c);
+	}
+	p->c[p->n++] = (struct paused_call){text, qcq_xstrdup(file ? file : "<session>"), line};
+}
+
+/* A `pause` is unwinding: the calls of this level from first on wait after those of the
+ * levels inside it (which were added first). */
+static void paused_keep_rest(struct cmd_workspace *ws, const struct cmd_list *l, size_t first)
+{
+	for (size_t i = first; i < l->n; i++)
+		paused_add(ws, cmd_call_to_text(&l->calls[i]), l->calls[i].file, l->calls[i].line);
+}
+
+static void paused_free(struct cmd_paused *p)
+{
+	for (size_t i = 0; p && i < p->n; i++) {
+		free(p->c[i].text);
+		free(p->c[i].file);
+	}
+	if (p)
+		free(p->c);
+	free(p);
+}
+
+size_t cmd_paused_count(const struct cmd_workspace *ws)
+{
+	return ws->paused ? ws->paused->n : 0;
+}
+
+size_t cmd_paused_drop(struct cmd_workspace *ws)
+{
+	size_t n = cmd_paused_count(ws);
+	paused_free(ws->paused);
+	ws->paused = NULL;
+	ws->pause_requested = false;
+	return n;
+}
+
+/* At the top level, after a run: a pause has unwound; say what waits. */
+static void paused_settle(struct cmd_workspace *ws)
+{
+	if (ws->source_depth > 0 || !ws->pause_requested)
+		return;
+	ws->pause_requested = false;
+	if (!ws->paused || ws->paused->n == 0) {
+		cmd_paused_drop(ws); /* the pause was the last command: nothing waits */
+		return;
+	}
+	char msg[512];
+	const struct paused_call *c = &ws->paused->c[0];
+	const char *base = strrchr(c->file, '/');
+	snprintf(msg, sizeof msg,
+		 "-- paused before %s:%d (%zu command%s left): Enter goes on, `stop` ends the "
+		 "session --",
+		 base ? base + 1 : c->file, c->line, ws->paused->n, ws->paused->n == 1 ? "" : "s");
+	if (ws->out.write)
+		ws->out.write(ws->out.ctx, CMD_STREAM_INFO, msg);
+}
+
+enum qcq_status cmd_resume(struct cmd_workspace *ws)
+{
+	if (!ws->paused)
+		return QCQ_ESTATE;
+	if (cmd_job_running(ws))
+		return QCQ_ESTATE;
+	struct cmd_paused *p = ws->paused;
+	ws->paused = NULL;
+	enum qcq_status st = QCQ_OK;
+	size_t i = 0;
+	/* as inside a session file: jobs are waited for, and `pause` pauses again */
+	ws->source_depth++;
+	for (; i < p->n && st == QCQ_OK && !ws->quit && !ws->pause_requested; i++)
+		st = cmd_run_text(ws, p->c[i].text, p->c[i].file, p->c[i].line, false);
+	ws->source_depth--;
+	if (ws->pause_requested)
+		for (; i < p->n; i++) /* after what the pause inside added */
+			paused_add(ws, qcq_xstrdup(p->c[i].text), p->c[i].file, p->c[i].line);
+	paused_free(p);
+	paused_settle(ws);
+	return st;
+}
+
 char *cmd_take_pending(struct cmd_workspace *ws)
 {
 	if (cmd_job_running(ws))
@@ -267,12 +366,17 @@ enum qcq_status cmd_run_text(struct cmd_workspace *ws, const char *text, const c
 	}
 	for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++) {
 		st = interrupted(ws) ? QCQ_ESTOPPED : cmd_run_call(ws, &l.calls[i], record);
+		if (st == QCQ_OK && ws->pause_requested) {
+			paused_keep_rest(ws, &l, i + 1);
+			break;
+		}
 		if (st == QCQ_OK && cmd_job_running(ws) && i + 1 < l.n) {
 			keep_pending(ws, &l, i + 1);
 			break;
 		}
 	}
 	cmd_list_free(&l);
+	paused_settle(ws);
 	return st;
 }
 
@@ -294,9 +398,14 @@ enum qcq_status cmd_run_file(struct cmd_workspace *ws, const char *path, const s
 			free(text);
 			if (st == QCQ_OK) {
 				ws->source_depth++;
-				for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++)
+				for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++) {
 					st = interrupted(ws) ? QCQ_ESTOPPED
 							     : cmd_run_call(ws, &l.calls[i], false);
+					if (st == QCQ_OK && ws->pause_requested) {
+						paused_keep_rest(ws, &l, i + 1);
+						break;
+					}
+				}
 				ws->source_depth--;
 				/* keep the file's path alive: calls point at it only while running */
 				cmd_list_free(&l);

@@ -64,6 +64,7 @@ void cmd_workspace_destroy(struct cmd_workspace *ws)
 		free(ws->history_lines[i]);
 	free(ws->history_lines);
 	free(ws->pending);
+	cmd_paused_drop(ws);
 	qcq_pool_destroy(ws->pool);
 	free(ws);
 }

@@ -80,6 +80,9 @@ static void draw_status(struct tui *t)
 		else
 			snprintf(right, sizeof right, " %s running  Ctrl-C stops ", cmd_job_name(ws));
 		ra = tui_attr(t, TUI_C_STATUS_JOB);
+	} else if (cmd_paused_count(ws)) {
+		snprintf(right, sizeof right, " paused: Enter goes on, stop ends it ");
+		ra = tui_attr(t, TUI_C_STATUS_JOB);
 	} else {
 		snprintf(right, sizeof right, " Tab: panes  F1/?: keys  quit: leave ");
 	}

@@ -80,6 +80,8 @@ static void hook_line(char *line)
 			t->queue = qcq_xrealloc(t->queue, t->qcap * sizeof *t->queue);
 		}
 		t->queue[t->nqueue++] = qcq_xstrdup(line);
+	} else if (cmd_paused_count(t->ws)) {
+		t->resume = true; /* Enter on an empty prompt: the paused session goes on */
 	}
 	free(line);
 	t->prompt_dirty = true;

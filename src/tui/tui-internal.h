@@ -155,6 +155,7 @@ struct tui {
 	char **queue;
 	size_t nqueue, qcap;
 	bool in_command;    /* a command is running (synchronously) */
+	bool resume;        /* Enter on an empty prompt: go on with a paused session */
 	char running[128];  /* its text, for the status bar */
 	size_t circ_cursor, circ_ngates; /* what the circuit view last followed */
 	const void *curves_job; /* the job whose events the curves hold (reset on a new one) */

@@ -278,6 +278,31 @@ void tui_run_line(struct tui *t, const char *line, bool echo)
 	}
 }
 
+/* Enter on an empty prompt while a session waits at `pause`: the rest runs as the
+ * session file did (jobs waited for with live frames), once no job is running. */
+static void run_resume(struct tui *t)
+{
+	struct cmd_workspace *ws = t->ws;
+	if (!t->resume || ws->job || t->nqueue)
+		return;
+	t->resume = false;
+	if (!cmd_paused_count(ws))
+		return;
+	tui_absorb_dirty(t);
+	bool had_job = ws->job != NULL;
+	snprintf(t->running, sizeof t->running, "the paused session");
+	t->in_command = true;
+	t->status_dirty = true;
+	tui_frame(t, true);
+	ws->interactive = false;
+	cmd_resume(ws);
+	ws->interactive = true;
+	t->in_command = false;
+	t->status_dirty = true;
+	feature_from_dirty(t, ws->dirty, !had_job && ws->job);
+	tui_absorb_dirty(t);
+}
+
 static void run_queue(struct tui *t)
 {
 	/* lines typed while a command ran are run in order, one per loop turn */
@@ -446,6 +471,8 @@ static void loop(struct tui *t, bool exit_when_done)
 		handle_signals(t);
 		if (!t->quit)
 			run_queue(t);
+		if (!t->quit)
+			run_resume(t);
 		if (ws->job) {
 			if (!cmd_job_poll(ws)) {
 				t->status_dirty = true;
@@ -512,6 +539,7 @@ int tui_run(struct cmd_workspace *ws, const struct tui_options *o, struct tui_st
 		ws->ui = (struct qcq_sink){tui_event, t};
 		ws->interrupt = &sig_int;
 		ws->interactive = true;
+		ws->workbench = true;
 		tui_prompt_init(t);
 		relayout(t);
 		if (startup)
@@ -539,6 +567,7 @@ int tui_run(struct cmd_workspace *ws, const struct tui_options *o, struct tui_st
 	ws->ui = saved_ui;
 	ws->interrupt = saved_interrupt;
 	ws->interactive = saved_interactive;
+	ws->workbench = false;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);

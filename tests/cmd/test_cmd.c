@@ -314,6 +314,75 @@ static void test_pending_after_job(void)
 	cmd_workspace_destroy(ws);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* pause at the workbench: a session file stops after `pause`; what remains of it, of the
+ * file that sourced it and of the prompt line waits in order, with file:line, until
+ * cmd_resume; a second pause pauses again; stop drops the rest; batch never waits. */
+static void test_pause_resume_stop(void)
+{
+	char dir[] = "/tmp/qcq_pause_testXXXXXX", inner[128], outer[128], line[512];
+	if (!mkdtemp(dir))
+		return;
+	snprintf(inner, sizeof inner, "%s/inner.qcq", dir);
+	snprintf(outer, sizeof outer, "%s/outer.qcq", dir);
+	write_file(inner, "echo i1\npause look at this\necho i2\npause\nbogus-command\n");
+	snprintf(line, sizeof line, "echo o1\nsource %s\necho o2\n", inner);
+	write_file(outer, line);
+
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	ws->interactive = ws->workbench = true;
+	snprintf(line, sizeof line, "source %s; echo after", outer);
+	CHECK(cmd_run_text(ws, line, "<prompt>", 1, true) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "o1\ni1\nlook at this\n");
+	CHECK(strstr(c.out, "i2") == NULL && strstr(c.out, "after") == NULL);
+	CHECK_STR_CONTAINS(c.out, "-- paused before inner.qcq:3 (5 commands left): Enter goes on");
+	CHECK(cmd_paused_count(ws) == 5); /* echo i2, pause, bogus, echo o2, echo after */
+
+	capture_reset(&c);
+	CHECK(cmd_resume(ws) == QCQ_OK); /* up to the second pause */
+	CHECK_STR_CONTAINS(c.out, "i2\n-- paused before inner.qcq:5 (3 commands left)");
+	CHECK(strstr(c.out, "o2") == NULL);
+	capture_reset(&c);
+	CHECK(cmd_resume(ws) == QCQ_EINVAL); /* the bad command stops it, with its file:line */
+	CHECK_STR_CONTAINS(c.err, "inner.qcq:5: ");
+	CHECK(strstr(c.out, "o2") == NULL && cmd_paused_count(ws) == 0);
+	CHECK(cmd_resume(ws) == QCQ_ESTATE); /* nothing waits */
+
+	/* stop ends a paused session; the prompt line's rest goes with it */
+	CHECK(cmd_run_text(ws, line, "<prompt>", 1, true) == QCQ_OK && cmd_paused_count(ws) == 5);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "stop", "<prompt>", 1, true) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "ended the paused session: 5 commands not run");
+	CHECK(cmd_paused_count(ws) == 0);
+	CHECK(cmd_run_text(ws, "stop", "<prompt>", 1, true) == QCQ_ESTATE);
+
+	/* typed at the prompt, pause only says what it is for */
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "pause; echo x", "<prompt>", 1, true) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "pause: only a session file pauses (source FILE, tour)\nx\n");
+
+	/* batch: straight through, the pause text not shown */
+	ws->interactive = ws->workbench = false;
+	capture_reset(&c);
+	CHECK(cmd_run_file(ws, outer, NULL) == QCQ_EINVAL); /* up to the bogus command */
+	CHECK_STR_CONTAINS(c.out, "o1\ni1\ni2\n");
+	CHECK(strstr(c.out, "look at this") == NULL && strstr(c.out, "paused") == NULL);
+	CHECK(cmd_paused_count(ws) == 0);
+	cmd_workspace_destroy(ws);
+	unlink(inner);
+	unlink(outer);
+	rmdir(dir);
+}
+
 /* measure with readout error: |0> with p01 = 1 always reads 1; 0.25 reads 1 a quarter
  * of the time (5 sigma bound) */
 static void test_measure_readout(void)
@@ -346,5 +415,6 @@ int main(void)
 	RUN(test_call_to_text_roundtrip);
 	RUN(test_pending_after_job);
 	RUN(test_measure_readout);
+	RUN(test_pause_resume_stop);
 	return check_summary();
 }
