@@ -187,7 +187,8 @@ const struct cmd_entry cmd_circuit_load_entry = {
 	.max_args = 1,
 	.usage = "circuit load FILE.qasm",
 	.help = "Load an OpenQASM 2.0 circuit (qelib1 gates, qreg/creg, barrier, final\n"
-		"measure). Errors name the line and column.",
+		"measure, and gate definitions such as Qiskit's qasm2.dumps writes for composite "
+		"gates; not opaque, if or reset). Errors name the line and column.",
 	.exec = exec_load,
 };
 
