@@ -186,9 +186,10 @@ const struct cmd_entry cmd_circuit_load_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.usage = "circuit load FILE.qasm",
-	.help = "Load an OpenQASM 2.0 circuit (qelib1 gates, qreg/creg, barrier, final\n"
-		"measure, and gate definitions such as Qiskit's qasm2.dumps writes for composite "
-		"gates; not opaque, if or reset). Errors name the line and column.",
+	.help = "Load an OpenQASM 2.0 circuit as the stepper's circuit.\n"
+		"Accepted: the qelib1 gates, qreg/creg, barrier, final measurements and gate "
+		"definitions (as Qiskit's qasm2.dumps writes them for composite gates); not "
+		"opaque, if or reset. Errors name the line and column.",
 	.exec = exec_load,
 };
 
