@@ -383,6 +383,11 @@ static void test_damping_refused_by_quantum_classifier(void)
 	CHECK(ws->history && ws->history->n == 1);
 	CHECK(run(ws, "set noise damping gamma=0.1; train resume epochs=2") == QCQ_EUNSUPPORTED);
 	CHECK(ws->history && ws->history->n == 1);
+	/* evaluating a trained model is allowed, with a note that damping does not apply */
+	capture_reset(&c);
+	CHECK(run(ws, "eval") == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "eval: the damping setting applies to circuits only; the "
+				  "classifier runs with its own noise (depolarizing p1 0.01, p2 0.02)");
 	teardown(ws);
 }
 
