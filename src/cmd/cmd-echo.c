@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static enum qcq_status exec_echo(struct cmd_ctx *ctx, const struct cmd_call *call)
+char *cmd_join_args(const struct cmd_call *call)
 {
 	size_t n = 1;
 	for (int i = 0; i < cmd_nargs(call); i++)
@@ -15,6 +15,12 @@ static enum qcq_status exec_echo(struct cmd_ctx *ctx, const struct cmd_call *cal
 			strcat(s, " ");
 		strcat(s, cmd_arg(call, i));
 	}
+	return s;
+}
+
+static enum qcq_status exec_echo(struct cmd_ctx *ctx, const struct cmd_call *call)
+{
+	char *s = cmd_join_args(call);
 	cmd_print(ctx, "%s", s);
 	cmd_json_begin(ctx, "echo");
 	cmd_json_str(ctx, "text", s);

@@ -33,6 +33,9 @@ extern const struct cmd_entry *const cmd_family_core[];
 void cmd_subcommand_list(const char *parent, char *out, size_t n);
 /* A call as text that parses back to the same call (save-session); caller frees. */
 char *cmd_call_to_text(const struct cmd_call *call);
+/* The call's words (not its name) joined by single spaces, as echo prints them; caller
+ * frees. */
+char *cmd_join_args(const struct cmd_call *call);
 
 /* Makes (c, e) the workspace's circuit and executor, freeing the old ones and the last
  * histogram, and marks the circuit and state panes dirty. Takes both. */

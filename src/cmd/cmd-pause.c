@@ -7,7 +7,6 @@
 #include "cmd-internal.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 static enum qcq_status exec_pause(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
@@ -19,15 +18,7 @@ static enum qcq_status exec_pause(struct cmd_ctx *ctx, const struct cmd_call *ca
 		return QCQ_OK;
 	}
 	if (cmd_nargs(call) > 0) {
-		size_t n = 1;
-		for (int i = 0; i < cmd_nargs(call); i++)
-			n += strlen(cmd_arg(call, i)) + 1;
-		char *s = qcq_xcalloc(1, n);
-		for (int i = 0; i < cmd_nargs(call); i++) {
-			if (i)
-				strcat(s, " ");
-			strcat(s, cmd_arg(call, i));
-		}
+		char *s = cmd_join_args(call);
 		cmd_print(ctx, "%s", s);
 		free(s);
 	}
