@@ -45,13 +45,7 @@ static enum qcq_status exec_classes(struct cmd_ctx *ctx, const struct cmd_call *
 	struct data_split *s;
 	if ((st = data_split_make(ws->data, &cls, &spec, &s, ctx->err)))
 		return st;
-	data_features_free(ws->features);
-	data_split_free(ws->split);
-	ws->features = NULL;
-	ws->split = s;
-	ws->cur_image = 0;
-	ws->cur_patch_row = ws->cur_patch_col = -1;
-	ws->dirty |= CMD_DIRTY_DATA;
+	cmd_data_install_split(ws, s);
 	report_split(ctx, s, " (default 0.7/0.15/0.15; `split train=N val=N test=N` to change)");
 	return QCQ_OK;
 }

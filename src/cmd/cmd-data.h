@@ -7,6 +7,10 @@
 #include "cmd-internal.h"
 #include "qcq/data.h"
 
+/* Makes s the workspace's split (taking it): the old split and the features computed
+ * from it go, the image and patch cursors start over, the data pane is redrawn. */
+void cmd_data_install_split(struct cmd_workspace *ws, struct data_split *s);
+
 /* The JSON result of a new split (classes and split make one). */
 void cmd_data_split_json(struct cmd_ctx *ctx, const struct data_split *s);
 

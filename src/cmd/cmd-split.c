@@ -51,13 +51,7 @@ static enum qcq_status exec_split(struct cmd_ctx *ctx, const struct cmd_call *ca
 	enum qcq_status st = data_split_make(ws->data, &ws->split->classes, &spec, &s, ctx->err);
 	if (st)
 		return st;
-	data_features_free(ws->features);
-	data_split_free(ws->split);
-	ws->features = NULL;
-	ws->split = s;
-	ws->cur_image = 0;
-	ws->cur_patch_row = ws->cur_patch_col = -1;
-	ws->dirty |= CMD_DIRTY_DATA;
+	cmd_data_install_split(ws, s);
 	cmd_print(ctx, "split: train %zu, val %zu, test %zu of %s (%zu) vs %s (%zu), seed %llu",
 		  s->part[0].n, s->part[1].n, s->part[2].n, s->side_name[0], s->available[0],
 		  s->side_name[1], s->available[1], (unsigned long long)s->seed);
@@ -80,6 +74,17 @@ const struct cmd_entry cmd_split_entry = {
 		"keep their current count (with counts) or are empty (with fractions).",
 	.exec = exec_split,
 };
+
+void cmd_data_install_split(struct cmd_workspace *ws, struct data_split *s)
+{
+	data_features_free(ws->features);
+	data_split_free(ws->split);
+	ws->features = NULL;
+	ws->split = s;
+	ws->cur_image = 0;
+	ws->cur_patch_row = ws->cur_patch_col = -1;
+	ws->dirty |= CMD_DIRTY_DATA;
+}
 
 void cmd_data_split_json(struct cmd_ctx *ctx, const struct data_split *s)
 {

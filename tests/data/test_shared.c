@@ -11,7 +11,7 @@ static struct qcq_pool *pool;
 
 static void test_mnist(void)
 {
-	const char *root = util_shared();
+	const char *root = shared_data_dir();
 	if (!root)
 		SKIP("../shared/data absent (set QCQ_SHARED_DATA)");
 	char dir[1100];
@@ -42,7 +42,7 @@ static void test_mnist(void)
 
 static void test_fashion(void)
 {
-	const char *root = util_shared();
+	const char *root = shared_data_dir();
 	if (!root)
 		SKIP("../shared/data absent (set QCQ_SHARED_DATA)");
 	char dir[1100];
@@ -75,7 +75,7 @@ static void test_fashion(void)
 
 static void test_mri(void)
 {
-	const char *root = util_shared();
+	const char *root = shared_data_dir();
 	if (!root)
 		SKIP("../shared/data absent (set QCQ_SHARED_DATA)");
 	char dir[1100];

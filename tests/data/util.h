@@ -7,6 +7,7 @@
 #define QCQ_TESTS_DATA_UTIL_H
 
 #include "qcq/data.h"
+#include "shared_data.h"
 
 #include <jpeglib.h>
 #include <png.h>
@@ -196,19 +197,6 @@ __attribute__((unused)) static void util_jpeg(const char *path, int h, int w, bo
 	jpeg_destroy_compress(&c);
 	fclose(fp);
 	free(row);
-}
-
-/* ../shared/data: $QCQ_SHARED_DATA, else <source root>/../shared/data; NULL if absent. */
-__attribute__((unused)) static const char *util_shared(void)
-{
-	static char buf[1024];
-	const char *e = getenv("QCQ_SHARED_DATA");
-	if (e && *e)
-		snprintf(buf, sizeof buf, "%s", e);
-	else
-		snprintf(buf, sizeof buf, "%s/../shared/data", QCQ_SOURCE_DIR);
-	struct stat sb;
-	return stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) ? buf : NULL;
 }
 
 #endif

@@ -6,6 +6,7 @@
  * corrupt run files trained again, and the noise and depth studies' tables.
  */
 #include "check.h"
+#include "shared_data.h"
 #include "cmd/capture.h"
 #include "qcq/experiment.h"
 
@@ -447,21 +448,9 @@ static void test_command(void)
 
 /* ---------------------------------------------------------------- real data */
 
-static const char *shared_data(void)
-{
-	static char buf[1024];
-	const char *e = getenv("QCQ_SHARED_DATA");
-	if (e && *e)
-		snprintf(buf, sizeof buf, "%s", e);
-	else
-		snprintf(buf, sizeof buf, "%s/../shared/data", QCQ_SOURCE_DIR);
-	struct stat sb;
-	return stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) ? buf : NULL;
-}
-
 static void test_shared_data(void)
 {
-	const char *dir = shared_data();
+	const char *dir = shared_data_dir();
 	if (!dir)
 		SKIP("../shared/data is absent");
 	char out[512];
