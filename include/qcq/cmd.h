@@ -91,6 +91,10 @@ struct cmd_entry {
  * Lookup: exact name, then alias, then unique prefix of a name.
  */
 const struct cmd_entry *cmd_find(const char *name, struct qcq_error *err);
+/* The kinds of `set noise` in order (depolarizing, damping, readout, off): the i-th
+ * kind's name, with its two option keys in opt (NULL for off); NULL past the last. For
+ * completion. */
+const char *cmd_noise_kind(size_t i, const char *opt[2]);
 /* Iterate over every entry: i = 0, 1, ... until NULL. */
 const struct cmd_entry *cmd_entry_at(size_t i);
 

@@ -28,20 +28,19 @@ static enum qcq_status parse_freeze(struct cmd_ctx *ctx, uint32_t *mask)
 	*mask = 0;
 	if (!v)
 		return QCQ_OK;
-	const char *p = v;
-	for (;;) {
-		char *end;
-		long k = strtol(p, &end, 10);
-		if (end == p || k < 0 || k > 31 || (*end && *end != ','))
-			return cmd_error(ctx, QCQ_EINVAL,
-					 "freeze: '%s' is not a list of layer numbers 0..31 (as `summary` "
-					 "numbers them, e.g. freeze=8 or freeze=0,3)",
-					 v);
-		*mask |= 1u << k;
-		if (!*end)
-			return QCQ_OK;
-		p = end + 1;
+	char *list = qcq_xstrdup(v), *item = list;
+	enum qcq_status st = QCQ_OK;
+	for (char *comma = list; comma && st == QCQ_OK; item = comma + 1) {
+		long k;
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		st = cmd_parse_long(ctx, "freeze", item, 0, 31, &k);
+		if (st == QCQ_OK)
+			*mask |= 1u << k;
 	}
+	free(list);
+	return st;
 }
 
 /* The input shape the workspace's data give this architecture (or the default). */

@@ -33,6 +33,16 @@ static const struct noise_kind noise_kinds[] = {
 };
 #define NOISE_KINDS (sizeof noise_kinds / sizeof noise_kinds[0])
 
+const char *cmd_noise_kind(size_t i, const char *opt[2])
+{
+	if (i < NOISE_KINDS) {
+		opt[0] = noise_kinds[i].opt[0], opt[1] = noise_kinds[i].opt[1];
+		return noise_kinds[i].name;
+	}
+	opt[0] = opt[1] = NULL;
+	return i == NOISE_KINDS ? "off" : NULL;
+}
+
 static const struct noise_kind *noise_kind_find(const char *name)
 {
 	for (size_t i = 0; i < NOISE_KINDS; i++)

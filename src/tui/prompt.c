@@ -207,21 +207,19 @@ static bool add_usage_words(const struct cmd_entry *e, int nw)
 	return cand.n > before;
 }
 
-/* `set noise KIND OPTION=...`: the kinds, then the options of the kind (cmd-set.c). */
+/* `set noise KIND OPTION=...`: the kinds, then the options of the kind. */
 static void add_noise_words(int nw, const char *kind)
 {
-	static const char *const kinds[][3] = {
-		{"depolarizing", "p1=", "p2="},
-		{"damping", "gamma=", "lambda="},
-		{"readout", "p01=", "p10="},
-		{"off", NULL, NULL},
-	};
-	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+	const char *opt[2], *name;
+	for (size_t i = 0; (name = cmd_noise_kind(i, opt)) != NULL; i++) {
 		if (nw == 2)
-			cand_add(kinds[i][0]);
-		else if (strcmp(kind, kinds[i][0]) == 0)
-			for (int j = 1; j < 3 && kinds[i][j]; j++)
-				cand_add(kinds[i][j]);
+			cand_add(name);
+		else if (strcmp(kind, name) == 0)
+			for (int j = 0; j < 2 && opt[j]; j++) {
+				char word[32];
+				snprintf(word, sizeof word, "%s=", opt[j]);
+				cand_add(word);
+			}
 	}
 }
 

@@ -312,7 +312,9 @@ static void test_freeze_through_train_and_checkpoint(void)
 	CHECK(run(ws, "model qcq-cnn freeze=1") == QCQ_EINVAL);
 	CHECK_STR_CONTAINS(c.err, "freeze: layer 1 (relu) has no parameters");
 	CHECK(run(ws, "model qcq-cnn freeze=7,x") == QCQ_EINVAL);
-	CHECK_STR_CONTAINS(c.err, "freeze: '7,x' is not a list of layer numbers");
+	CHECK_STR_CONTAINS(c.err, "freeze: 'x' is not an integer");
+	CHECK(run(ws, "model qcq-cnn freeze=40") == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(c.err, "freeze: 40 out of range [0, 31]");
 	free(before);
 	teardown(ws);
 }
