@@ -277,12 +277,13 @@ static void paused_keep_rest(struct cmd_workspace *ws, const struct cmd_list *l,
 
 static void paused_free(struct cmd_paused *p)
 {
-	for (size_t i = 0; p && i < p->n; i++) {
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
 		free(p->c[i].text);
 		free(p->c[i].file);
 	}
-	if (p)
-		free(p->c);
+	free(p->c);
 	free(p);
 }
 
@@ -323,9 +324,7 @@ static void paused_settle(struct cmd_workspace *ws)
 
 enum qcq_status cmd_resume(struct cmd_workspace *ws)
 {
-	if (!ws->paused)
-		return QCQ_ESTATE;
-	if (cmd_job_running(ws))
+	if (!ws->paused || cmd_job_running(ws))
 		return QCQ_ESTATE;
 	struct cmd_paused *p = ws->paused;
 	ws->paused = NULL;
@@ -337,8 +336,10 @@ enum qcq_status cmd_resume(struct cmd_workspace *ws)
 		st = cmd_run_text(ws, p->c[i].text, p->c[i].file, p->c[i].line, false);
 	ws->source_depth--;
 	if (ws->pause_requested)
-		for (; i < p->n; i++) /* after what the pause inside added */
-			paused_add(ws, qcq_xstrdup(p->c[i].text), p->c[i].file, p->c[i].line);
+		for (; i < p->n; i++) { /* after what the pause inside added; the text moves */
+			paused_add(ws, p->c[i].text, p->c[i].file, p->c[i].line);
+			p->c[i].text = NULL;
+		}
 	paused_free(p);
 	paused_settle(ws);
 	return st;

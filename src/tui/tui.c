@@ -248,29 +248,27 @@ static void feature_from_dirty(struct tui *t, unsigned d, bool job_started)
 		feature(t, TUI_P_CURVES);
 }
 
-void tui_run_line(struct tui *t, const char *line, bool echo)
+/* Runs line (or, when line is NULL, what a `pause` left waiting) to its end with
+ * "running: label" on the status bar; a script (a session file, a resumed session)
+ * waits for the jobs it starts, drawing frames meanwhile. */
+static void run_sync(struct tui *t, const char *line, const char *label, bool script)
 {
 	struct cmd_workspace *ws = t->ws;
-	if (echo) {
-		char buf[4096];
-		snprintf(buf, sizeof buf, "qcq> %s", line);
-		t->log.scroll = 0; /* a new command: the log follows its output again */
-		tui_log_add(t, TUI_C_LOG_CMD, buf);
-	}
 	tui_absorb_dirty(t);
-	bool script = runs_as_script(line);
 	bool had_job = ws->job != NULL;
-	snprintf(t->running, sizeof t->running, "%s", line);
+	snprintf(t->running, sizeof t->running, "%s", label);
 	t->in_command = true;
 	t->status_dirty = true;
 	tui_frame(t, true); /* show "running: ..." before a long command */
 	ws->interactive = !script;
-	cmd_run_text(ws, line, "<prompt>", 1, true);
+	if (line)
+		cmd_run_text(ws, line, "<prompt>", 1, true);
+	else
+		cmd_resume(ws);
 	ws->interactive = true;
 	t->in_command = false;
 	t->status_dirty = true;
-	unsigned d = ws->dirty;
-	feature_from_dirty(t, d, !had_job && ws->job);
+	feature_from_dirty(t, ws->dirty, !had_job && ws->job);
 	tui_absorb_dirty(t);
 	if (ws->set.color != (t->scheme != TUI_SCHEME_MONO) && has_colors()) {
 		tui_colors_init(t); /* `set color on|off` */
@@ -278,29 +276,26 @@ void tui_run_line(struct tui *t, const char *line, bool echo)
 	}
 }
 
+void tui_run_line(struct tui *t, const char *line, bool echo)
+{
+	if (echo) {
+		char buf[4096];
+		snprintf(buf, sizeof buf, "qcq> %s", line);
+		t->log.scroll = 0; /* a new command: the log follows its output again */
+		tui_log_add(t, TUI_C_LOG_CMD, buf);
+	}
+	run_sync(t, line, line, runs_as_script(line));
+}
+
 /* Enter on an empty prompt while a session waits at `pause`: the rest runs as the
- * session file did (jobs waited for with live frames), once no job is running. */
+ * session file did, once no job is running and no typed line waits. */
 static void run_resume(struct tui *t)
 {
-	struct cmd_workspace *ws = t->ws;
-	if (!t->resume || ws->job || t->nqueue)
+	if (!t->resume || t->ws->job || t->nqueue)
 		return;
 	t->resume = false;
-	if (!cmd_paused_count(ws))
-		return;
-	tui_absorb_dirty(t);
-	bool had_job = ws->job != NULL;
-	snprintf(t->running, sizeof t->running, "the paused session");
-	t->in_command = true;
-	t->status_dirty = true;
-	tui_frame(t, true);
-	ws->interactive = false;
-	cmd_resume(ws);
-	ws->interactive = true;
-	t->in_command = false;
-	t->status_dirty = true;
-	feature_from_dirty(t, ws->dirty, !had_job && ws->job);
-	tui_absorb_dirty(t);
+	if (cmd_paused_count(t->ws))
+		run_sync(t, NULL, "the paused session", true);
 }
 
 static void run_queue(struct tui *t)
