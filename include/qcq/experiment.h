@@ -111,7 +111,7 @@ struct train_exp_spec {
 /* The defaults of a study: compare = mlp, quanv-mlp, cnn, qccnn, qcq-cnn on mnist,
  * fashion and mri; noise = shots 128, 1024 x levels 0/0, 0.01/0.02, 0.02/0.03 on mnist;
  * depth = depths 1, 2, 3 on mnist. All: 5 seeds, 100 epochs, patience 10, paper batch,
- * lr 0.001, paper sizes (size 1), split seed 1, depth 1, <Z0>, 1 job, 1 thread, MPI on. */
+ * lr 0.001, paper sizes (size 1), split seed 1, depth NN_DEFAULT_DEPTH (2), <Z0>, 1 job, 1 thread, MPI on. */
 void train_exp_spec_default(struct train_exp_spec *s, enum train_exp_kind kind);
 
 /* Checks every field (lists non-empty and within limits, no repeats, ranges as

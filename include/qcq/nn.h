@@ -215,8 +215,13 @@ struct nn_model_desc {
 	uint64_t seed;       /* parameter initialisation, dropout and shot streams */
 };
 
+/* The default RealAmplitudes reps of the quantum classifier: 2 (6 angles), the default
+ * the paper adopts (Long et al., Sci. Rep. 2025, Fig. 11: "depth 5" = reps 2). */
+#define NN_DEFAULT_DEPTH 2
+
 /* Defaults for arch: input (1,28,28) for mlp/cnn/qcnn, (4,14,14) for quanv-mlp/qccnn/
- * qcq-cnn; channels 16/32, depth 1, <Z0>, dropout 0, no noise, exact, seed 1. */
+ * qcq-cnn; channels 16/32, depth NN_DEFAULT_DEPTH, <Z0>, dropout 0, no noise, exact,
+ * seed 1. */
 void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch);
 /* "mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn". */
 const char *nn_arch_name(enum nn_arch arch);

@@ -4,6 +4,8 @@
  */
 #include "cmd-internal.h"
 
+#include "qcq/nn.h"
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -21,7 +23,7 @@ struct cmd_workspace *cmd_workspace_create(const struct cmd_out *out)
 	ws->set.threads = default_threads();
 	ws->set.jobs = 1;
 	ws->set.shots = 0;
-	ws->set.depth = 1;
+	ws->set.depth = NN_DEFAULT_DEPTH;
 	ws->set.observable = CMD_OBS_Z0;
 	ws->set.seed = 42;
 	ws->set.color = getenv("NO_COLOR") == NULL || !getenv("NO_COLOR")[0];

@@ -54,7 +54,7 @@ void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch)
 	d->in_c = quanv ? 4 : 1;
 	d->in_h = d->in_w = quanv ? 14 : 28;
 	d->conv1 = 16, d->conv2 = 32;
-	d->depth = 1;
+	d->depth = NN_DEFAULT_DEPTH;
 	d->observable = NN_OBS_Z0;
 	d->seed = 1;
 }

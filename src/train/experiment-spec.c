@@ -83,7 +83,7 @@ void train_exp_spec_default(struct train_exp_spec *s, enum train_exp_kind kind)
 	s->ntrain = s->nval = s->ntest = -1;
 	s->size = 1;
 	s->split_seed = 1;
-	s->depth = 1;
+	s->depth = NN_DEFAULT_DEPTH;
 	s->observable = NN_OBS_Z0;
 	s->nshots = 2;
 	s->shots[0] = 128;

@@ -63,6 +63,7 @@ static void tiny_spec(struct train_exp_spec *s, const char *out)
 	s->epochs = 3;
 	s->patience = 2;
 	s->ntrain = 60, s->nval = 20, s->ntest = 20;
+	s->depth = 1; /* the csv checks below name depth 1 */
 	snprintf(s->out_dir, sizeof s->out_dir, "%s", out);
 	tmp_path(s->cache_dir, sizeof s->cache_dir, "cache");
 }
@@ -371,6 +372,7 @@ static void test_noise_and_depth(void)
 	CHECK(train_exp_parse_shots(&s, "64", &e) == QCQ_OK);
 	CHECK(train_exp_parse_levels(&s, "0/0,0.02/0.03", &e) == QCQ_OK);
 	s.seeds = 1, s.epochs = 2, s.ntrain = 40, s.nval = 10, s.ntest = 10, s.jobs = 2;
+	s.depth = 1;
 	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
 	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
 	struct train_exp_result r;

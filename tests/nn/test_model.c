@@ -43,6 +43,9 @@ static void toy(float *x, int32_t *y, int n, int c, int h, int w, uint64_t seed)
 	}
 }
 
+/* The counts below are for RealAmplitudes reps 1 (4 angles); the default is reps 2. */
+static void depth1(struct nn_model_desc *d) { d->depth = 1; }
+
 static void test_counts(void)
 {
 	struct {
@@ -57,7 +60,7 @@ static void test_counts(void)
 		{ NN_ARCH_QCNN, 63 + 4, 63 },
 	};
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		struct nn_model *m = make(want[i].a, 4, NULL);
+		struct nn_model *m = make(want[i].a, 4, depth1);
 		CHECK(m != NULL);
 		if (!m)
 			continue;
@@ -75,19 +78,25 @@ static void test_counts(void)
 		CHECK(nn_model_summary(m, small, sizeof small) == len && strlen(small) == 15);
 		nn_model_destroy(m);
 	}
-	struct nn_model *m = make(NN_ARCH_QCQ_CNN, 1, NULL);
+	struct nn_model *m = make(NN_ARCH_QCQ_CNN, 1, depth1);
 	char buf[4096];
 	nn_model_summary(m, buf, sizeof buf);
 	CHECK_STR_CONTAINS(buf, "conv2d 3x3     (16,12,12)");
 	CHECK_STR_CONTAINS(buf, "maxpool 2      (32,2,2)");
 	CHECK_STR_CONTAINS(buf, "RealAmplitudes(reps 1), <Z0>, exact");
 	nn_model_destroy(m);
+	/* the default is the paper's: reps 2, 6 angles */
+	m = make(NN_ARCH_QCQ_CNN, 1, NULL);
+	nn_model_summary(m, buf, sizeof buf);
+	CHECK_STR_CONTAINS(buf, "RealAmplitudes(reps 2), <Z0>, exact");
+	CHECK(nn_model_nparams_quantum(m) == 6);
+	nn_model_destroy(m);
 	m = make(NN_ARCH_QCNN, 1, NULL);
 	nn_model_summary(m, buf, sizeof buf);
 	CHECK_STR_CONTAINS(buf, "avgpool 14x7   (1,2,4)");
 	CHECK_STR_CONTAINS(buf, "8 qubits: QCNN");
 	nn_model_destroy(m);
-	m = make(NN_ARCH_QCQ_CNN, 1, NULL);
+	m = make(NN_ARCH_QCQ_CNN, 1, depth1);
 	struct nn_layer_info li;
 	nn_model_layer_info(m, nn_model_nlayers(m) - 2, &li);
 	CHECK(li.quantum && li.nparams == 4 && li.out_c == 1 && strcmp(li.kind, "quantum") == 0);
@@ -95,7 +104,10 @@ static void test_counts(void)
 }
 
 static void depth3_zz(struct nn_model_desc *d) { d->depth = 3, d->observable = NN_OBS_ZZ; }
-static void c8_16(struct nn_model_desc *d) { d->conv1 = 8, d->conv2 = 16, d->dropout = 0.5f; }
+static void c8_16(struct nn_model_desc *d)
+{
+	d->conv1 = 8, d->conv2 = 16, d->dropout = 0.5f, d->depth = 1;
+}
 
 static void test_options(void)
 {
@@ -523,6 +535,7 @@ static void test_custom_qlayer(void)
 {
 	struct nn_model_desc d;
 	nn_model_desc_default(&d, NN_ARCH_QCQ_CNN);
+	d.depth = 1; /* 4 angles */
 	struct nn_model *m = NULL;
 	struct qcq_error err;
 	CHECK(nn_model_create(&m, &d, 1, wide_factory, &err) == QCQ_EINVAL);

@@ -143,6 +143,7 @@ static void test_circuit_template(void)
 	struct cmd_workspace *ws = capture_ws(&cap);
 	/* the entry runs directly as circuit-template; `circuit template` needs the circuit
 	 * family's parent entry */
+	CHECK(run(ws, "set depth 1") == QCQ_OK);
 	CHECK(run(ws, "circuit-template classifier x=1.2,-0.4 w=-0.5,1.1,0.25,-1.3") == QCQ_OK);
 	CHECK(ws->circuit && ws->exec && ws->circuit->ngates == 19);
 	CHECK(qs_exec_cursor(ws->exec) == 0);

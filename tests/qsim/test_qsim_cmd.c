@@ -211,7 +211,7 @@ static void test_damping_circuits(void)
 	/* templates read the damping too: RealAmplitudes(2, reps 1) with w0 = pi flips both
 	 * qubits (RY, CX), each damped three times: <Z> = 1 - 2 (1 - gamma)^3 */
 	capture_reset(&c);
-	CHECK(run(ws, "set noise off; set noise damping gamma=0.1; circuit template realamp "
+	CHECK(run(ws, "set noise off; set noise damping gamma=0.1; set depth 1; circuit template realamp "
 		      "w=pi,0,0,0; run; expect Z0 Z1"));
 	CHECK_NEAR(expect_value(c.out, "Z0"), 1 - 2 * pow(0.9, 3), 1e-12);
 	CHECK_NEAR(expect_value(c.out, "Z1"), 1 - 2 * pow(0.9, 3), 1e-12);

@@ -56,7 +56,7 @@ for path in "$root"/sessions/*.qcq; do
 	f=$(basename "$path")
 	case "$f" in
 	quickstart.qcq)
-		expect 0 "$f" -- '^test: accuracy 0\.[0-9]+' 'parameters: 5498 \(classical 5494, quantum 4\)'
+		expect 0 "$f" -- '^test: accuracy 0\.[0-9]+' 'parameters: 5500 \(classical 5494, quantum 6\)'
 		;;
 	tour.qcq)
 		expect 0 "$f" --
