@@ -263,6 +263,17 @@ struct data_split {
 enum qcq_status data_split_make(const struct data_set *ds, const struct data_classes *cls,
 				const struct data_split_spec *spec, struct data_split **out,
 				struct qcq_error *err);
+/*
+ * Stratified split: part p gets n[p] images (both sides together) and every part keeps
+ * the sides' proportions in the data set (an unbalanced task stays unbalanced): side 0
+ * gets round(total * its share) of all parts, spread over them by largest remainder.
+ * Same dealing and seeding as data_split_make. An error if the task has fewer than
+ * n[0] + n[1] + n[2] images or the training part would hold one side only.
+ */
+enum qcq_status data_split_make_stratified(const struct data_set *ds,
+					   const struct data_classes *cls,
+					   const size_t n[DATA_NPARTS], uint64_t seed,
+					   struct data_split **out, struct qcq_error *err);
 void data_split_free(struct data_split *s);
 /* The subset holding the k-th image of the split, counting train, then val, then test;
  * NULL if k is out of range. *local is the index inside that subset. */

@@ -1,7 +1,8 @@
 /*
  * data/split.c: from a loaded data set to a binary task: two sides of classes (a side
- * may merge several, like the MRI task's three tumour classes) and balanced, seeded
- * train / validation / test parts.
+ * may merge several, like the MRI task's three tumour classes) and seeded train /
+ * validation / test parts, either balanced (half of each part per side) or stratified
+ * (each part keeps the sides' proportions in the data set).
  *
  * Each side's images are shuffled once with the split's seed and dealt out in order,
  * train first, so the parts never overlap and a larger train count keeps the smaller
@@ -127,6 +128,68 @@ static enum qcq_status plan_counts(const struct data_split_spec *spec, const siz
 	return QCQ_OK;
 }
 
+/* Per-side counts of each part for a stratified split of n[p] images per part: side 0
+ * gets round(total * its share) of them, spread over the parts by largest remainder. */
+static enum qcq_status plan_stratified(const size_t n[DATA_NPARTS], const size_t avail[2],
+				       const struct data_classes *cls,
+				       size_t per[DATA_NPARTS][2], struct qcq_error *err)
+{
+	size_t total = 0, have = avail[0] + avail[1];
+	for (int p = 0; p < DATA_NPARTS; p++) {
+		if (n[p] > DATA_MAX_IMAGES)
+			return qcq_error_set(err, QCQ_ERANGE, "%s: %zu over %zu images",
+					     data_part_names[p], n[p], DATA_MAX_IMAGES);
+		total += n[p];
+	}
+	if (total > have)
+		return qcq_error_set(err, QCQ_ERANGE, "the split needs %zu images (train %zu + val %zu "
+				     "+ test %zu), the task has %zu ('%s' %zu, '%s' %zu)", total, n[0],
+				     n[1], n[2], have, cls->name[0], avail[0], cls->name[1], avail[1]);
+	double q = (double)avail[0] / (double)have;
+	size_t t0 = (size_t)floor((double)total * q + 0.5), got = 0;
+	if (t0 + avail[1] < total)
+		t0 = total - avail[1];
+	if (t0 > avail[0])
+		t0 = avail[0];
+	double rem[DATA_NPARTS];
+	for (int p = 0; p < DATA_NPARTS; p++) {
+		double x = total ? (double)n[p] * (double)t0 / (double)total : 0;
+		per[p][0] = (size_t)floor(x);
+		rem[p] = x - floor(x);
+		got += per[p][0];
+	}
+	while (got < t0) { /* the largest remainder first; ties to the earlier part */
+		int best = -1;
+		for (int p = 0; p < DATA_NPARTS; p++)
+			if (per[p][0] < n[p] && (best < 0 || rem[p] > rem[best]))
+				best = p;
+		per[best][0]++;
+		rem[best] = -1;
+		got++;
+	}
+	for (int p = 0; p < DATA_NPARTS; p++)
+		per[p][1] = n[p] - per[p][0];
+	if (per[DATA_TRAIN][0] == 0 || per[DATA_TRAIN][1] == 0)
+		return qcq_error_set(err, QCQ_EINVAL, "the training part would hold only one side "
+				     "(train %zu of %zu + %zu images)", n[DATA_TRAIN], avail[0], avail[1]);
+	return QCQ_OK;
+}
+
+static void side_counts(const struct data_set *ds, const struct data_classes *cls,
+			size_t avail[2])
+{
+	avail[0] = avail[1] = 0;
+	for (size_t i = 0; i < ds->n; i++) {
+		int s = cls->map[ds->labels[i]];
+		if (s >= 0)
+			avail[s]++;
+	}
+}
+
+static enum qcq_status deal(const struct data_set *ds, const struct data_classes *cls,
+			    const size_t avail[2], const size_t per[DATA_NPARTS][2], uint64_t seed,
+			    struct data_split **out, struct qcq_error *err);
+
 enum qcq_status data_split_make(const struct data_set *ds, const struct data_classes *cls,
 				const struct data_split_spec *spec, struct data_split **out,
 				struct qcq_error *err)
@@ -134,20 +197,39 @@ enum qcq_status data_split_make(const struct data_set *ds, const struct data_cla
 	if (cls->nclasses != ds->nclasses)
 		return qcq_error_set(err, QCQ_ESTATE, "the class selection is for %d classes, the data "
 				     "has %d", cls->nclasses, ds->nclasses);
-	size_t avail[2] = {0, 0};
-	for (size_t i = 0; i < ds->n; i++) {
-		int s = cls->map[ds->labels[i]];
-		if (s >= 0)
-			avail[s]++;
-	}
+	size_t avail[2];
+	side_counts(ds, cls, avail);
 	size_t per[DATA_NPARTS][2];
 	enum qcq_status st = plan_counts(spec, avail, cls, per, err);
-	if (st)
-		return st;
+	return st ? st : deal(ds, cls, avail, per, spec->seed, out, err);
+}
+
+enum qcq_status data_split_make_stratified(const struct data_set *ds,
+					   const struct data_classes *cls,
+					   const size_t n[DATA_NPARTS], uint64_t seed,
+					   struct data_split **out, struct qcq_error *err)
+{
+	if (cls->nclasses != ds->nclasses)
+		return qcq_error_set(err, QCQ_ESTATE, "the class selection is for %d classes, the data "
+				     "has %d", cls->nclasses, ds->nclasses);
+	size_t avail[2];
+	side_counts(ds, cls, avail);
+	size_t per[DATA_NPARTS][2];
+	enum qcq_status st = plan_stratified(n, avail, cls, per, err);
+	return st ? st : deal(ds, cls, avail, per, seed, out, err);
+}
+
+/* Shuffles each side with the seed and deals per[p][s] images of side s to part p,
+ * train first; within a part the order is shuffled too. */
+static enum qcq_status deal(const struct data_set *ds, const struct data_classes *cls,
+			    const size_t avail[2], const size_t per[DATA_NPARTS][2], uint64_t seed,
+			    struct data_split **out, struct qcq_error *err)
+{
+	enum qcq_status st = QCQ_OK;
 	/* each side's indices in data set order, then shuffled */
 	uint32_t *idx[2];
 	struct qcq_rng root;
-	qcq_rng_seed_domain(&root, spec->seed, "data.split");
+	qcq_rng_seed_domain(&root, seed, "data.split");
 	for (int s = 0; s < 2; s++) {
 		idx[s] = qcq_xmalloc((avail[s] ? avail[s] : 1) * sizeof(uint32_t));
 		size_t k = 0;
@@ -160,7 +242,7 @@ enum qcq_status data_split_make(const struct data_set *ds, const struct data_cla
 	struct data_split *sp = qcq_xcalloc(1, sizeof *sp);
 	sp->h = ds->h;
 	sp->w = ds->w;
-	sp->seed = spec->seed;
+	sp->seed = seed;
 	sp->classes = *cls;
 	sp->available[0] = avail[0];
 	sp->available[1] = avail[1];

@@ -207,6 +207,57 @@ static void test_split(void)
 	data_set_free(ds);
 }
 
+/* Stratified: every part keeps the sides' 1 : 2 proportion; the whole set is used. */
+static void test_split_stratified(void)
+{
+	struct data_set *ds = fashion_like();
+	struct data_classes c;
+	data_classes_parse(ds, "0", "1+2", &c, &err);
+	const size_t n[3] = {15, 9, 6}, small[3] = {7, 4, 3}, whole[3] = {30, 0, 0};
+	const size_t want0[3] = {5, 3, 2};
+	struct data_split *s = NULL, *s2 = NULL;
+	CHECK(data_split_make_stratified(ds, &c, n, 3, &s, &err) == QCQ_OK);
+	if (!s)
+		return;
+	int used[100] = {0};
+	for (int p = 0; p < 3; p++) {
+		size_t zeros = 0;
+		CHECK(s->part[p].n == n[p]);
+		for (size_t k = 0; k < s->part[p].n; k++) {
+			size_t src = s->part[p].index[k];
+			CHECK(used[src]++ == 0);
+			CHECK(c.map[ds->labels[src]] == s->part[p].labels[k]);
+			zeros += s->part[p].labels[k] == 0;
+		}
+		CHECK(zeros == want0[p]);
+	}
+	/* fewer images: side 0 gets round(14 / 3) = 5, the largest remainders first */
+	CHECK(data_split_make_stratified(ds, &c, small, 3, &s2, &err) == QCQ_OK);
+	size_t z[3] = {0, 0, 0};
+	for (int p = 0; s2 && p < 3; p++)
+		for (size_t k = 0; k < s2->part[p].n; k++)
+			z[p] += s2->part[p].labels[k] == 0;
+	CHECK(z[0] == 3 && z[1] == 1 && z[2] == 1); /* 2.5, 1.43, 1.07 */
+	data_split_free(s2);
+	/* the same seed repeats the split */
+	CHECK(data_split_make_stratified(ds, &c, n, 3, &s2, &err) == QCQ_OK);
+	CHECK(s2 && s2->hash == s->hash);
+	data_split_free(s2);
+	CHECK(data_split_make_stratified(ds, &c, whole, 3, &s2, &err) == QCQ_OK);
+	CHECK(s2 && s2->part[0].n == 30 && s2->part[2].n == 0);
+	data_split_free(s2);
+	data_split_free(s);
+	const size_t over[3] = {20, 6, 5}, one[3] = {1, 10, 10};
+	s = (struct data_split *)0x1;
+	CHECK(data_split_make_stratified(ds, &c, over, 3, &s, &err) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(err.msg, "the split needs 31 images (train 20 + val 6 + test 5), the "
+				    "task has 30 ('T-shirt/top' 10, 'Trouser+Pullover' 20)");
+	CHECK(data_split_make_stratified(ds, &c, one, 3, &s, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "training part would hold only one side");
+	CHECK(s == (struct data_split *)0x1);
+	data_set_free(ds);
+}
+
 static void test_stats(void)
 {
 	float im[8] = {0, 1, 0, 1, 1, 1, 0, 0};
@@ -405,6 +456,7 @@ int main(void)
 	RUN(test_synth_3_vs_5);
 	RUN(test_classes);
 	RUN(test_split);
+	RUN(test_split_stratified);
 	RUN(test_stats);
 	RUN(test_cache);
 	RUN(test_png_out);
