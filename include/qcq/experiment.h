@@ -6,8 +6,13 @@
  *    accuracy over seeds, mean accuracy and loss curves per model;
  *  - noise:   QCQ-CNN trained and evaluated with finite shots and depolarizing noise
  *    (p1 after 1-qubit gates, p2 after CX) against the exact noiseless run (Figs 9-10);
- *  - depth:   QCQ-CNN with RealAmplitudes reps 1, 2, 3, ... (Figure 11): curves and
- *    training time per depth.
+ *  - depth:   QCQ-CNN with RealAmplitudes reps 1, 2, 3, ... on one or more data sets
+ *    (Figure 11): curves and training time per depth and data set.
+ *
+ * Two protocols: qcqlab's own (the defaults below: balanced parts, the paper's sizes
+ * scaled down to what a data set holds) and the paper's (train_exp_spec_paper: 10
+ * seeds, reps 2, the MRI task whole and in its natural class proportions, the depth
+ * study on 100 training images; the study lists every way it departs from the paper).
  *
  * A study is a list of runs. A run is identified by (study, model, data set, seed,
  * settings); its key is a hash of all of them plus the hash of the split's pixels and
@@ -62,6 +67,18 @@ enum train_exp_data {
 #define TRAIN_EXP_PAPER_TRAIN 5000
 #define TRAIN_EXP_PAPER_VAL 1250
 #define TRAIN_EXP_PAPER_TEST 1000
+/* The paper's MRI split (the whole set, classes in their natural proportions) and the
+ * training part of its depth study on MNIST and Fashion-MNIST (50 per class). */
+#define TRAIN_EXP_PAPER_MRI_TRAIN 2089
+#define TRAIN_EXP_PAPER_MRI_VAL 653
+#define TRAIN_EXP_PAPER_MRI_TEST 523
+#define TRAIN_EXP_PAPER_DEPTH_TRAIN 100
+#define TRAIN_EXP_PAPER_SEEDS 10
+
+enum train_exp_protocol {
+	TRAIN_EXP_OWN = 0, /* qcqlab's: balanced parts, sizes as given or scaled to fit */
+	TRAIN_EXP_PAPER,   /* the paper's (train_exp_spec_paper) */
+};
 
 struct train_exp_level {
 	double p1, p2; /* depolarizing after 1-qubit gates / after each CX */
@@ -69,10 +86,11 @@ struct train_exp_level {
 
 struct train_exp_spec {
 	enum train_exp_kind kind;
+	enum train_exp_protocol protocol;
 	/* compare: the models (noise and depth always train qcq-cnn) */
 	int nmodels;
 	enum nn_arch models[NN_ARCH_COUNT];
-	/* compare: any data sets; noise and depth: exactly one */
+	/* compare and depth: any data sets; noise: exactly one */
 	int ndatasets;
 	enum train_exp_data datasets[TRAIN_EXP_NDATA];
 	int seeds;             /* seeds 1..seeds: model initialisation and shuffling */
@@ -81,10 +99,11 @@ struct train_exp_spec {
 	int batch;             /* 0 = the paper's: 4, and 1 for qcq-cnn */
 	double lr;             /* Adam */
 	/* sizes of the parts, both classes together; -1 = the paper's 5000/1250/1000,
-	 * scaled down (same ratios) to what a data set holds when it holds fewer */
+	 * scaled down (same ratios) to what a data set holds when it holds fewer; the
+	 * paper's protocol sets them per task and refuses explicit ones */
 	long ntrain, nval, ntest;
 	double size;           /* (0, 1]: the fraction of those default sizes to use (each part
-				* at least 2) */
+				* at least 2); also under the paper's protocol (reduced runs) */
 	uint64_t split_seed;   /* the split is the same for every run of a data set */
 	int depth;             /* compare and noise: RealAmplitudes reps, 1..8 */
 	enum nn_observable observable;
@@ -114,9 +133,27 @@ struct train_exp_spec {
  * lr 0.001, paper sizes (size 1), split seed 1, depth NN_DEFAULT_DEPTH (2), <Z0>, 1 job, 1 thread, MPI on. */
 void train_exp_spec_default(struct train_exp_spec *s, enum train_exp_kind kind);
 
+/*
+ * The paper's protocol for the study s->kind (Long et al., Sci. Rep. 2025; the facts are
+ * in experiment-paper.c): 10 seeds, at most 100 epochs, early stopping (patience 10),
+ * Adam lr 0.001, batch 4 and 1 for qcq-cnn, RealAmplitudes reps 2, <Z0>; compare: the
+ * five models on mnist, fashion and mri; noise: mnist, shots 128 and 1024 x (p1, p2) =
+ * (0.01, 0.02) and (0.02, 0.03) plus the exact run; depth: reps 1, 2, 3 on all three
+ * tasks. Sizes per task when the data are loaded: mnist and fashion 5000/1250/1000
+ * balanced (scaled down at the same ratios to what the data hold), the depth study
+ * training on 100 of them; mri the whole set split 2089/653/523, stratified.
+ * Leaves the paths, jobs, threads and the filter as they are.
+ */
+void train_exp_spec_paper(struct train_exp_spec *s);
+
+/* "own", "paper"; from_name rejects anything else. */
+const char *train_exp_protocol_name(enum train_exp_protocol p);
+enum qcq_status train_exp_protocol_from_name(const char *name, enum train_exp_protocol *out,
+					     struct qcq_error *err);
+
 /* Checks every field (lists non-empty and within limits, no repeats, ranges as
- * documented, one data set for noise and depth, p1 in [0, 4/3], p2 in [0, 16/15]).
- * Does not look at files. */
+ * documented, one data set for noise, p1 in [0, 4/3], p2 in [0, 16/15]; no explicit
+ * sizes under the paper's protocol). Does not look at files. */
 enum qcq_status train_exp_spec_check(const struct train_exp_spec *s, struct qcq_error *err);
 
 /* "compare", "noise", "depth"; from_name rejects anything else. */

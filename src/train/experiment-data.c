@@ -7,7 +7,9 @@
  * data set and its result comes from the data module's feature cache the next time.
  * Sizes default to the paper's 5000/1250/1000, scaled down with the same ratios when a
  * data set has fewer balanced images (the MRI set has 500 no_tumor images), times the
- * study's size fraction.
+ * study's size fraction. Under the paper's protocol the MRI task is split whole and
+ * stratified (2089/653/523, classes in their natural proportions) and the depth study
+ * trains MNIST and Fashion-MNIST on 100 images; what the data force is noted.
  * Not here: training (experiment-run.c), reports.
  */
 #include "experiment-internal.h"
@@ -65,6 +67,59 @@ static void resolve_sizes(const struct train_exp_spec *s, size_t per_side, size_
 	for (int p = 0; p < 3; p++) {
 		size_t k = 2 * (size_t)floor(f * (double)paper[p] / 2);
 		n[p] = given[p] >= 0 ? (size_t)given[p] : k < 2 ? 2 : k;
+	}
+}
+
+/* The paper's protocol, balanced tasks: Table 1's sizes as resolve_sizes makes them;
+ * the depth study trains on 100 (times the size fraction, at least 2). */
+static void paper_sizes_balanced(const struct train_exp_spec *s, enum train_exp_data w,
+				 const size_t cnt[2], size_t n[3], char *note, size_t nn)
+{
+	size_t per_side = w == TRAIN_EXP_SYNTH ? 0 : cnt[0] < cnt[1] ? cnt[0] : cnt[1];
+	resolve_sizes(s, per_side, n);
+	size_t full[3];
+	struct train_exp_spec whole = *s;
+	whole.size = 1;
+	resolve_sizes(&whole, per_side, full);
+	if (w != TRAIN_EXP_SYNTH && full[0] != TRAIN_EXP_PAPER_TRAIN)
+		snprintf(note, nn, "%s: the data hold %zu + %zu images; the paper's %d/%d/%d is "
+			 "scaled to %zu/%zu/%zu at the same ratios, balanced",
+			 train_exp_data_name(w), cnt[0], cnt[1], TRAIN_EXP_PAPER_TRAIN,
+			 TRAIN_EXP_PAPER_VAL, TRAIN_EXP_PAPER_TEST, full[0], full[1], full[2]);
+	if (s->kind == TRAIN_EXP_DEPTH) {
+		size_t k = 2 * (size_t)floor(s->size * TRAIN_EXP_PAPER_DEPTH_TRAIN / 2);
+		n[0] = k < 2 ? 2 : k;
+	}
+}
+
+/* The paper's protocol, MRI: the whole set at 2089/653/523, stratified. A set with
+ * fewer images gives up validation images first (the test part stays the paper's and
+ * so does training); then the size fraction. */
+static void paper_sizes_mri(const struct train_exp_spec *s, const size_t cnt[2], size_t n[3],
+			    char *note, size_t nn)
+{
+	const size_t paper[3] = {TRAIN_EXP_PAPER_MRI_TRAIN, TRAIN_EXP_PAPER_MRI_VAL,
+				 TRAIN_EXP_PAPER_MRI_TEST};
+	size_t have = cnt[0] + cnt[1], want = paper[0] + paper[1] + paper[2];
+	size_t full[3] = {paper[0], paper[1], paper[2]};
+	if (have < want) {
+		size_t short_by = want - have;
+		const int order[3] = {DATA_VAL, DATA_TEST, DATA_TRAIN};
+		for (int k = 0; k < 3 && short_by; k++) {
+			size_t keep = order[k] == DATA_TRAIN ? 2 : 0, p = (size_t)order[k];
+			size_t take = full[p] - keep < short_by ? full[p] - keep : short_by;
+			full[p] -= take;
+			short_by -= take;
+		}
+		snprintf(note, nn, "mri: the data hold %zu images, the paper's split %zu/%zu/%zu needs "
+			 "%zu: %zu/%zu/%zu (validation gives up the difference), stratified "
+			 "(%zu no_tumor : %zu tumour)", have, paper[0], paper[1], paper[2], want,
+			 full[0], full[1], full[2], cnt[0], cnt[1]);
+	}
+	for (int p = 0; p < 3; p++) {
+		n[p] = (size_t)floor(s->size * (double)full[p]);
+		if (p == 0 && n[p] < 2)
+			n[p] = 2;
 	}
 }
 
@@ -206,20 +261,31 @@ enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_
 	size_t cnt[2] = {0, 0};
 	if (!st) {
 		side_counts(ds, &cls, cnt);
-		resolve_sizes(s, which == TRAIN_EXP_SYNTH ? 0 : (cnt[0] < cnt[1] ? cnt[0] : cnt[1]),
-			      need);
+		bool strat = s->protocol == TRAIN_EXP_PAPER && which == TRAIN_EXP_MRI;
+		if (strat)
+			paper_sizes_mri(s, cnt, need, out->note, sizeof out->note);
+		else if (s->protocol == TRAIN_EXP_PAPER)
+			paper_sizes_balanced(s, which, cnt, need, out->note, sizeof out->note);
+		else
+			resolve_sizes(s, which == TRAIN_EXP_SYNTH ? 0 :
+				      (cnt[0] < cnt[1] ? cnt[0] : cnt[1]), need);
 		struct data_split_spec sp = {.amount = {(double)need[0], (double)need[1],
 							(double)need[2]},
 					     .fractions = false, .seed = s->split_seed};
-		st = data_split_make(ds, &cls, &sp, &out->split, err);
+		if (strat)
+			st = data_split_make_stratified(ds, &cls, need, s->split_seed, &out->split,
+							err);
+		else
+			st = data_split_make(ds, &cls, &sp, &out->split, err);
 	}
 	if (st) {
 		data_set_free(ds);
 		return qcq_error_prefix(err, "%s", train_exp_data_name(which));
 	}
 	snprintf(out->desc, sizeof out->desc, "%s: %s vs %s, train %zu, val %zu, test %zu "
-		 "(of %zu + %zu; %s)", train_exp_data_name(which), out->split->side_name[0],
-		 out->split->side_name[1], need[0], need[1], need[2], cnt[0], cnt[1], ds->source);
+		 "(of %zu + %zu; %s)%s", train_exp_data_name(which), out->split->side_name[0],
+		 out->split->side_name[1], need[0], need[1], need[2], cnt[0], cnt[1], ds->source,
+		 s->protocol == TRAIN_EXP_PAPER && which == TRAIN_EXP_MRI ? ", stratified" : "");
 	data_set_free(ds);
 	exp_log(events, "%s [%.2f s]", out->desc, qcq_now() - t0);
 	st = quanvolve(s, out, filter, pool, events, err);

@@ -57,12 +57,31 @@ struct exp_data {
 	struct data_features *feat;
 	uint64_t key;          /* qcq_hash of the split hash and the filter hash */
 	char desc[600];
+	char note[600];        /* how the sizes depart from the paper's, "" if they do not */
 	/* for qcnn: the images downsampled to (small_side, small_side), or NULL */
 	float *small[DATA_NPARTS];
 	int small_side;
 };
 
 #define EXP_QCNN_SIDE 8 /* qcnn's input: the image area-averaged to 8x8 (nn.h default) */
+
+/* experiment-paper.c */
+#define EXP_MAX_NOTES 24
+/* Lines that say how a study departs from the paper (printed at its start, listed in
+ * table.md). */
+struct exp_notes {
+	int n;
+	char line[EXP_MAX_NOTES][400];
+};
+/* Appends a line (printf format); lines beyond EXP_MAX_NOTES are dropped. */
+void exp_notes_add(struct exp_notes *n, const char *fmt, ...) QCQ_PRINTF(2, 3);
+/* The paper's Table 1 cell (%, mean and std over 10 seeds); false if it has none. */
+bool exp_paper_cell(enum nn_arch arch, enum train_exp_data data, double *mean, double *std);
+/* The paper's QCQ-CNN training seconds per run on MNIST at reps 1..3; NAN otherwise. */
+double exp_paper_depth_seconds(enum train_exp_data data, int depth);
+/* Appends the settings that differ from the paper's protocol and the choices made where
+ * the paper is silent or unclear (the data's own deviations come from exp_data). */
+void exp_paper_notes(const struct train_exp_spec *s, struct exp_notes *n);
 
 /* experiment-spec.c */
 /* The batch a run of arch uses: spec->batch, or the paper's (4; 1 for qcq-cnn). */
@@ -103,7 +122,8 @@ void exp_run_series(const struct exp_run *r, char *buf, size_t n);
  * markdown (malloc'd). */
 enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out_dir,
 				 const struct exp_run *runs, size_t n, const struct exp_data *data,
-				 double seconds, char **table, struct qcq_error *err);
+				 const struct exp_notes *notes, double seconds, char **table,
+				 struct qcq_error *err);
 
 /* experiment-mpi.c (each a no-op, rank 0 of 1, without MPI) */
 /* Lazily initialises MPI when started under a launcher and s->use_mpi. */

@@ -118,7 +118,7 @@ static enum qcq_status check_lists(const struct train_exp_spec *s, struct qcq_er
 	if (s->ndatasets < 1 || s->ndatasets > TRAIN_EXP_NDATA)
 		return qcq_error_set(err, QCQ_EINVAL, "%d data sets (1..%d)", s->ndatasets,
 				     TRAIN_EXP_NDATA);
-	if (s->kind != TRAIN_EXP_COMPARE && s->ndatasets != 1)
+	if (s->kind == TRAIN_EXP_NOISE && s->ndatasets != 1)
 		return qcq_error_set(err, QCQ_EINVAL, "the %s study takes one data set, not %d",
 				     train_exp_kind_name(s->kind), s->ndatasets);
 	for (int i = 0; i < s->ndatasets; i++) {
@@ -158,6 +158,12 @@ enum qcq_status train_exp_spec_check(const struct train_exp_spec *s, struct qcq_
 {
 	if ((unsigned)s->kind >= TRAIN_EXP_NKINDS)
 		return qcq_error_set(err, QCQ_EINVAL, "unknown study %d", (int)s->kind);
+	if (s->protocol != TRAIN_EXP_OWN && s->protocol != TRAIN_EXP_PAPER)
+		return qcq_error_set(err, QCQ_EINVAL, "unknown protocol %d", (int)s->protocol);
+	if (s->protocol == TRAIN_EXP_PAPER && (s->ntrain >= 0 || s->nval >= 0 || s->ntest >= 0))
+		return qcq_error_set(err, QCQ_EINVAL, "the paper's protocol sets the part sizes per "
+				     "task (train %ld, val %ld, test %ld given): scale them with size=F",
+				     s->ntrain, s->nval, s->ntest);
 	enum qcq_status st = check_lists(s, err);
 	if (st)
 		return st;
@@ -403,7 +409,7 @@ bool exp_arch_quanv(enum nn_arch arch)
 }
 
 /* Settings per "series" of a study: compare = one per (data set, model); noise = the
- * exact baseline then shots x levels; depth = one per depth. */
+ * exact baseline then shots x levels; depth = one per (data set, depth). */
 static size_t series_count(const struct train_exp_spec *s)
 {
 	switch (s->kind) {
@@ -412,7 +418,7 @@ static size_t series_count(const struct train_exp_spec *s)
 	case TRAIN_EXP_NOISE:
 		return 1 + (size_t)s->nshots * (size_t)s->nlevels;
 	default:
-		return (size_t)s->ndepths;
+		return (size_t)s->ndatasets * (size_t)s->ndepths;
 	}
 }
 
@@ -439,7 +445,8 @@ static void series_fill(const struct train_exp_spec *s, size_t k, struct exp_run
 		r->p1 = s->levels[j % (size_t)s->nlevels].p1;
 		r->p2 = s->levels[j % (size_t)s->nlevels].p2;
 	} else if (s->kind == TRAIN_EXP_DEPTH) {
-		r->depth = s->depths[k];
+		r->data = s->datasets[k / (size_t)s->ndepths];
+		r->depth = s->depths[k % (size_t)s->ndepths];
 	}
 	r->batch = exp_batch_for(s, r->arch);
 	r->epochs = s->epochs;

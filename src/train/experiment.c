@@ -70,6 +70,7 @@ struct study {
 	struct exp_run *runs;
 	size_t nruns;
 	struct exp_data data[TRAIN_EXP_NDATA];
+	struct exp_notes notes;  /* how the study departs from the paper's protocol */
 	int rank, nranks;
 
 	size_t *mine;            /* indices of the runs this rank trains */
@@ -260,6 +261,15 @@ static enum qcq_status prepare(struct study *S, const struct qml_filter *filter,
 	qcq_pool_destroy(pool);
 	if (st)
 		return st;
+	if (s->protocol == TRAIN_EXP_PAPER) {
+		for (int k = 0; k < s->ndatasets; k++)
+			if (S->data[s->datasets[k]].note[0])
+				exp_notes_add(&S->notes, "deviation: %s", S->data[s->datasets[k]].note);
+		exp_paper_notes(s, &S->notes);
+		exp_log(S->events, "the paper's protocol; where this study departs from it:");
+		for (int i = 0; i < S->notes.n; i++)
+			exp_log(S->events, "  - %s", S->notes.line[i]);
+	}
 	for (size_t i = 0; i < S->nruns; i++)
 		exp_run_identify(&S->runs[i], data_of(S, &S->runs[i]));
 	return QCQ_OK;
@@ -366,8 +376,8 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	snprintf(out->out_dir, sizeof out->out_dir, "%s", S.out_dir);
 	out->seconds = qcq_now() - t0;
 	if (!st && S.rank == 0)
-		st = exp_report_write(spec, S.out_dir, S.runs, S.nruns, S.data, out->seconds,
-				      &out->table, err);
+		st = exp_report_write(spec, S.out_dir, S.runs, S.nruns, S.data, &S.notes,
+				      out->seconds, &out->table, err);
 	if (!st && halted)
 		st = qcq_error_set(err, QCQ_ESTOPPED, "%zu of %zu runs finished; run the study "
 				   "again to resume", S.finished, S.nruns);

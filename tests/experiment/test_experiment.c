@@ -171,6 +171,38 @@ static void test_spec_check(void)
 	CHECK(train_exp_count_runs(&s) == 3 * 5);
 	b = s, b.ndepths = 0, expect_bad(&b, "depth study: 0 depths");
 	b = s, b.depths[1] = 12, expect_bad(&b, "depth 12 out of range");
+	/* the depth study takes several data sets: a series per (data set, depth) */
+	b = s, b.ndatasets = 2, b.datasets[1] = TRAIN_EXP_SYNTH;
+	CHECK(train_exp_spec_check(&b, &e) == QCQ_OK && train_exp_count_runs(&b) == 2 * 3 * 5);
+	b = s, b.protocol = (enum train_exp_protocol)4, expect_bad(&b, "unknown protocol 4");
+}
+
+/* The paper's protocol in one call, and what it refuses. */
+static void test_paper_protocol(void)
+{
+	struct train_exp_spec s, b;
+	struct qcq_error e;
+	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
+	CHECK(s.depth == 2); /* the default is the paper's reps */
+	train_exp_spec_paper(&s);
+	CHECK(train_exp_spec_check(&s, &e) == QCQ_OK);
+	CHECK(s.protocol == TRAIN_EXP_PAPER && s.seeds == 10 && s.depth == 2 && s.epochs == 100);
+	CHECK(train_exp_count_runs(&s) == 5 * 3 * 10);
+	b = s, b.ntrain = 100, expect_bad(&b, "the paper's protocol sets the part sizes");
+	b = s, b.ntest = 0, expect_bad(&b, "scale them with size=F");
+	train_exp_spec_default(&s, TRAIN_EXP_DEPTH);
+	train_exp_spec_paper(&s);
+	CHECK(s.ndatasets == 3 && s.ndepths == 3 && train_exp_count_runs(&s) == 3 * 3 * 10);
+	train_exp_spec_default(&s, TRAIN_EXP_NOISE);
+	train_exp_spec_paper(&s);
+	/* the exact run plus 2 shot counts x 2 noise levels, on mnist */
+	CHECK(s.ndatasets == 1 && s.datasets[0] == TRAIN_EXP_MNIST && s.nlevels == 2);
+	CHECK(s.levels[0].p1 == 0.01 && s.levels[1].p2 == 0.03);
+	CHECK(train_exp_count_runs(&s) == (1 + 2 * 2) * 10);
+	enum train_exp_protocol pr;
+	CHECK(train_exp_protocol_from_name("paper", &pr, &e) == QCQ_OK && pr == TRAIN_EXP_PAPER);
+	CHECK(train_exp_protocol_from_name("keras", &pr, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "unknown protocol 'keras' (paper, own)");
 }
 
 static void test_missing_data(void)
@@ -261,6 +293,28 @@ static void test_compare_files(void)
 	char *runs = slurp(out, "runs.csv"), *epochs = slurp(out, "epochs.csv");
 	CHECK(count_lines(runs) == 7);
 	CHECK_STR_CONTAINS(runs, "compare,qcq-cnn,synth,2,1,z0,0,0,0,1,60,20,20,");
+	CHECK_STR_CONTAINS(runs, ",test_acc,balanced_acc,majority_acc,tn,fp,fn,tp,");
+	/* balanced accuracy from each row's confusion matrix; the balanced test set's
+	 * majority class scores 0.5 */
+	char *save = NULL;
+	int rows = 0;
+	for (char *l = strtok_r(runs, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "compare,", 8) != 0)
+			continue;
+		double f[24];
+		int k = 0;
+		for (char *q = l; k < 24 && q; q = strchr(q, ','), q = q ? q + 1 : NULL)
+			f[k++] = atof(q);
+		/* columns 17..22: test_acc, balanced_acc, majority_acc, tn, fp, fn, tp */
+		double tn = f[20], fp = f[21], fn = f[22], tp = f[23];
+		CHECK_NEAR(f[18], 0.5 * (tn / (tn + fp) + tp / (fn + tp)), 1e-9);
+		CHECK_NEAR(f[19], 0.5, 1e-12);
+		CHECK_NEAR(f[17], (tn + tp) / (tn + fp + fn + tp), 1e-9);
+		rows++;
+	}
+	CHECK(rows == 6);
+	CHECK_STR_CONTAINS(r.table, "| majority class (test set) |");
+	CHECK_STR_CONTAINS(r.table, "Balanced accuracy (%)");
 	/* each run has 1..3 epochs; 6 runs */
 	CHECK(count_lines(epochs) >= 7 && count_lines(epochs) <= 19);
 	free(runs), free(epochs);
@@ -354,7 +408,7 @@ static void test_jobs_identical(void)
 	     la = strtok_r(NULL, "\n", &sa), lb = strtok_r(NULL, "\n", &sb)) {
 		int commas = 0;
 		size_t k = 0;
-		while (la[k] && commas < 24)
+		while (la[k] && commas < 26) /* up to train_seconds */
 			commas += la[k++] == ',';
 		CHECK(strncmp(la, lb, k) == 0);
 	}
@@ -396,7 +450,8 @@ static void test_noise_and_depth(void)
 	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
 	CHECK(r.runs == 4);
 	CHECK_STR_CONTAINS(r.table, "| 3     | 8 ");
-	CHECK(exists(out, "depth-curves.png") && exists(out, "depth-time.png"));
+	CHECK(exists(out, "depth-curves-synth.png") && exists(out, "depth-time.png"));
+	CHECK(exists(out, "depth-accuracy.png"));
 	runs = slurp(out, "runs.csv");
 	/* quantum parameters: 4 angles + Linear(1,2)'s... whatever the model counts, depth 3
 	 * has 4 more angles than depth 1 */
@@ -476,6 +531,27 @@ static void test_shared_data(void)
 	}
 	CHECK(exists(out, "compare-mri.png"));
 	train_exp_result_free(&r);
+	/* the paper's protocol, reduced: the MRI set whole (3264 of the paper's 3265, the
+	 * validation part gives one up), stratified, then a tenth of it */
+	tmp_path(out, sizeof out, "shared-paper");
+	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
+	train_exp_spec_paper(&s);
+	train_exp_parse_models(&s, "mlp,qcq-cnn", &e);
+	train_exp_parse_datasets(&s, "mri", &e);
+	s.seeds = 2, s.epochs = 1, s.size = 0.1, s.jobs = 2, s.threads = 2;
+	snprintf(s.data_dir, sizeof s.data_dir, "%s", dir);
+	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
+	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	if (r.table) {
+		CHECK_STR_CONTAINS(r.table, "train 208, val 65, test 52 (of 500 + 2764");
+		CHECK_STR_CONTAINS(r.table, "stratified; majority class of the test set: 84.62 %");
+		CHECK_STR_CONTAINS(r.table, "2089/652/523 (validation gives up the difference)");
+		CHECK_STR_CONTAINS(r.table, "seeds: 2, the paper's: 10 (reduced run)");
+		CHECK_STR_CONTAINS(r.table, "| mri  | qcq-cnn |");
+		CHECK_STR_CONTAINS(r.table, "| 95.18 ± 0.65 |");
+	}
+	train_exp_result_free(&r);
 }
 
 int main(void)
@@ -484,6 +560,7 @@ int main(void)
 	mkdir(tmp_root, 0755);
 	RUN(test_lists);
 	RUN(test_spec_check);
+	RUN(test_paper_protocol);
 	RUN(test_missing_data);
 	RUN(test_compare_files);
 	RUN(test_resume_after_stop);

@@ -103,14 +103,34 @@ for path in "$root"/sessions/*.qcq; do
 		;;
 	depth.qcq)
 		expect 0 "$f" data="$tmp" dataset=synth size=0.02 seeds=2 epochs=2 out="$tmp/depth" -- \
-			'^\| 3 +\| 8 +\|' '6 runs, 0 found finished'
-		[ -s "$tmp/depth/depth-time.png" ] || fail "depth: no depth-time.png"
+			'^\| synth +\| 3 +\| 8 +\|' '6 runs, 0 found finished'
+		[ -s "$tmp/depth/depth-accuracy.png" ] || fail "depth: no depth-accuracy.png"
 		if [ -n "$shared" ]; then
 			expect 0 "$f" data="$shared" dataset=mnist size=0.02 seeds=1 epochs=1 \
 				out="$tmp/depth-r" -- '^- mnist: 3 vs 5' '3 runs, 0 found finished'
 		else
 			skip "$f on ../shared/data (absent)"
 		fi
+		;;
+	paper-table1.qcq | paper-depth.qcq | paper-noise.qcq)
+		study=${f#paper-}
+		study=${study%.qcq}
+		expect 1 "$f" data="$tmp/none" seeds=1 epochs=1 out="$tmp/$f-none" -- \
+			"mnist: data missing: no folder $tmp/none/mnist"
+		if [ -z "$shared" ]; then
+			skip "$f on ../shared/data (absent)"
+			continue
+		fi
+		# reduced: 2 seeds, 2 epochs, a twentieth of the paper's sizes
+		case "$study" in
+		table1) kind=compare runs=30 row='^\| mri +\| qcq-cnn +\| +[0-9.]+ ± [0-9.]+ +\| 95\.18 ± 0\.65 \|' ;;
+		depth) kind=depth runs=18 row='^\| mri +\| 2 +\| 6 +\|' ;;
+		*) kind=noise runs=10 row='^\| 1024 +\| 0\.02 \| 0\.03 \|' ;;
+		esac
+		expect 0 "$f" data="$shared" seeds=2 epochs=2 size=0.05 out="$tmp/$f" -- \
+			"the paper's protocol; where this study departs from it:" \
+			'seeds: 2, the paper.s: 10 \(reduced run\)' 'majority class of the test set' \
+			"$row" "$kind study: $runs runs, 0 found finished, $runs trained"
 		;;
 	paper-code.qcq)
 		expect 1 "$f" data="$tmp/none" seed=1 epochs=1 -- \
