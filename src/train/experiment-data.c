@@ -89,6 +89,10 @@ static void paper_sizes_balanced(const struct train_exp_spec *s, enum train_exp_
 	if (s->kind == TRAIN_EXP_DEPTH) {
 		size_t k = 2 * (size_t)floor(s->size * TRAIN_EXP_PAPER_DEPTH_TRAIN / 2);
 		n[0] = k < 2 ? 2 : k;
+		size_t len = strlen(note);
+		if (len)
+			snprintf(note + len, nn - len, " (the depth study trains on %d of the training "
+				 "images)", TRAIN_EXP_PAPER_DEPTH_TRAIN);
 	}
 }
 

@@ -116,8 +116,8 @@ static void draw_panel(const struct exp_rep *R, const struct panel *P, struct re
 	free(xs), free(mu), free(lo), free(hi);
 }
 
-/* Writes text centred in lines that fit width w (breaking at spaces) from y down;
- * returns the y below the last line. */
+/* Writes text centred in lines that fit width w (breaking at spaces and at '\n') from
+ * y down; returns the y below the last line. */
 static int wrap_text(struct rep_canvas *c, const char *text, int w, int y, uint32_t color,
 		     int scale)
 {
@@ -125,13 +125,13 @@ static int wrap_text(struct rep_canvas *c, const char *text, int w, int y, uint3
 	while (*p) {
 		char line[512];
 		size_t len = 0, fit = 0;
-		while (p[len] && len < sizeof line - 1) {
+		while (p[len] && p[len] != '\n' && len < sizeof line - 1) {
 			memcpy(line, p, len + 1);
 			line[len + 1] = '\0';
 			if (rep_text_width(line, scale) > w - 40)
 				break;
 			len++;
-			if (p[len] == ' ' || p[len] == '\0')
+			if (p[len] == ' ' || p[len] == '\0' || p[len] == '\n')
 				fit = len;
 		}
 		if (fit == 0)
@@ -141,7 +141,7 @@ static int wrap_text(struct rep_canvas *c, const char *text, int w, int y, uint3
 		rep_canvas_text(c, w / 2 - rep_text_width(line, scale) / 2, y, line, color, scale);
 		y += 9 * scale + 6;
 		p += fit;
-		while (*p == ' ')
+		while (*p == ' ' || *p == '\n')
 			p++;
 	}
 	return y;
@@ -157,9 +157,9 @@ static enum qcq_status panel_figure(const struct exp_rep *R, const struct panel 
 	if (st)
 		return st;
 	rep_canvas_text(&c, W / 2 - rep_text_width(title, 2) / 2, 10, title, 0x111111, 2);
-	char sub[600];
+	char sub[4000];
 	snprintf(sub, sizeof sub, "lines: mean over %d seeds; bands: +-1 std; a curve ends when "
-		 "fewer than half of its runs still train (early stopping). %s", R->seeds, caption);
+		 "fewer than half of its runs still train (early stopping).\n%s", R->seeds, caption);
 	int top = wrap_text(&c, sub, W, 38, 0x333333, 1) + 4;
 	int rows = (np + cols - 1) / cols;
 	for (int i = 0; i < np; i++)
@@ -318,13 +318,13 @@ static enum qcq_status depth_figures(const struct exp_rep *R, struct qcq_error *
 		P[d].c = C_VAL_ACC;
 		P[d].ks = ks[d];
 		P[d].nk = s->ndepths;
-		snprintf(P[d].title, sizeof P[d].title, "%s: validation accuracy", tt);
+		snprintf(P[d].title, sizeof P[d].title, "%s", tt);
 		size_t len = strlen(all);
-		snprintf(all + len, sizeof all - len, "%s%s: %s", d ? " | " : "",
+		snprintf(all + len, sizeof all - len, "%s%s. %s", d ? "\n" : "",
 			 train_exp_data_name(s->datasets[d]), cap);
 	}
 	if (!st)
-		st = panel_figure(R, P, s->ndatasets, s->ndatasets, 560 * s->ndatasets + 200, 700,
+		st = panel_figure(R, P, s->ndatasets, s->ndatasets, 680 * s->ndatasets, 760,
 				  "qcq-cnn validation accuracy per epoch by RealAmplitudes depth",
 				  all, "depth-accuracy.png", err);
 	if (!st)
