@@ -13,6 +13,7 @@
 #include "experiment-report.h"
 
 #include "qcq/report.h"
+#include "qcq/stats.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -262,14 +263,28 @@ static void table_by_task(const struct exp_rep *R, bool balanced, struct text *o
 	put_table(out, t);
 }
 
+/* Welch's two-sided p of ours against the paper's mean ± std over 10 runs, as text;
+ * "-" when it cannot be formed (fewer than 2 seeds). */
+static void welch_text(struct exp_stats ours, double pm, double ps, char *buf, size_t n)
+{
+	struct qcq_stats_sample x = {ours.mean, ours.std, (size_t)ours.n};
+	struct qcq_stats_sample y = {pm, ps, TRAIN_EXP_PAPER_SEEDS};
+	struct qcq_stats_test t;
+	struct qcq_error e;
+	if (ours.n < 2 || qcq_stats_welch_summary(&x, &y, 0.95, &t, &e) != QCQ_OK)
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, t.p >= 0.001 ? "%.3f" : "%.1e", t.p);
+}
+
 /* Every cell beside the paper's Table 1. */
 static void table_side_by_side(const struct exp_rep *R, struct text *out)
 {
 	const struct train_exp_spec *s = R->s;
 	static const char *const hdr[] = {"task", "model", "ours", "paper", "ours − paper",
-					  "balanced accuracy (ours)", "majority class"};
-	struct rep_table *t = rep_table_create(7, hdr);
-	for (int c = 2; c < 7; c++)
+					  "Welch p", "balanced accuracy (ours)", "majority class"};
+	struct rep_table *t = rep_table_create(8, hdr);
+	for (int c = 2; c < 8; c++)
 		rep_table_set_align(t, c, REP_ALIGN_RIGHT);
 	int rows = 0;
 	for (int d = 0; d < s->ndatasets; d++) {
@@ -280,13 +295,14 @@ static void table_side_by_side(const struct exp_rep *R, struct text *out)
 				continue;
 			struct exp_series_stats ss;
 			exp_rep_series_stats(R, exp_rep_series_of(R, d, m), &ss);
-			char ours[96], bal[96], diff[32];
+			char ours[96], bal[96], diff[32], p[32];
 			exp_fmt_acc(ours, sizeof ours, ss.acc, R->seeds);
 			exp_fmt_acc(bal, sizeof bal, ss.bal, R->seeds);
 			snprintf(diff, sizeof diff, ss.acc.n ? "%+.2f" : "-", ss.acc.mean - pm);
-			rep_table_add_rowf(t, "%s\t%s\t%s\t%.2f ± %.2f\t%s\t%s\t%.2f",
+			welch_text(ss.acc, pm, ps, p, sizeof p);
+			rep_table_add_rowf(t, "%s\t%s\t%s\t%.2f ± %.2f\t%s\t%s\t%s\t%.2f",
 					   train_exp_data_name(s->datasets[d]),
-					   nn_arch_name(s->models[m]), ours, pm, ps, diff, bal, maj);
+					   nn_arch_name(s->models[m]), ours, pm, ps, diff, p, bal, maj);
 			rows++;
 		}
 	}
@@ -295,8 +311,11 @@ static void table_side_by_side(const struct exp_rep *R, struct text *out)
 		return;
 	}
 	put(out, "Side by side with the paper's Table 1, test accuracy (%%), mean ± std over "
-	    "seeds. Each run here uses the one split of its task; the paper's seeds may also have "
-	    "drawn the data.\n\n");
+	    "seeds. Welch p: Welch's two-sided t-test from both means and standard deviations, "
+	    "n = our finished seeds and n = 10 for the paper; it assumes that the paper's ± is "
+	    "a sample standard deviation over 10 runs (the paper does not say). Each run here "
+	    "uses the one split of its task; the paper's seeds may also have drawn the data, "
+	    "which would widen its spread.\n\n");
 	put_table(out, t);
 }
 

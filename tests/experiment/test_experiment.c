@@ -9,8 +9,10 @@
 #include "shared_data.h"
 #include "cmd/capture.h"
 #include "qcq/experiment.h"
+#include "qcq/stats.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,6 +552,32 @@ static void test_shared_data(void)
 		CHECK_STR_CONTAINS(r.table, "seeds: 2, the paper's: 10 (reduced run)");
 		CHECK_STR_CONTAINS(r.table, "| mri  | qcq-cnn |");
 		CHECK_STR_CONTAINS(r.table, "| 95.18 ± 0.65 |");
+		CHECK_STR_CONTAINS(r.table, "| Welch p |");
+		CHECK_STR_CONTAINS(r.table, "assumes that the paper's ± is a sample standard "
+					    "deviation over 10 runs");
+	}
+	/* the Welch p of the qcq-cnn cell: from our two test accuracies (runs.csv) and the
+	 * paper's 95.18 ± 0.65 over 10 runs */
+	char *runs = slurp(out, "runs.csv"), *save = NULL;
+	double acc[2];
+	int k = 0;
+	for (char *l = strtok_r(runs, "\n", &save); l && k < 2; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "compare,qcq-cnn,mri,", 20) != 0)
+			continue;
+		const char *q = l;
+		for (int c = 0; c < 17 && q; c++)
+			q = strchr(q, ',') ? strchr(q, ',') + 1 : NULL;
+		acc[k++] = q ? 100 * atof(q) : NAN;
+	}
+	free(runs);
+	struct qcq_stats_sample ours, paper = {95.18, 0.65, 10};
+	struct qcq_stats_test t;
+	CHECK(k == 2 && qcq_stats_describe(acc, 2, &ours, &e) == QCQ_OK);
+	if (k == 2 && r.table && ours.sd > 0 &&
+	    qcq_stats_welch_summary(&ours, &paper, 0.95, &t, &e) == QCQ_OK) {
+		char want[64];
+		snprintf(want, sizeof want, t.p >= 0.001 ? " %.3f |" : " %.1e |", t.p);
+		CHECK_STR_CONTAINS(r.table, want);
 	}
 	train_exp_result_free(&r);
 }
