@@ -190,9 +190,11 @@ static enum qcq_status deal(const struct data_set *ds, const struct data_classes
 			    const size_t avail[2], const size_t per[DATA_NPARTS][2], uint64_t seed,
 			    struct data_split **out, struct qcq_error *err);
 
-enum qcq_status data_split_make(const struct data_set *ds, const struct data_classes *cls,
-				const struct data_split_spec *spec, struct data_split **out,
-				struct qcq_error *err)
+/* Checks the selection, counts each side, plans the parts (balanced from spec, or
+ * stratified from n when spec is NULL) and deals them. */
+static enum qcq_status split_with(const struct data_set *ds, const struct data_classes *cls,
+				  const struct data_split_spec *spec, const size_t *n,
+				  uint64_t seed, struct data_split **out, struct qcq_error *err)
 {
 	if (cls->nclasses != ds->nclasses)
 		return qcq_error_set(err, QCQ_ESTATE, "the class selection is for %d classes, the data "
@@ -200,8 +202,16 @@ enum qcq_status data_split_make(const struct data_set *ds, const struct data_cla
 	size_t avail[2];
 	side_counts(ds, cls, avail);
 	size_t per[DATA_NPARTS][2];
-	enum qcq_status st = plan_counts(spec, avail, cls, per, err);
-	return st ? st : deal(ds, cls, avail, per, spec->seed, out, err);
+	enum qcq_status st = spec ? plan_counts(spec, avail, cls, per, err)
+				  : plan_stratified(n, avail, cls, per, err);
+	return st ? st : deal(ds, cls, avail, per, seed, out, err);
+}
+
+enum qcq_status data_split_make(const struct data_set *ds, const struct data_classes *cls,
+				const struct data_split_spec *spec, struct data_split **out,
+				struct qcq_error *err)
+{
+	return split_with(ds, cls, spec, NULL, spec->seed, out, err);
 }
 
 enum qcq_status data_split_make_stratified(const struct data_set *ds,
@@ -209,14 +219,7 @@ enum qcq_status data_split_make_stratified(const struct data_set *ds,
 					   const size_t n[DATA_NPARTS], uint64_t seed,
 					   struct data_split **out, struct qcq_error *err)
 {
-	if (cls->nclasses != ds->nclasses)
-		return qcq_error_set(err, QCQ_ESTATE, "the class selection is for %d classes, the data "
-				     "has %d", cls->nclasses, ds->nclasses);
-	size_t avail[2];
-	side_counts(ds, cls, avail);
-	size_t per[DATA_NPARTS][2];
-	enum qcq_status st = plan_stratified(n, avail, cls, per, err);
-	return st ? st : deal(ds, cls, avail, per, seed, out, err);
+	return split_with(ds, cls, NULL, n, seed, out, err);
 }
 
 /* Shuffles each side with the seed and deals per[p][s] images of side s to part p,

@@ -71,40 +71,29 @@ enum qcq_status train_exp_protocol_from_name(const char *name, enum train_exp_pr
 
 void train_exp_spec_paper(struct train_exp_spec *s)
 {
+	/* qcqlab's defaults already follow the paper in the training settings and lists */
+	struct train_exp_spec d;
+	train_exp_spec_default(&d, TRAIN_EXP_COMPARE);
 	s->protocol = TRAIN_EXP_PAPER;
 	s->seeds = TRAIN_EXP_PAPER_SEEDS;
-	s->epochs = 100;
-	s->patience = 10;
-	s->batch = 0;
-	s->lr = 0.001;
+	s->epochs = d.epochs, s->patience = d.patience, s->batch = d.batch, s->lr = d.lr;
 	s->ntrain = s->nval = s->ntest = -1;
 	s->size = 1;
 	s->depth = 2;
 	s->observable = NN_OBS_Z0;
 	if (s->kind == TRAIN_EXP_COMPARE) {
-		const enum nn_arch m[] = {NN_ARCH_MLP, NN_ARCH_QUANV_MLP, NN_ARCH_CNN, NN_ARCH_QCCNN,
-					  NN_ARCH_QCQ_CNN};
-		s->nmodels = 5;
-		memcpy(s->models, m, sizeof m);
+		s->nmodels = d.nmodels;
+		memcpy(s->models, d.models, sizeof d.models);
 	}
-	if (s->kind == TRAIN_EXP_NOISE) {
-		s->ndatasets = 1;
-		s->datasets[0] = TRAIN_EXP_MNIST;
-		s->nshots = 2;
-		s->shots[0] = 128;
-		s->shots[1] = 1024;
-		s->nlevels = 2;
-		s->levels[0] = (struct train_exp_level){0.01, 0.02};
-		s->levels[1] = (struct train_exp_level){0.02, 0.03};
-	} else {
-		s->ndatasets = 3;
-		s->datasets[0] = TRAIN_EXP_MNIST;
-		s->datasets[1] = TRAIN_EXP_FASHION;
-		s->datasets[2] = TRAIN_EXP_MRI;
-	}
-	s->ndepths = 3;
-	for (int i = 0; i < 3; i++)
-		s->depths[i] = i + 1;
+	s->ndatasets = s->kind == TRAIN_EXP_NOISE ? 1 : d.ndatasets; /* mnist first */
+	memcpy(s->datasets, d.datasets, sizeof d.datasets);
+	s->nshots = d.nshots;
+	memcpy(s->shots, d.shots, sizeof d.shots);
+	s->nlevels = 2; /* the paper has no shots-only level: (0.01, 0.02), (0.02, 0.03) */
+	s->levels[0] = (struct train_exp_level){0.01, 0.02};
+	s->levels[1] = (struct train_exp_level){0.02, 0.03};
+	s->ndepths = d.ndepths;
+	memcpy(s->depths, d.depths, sizeof d.depths);
 }
 
 void exp_notes_add(struct exp_notes *n, const char *fmt, ...)
