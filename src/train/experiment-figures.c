@@ -91,6 +91,7 @@ struct panel {
 	enum curve c;
 	const size_t *ks;
 	int nk;
+	bool legend_strip; /* accuracy: room below the bands for the legend */
 };
 
 static void draw_panel(const struct exp_rep *R, const struct panel *P, struct rep_canvas *c,
@@ -102,14 +103,25 @@ static void draw_panel(const struct exp_rep *R, const struct panel *P, struct re
 	struct rep_plot *pl = rep_plot_create(P->title, "epoch", P->c < C_TRAIN_ACC ?
 					      "cross-entropy loss" : "accuracy (%)");
 	rep_plot_set_integer_x(pl, true);
+	double ymin = INFINITY, ymax = -INFINITY;
 	for (int j = 0; j < P->nk; j++) {
 		size_t n = series_curve(R, P->ks[j], P->c, xs, mu, lo, hi);
+		for (size_t e = 0; e < n; e++) {
+			ymin = lo[e] < ymin ? lo[e] : ymin;
+			ymax = hi[e] > ymax ? hi[e] : ymax;
+		}
 		char label[128];
 		exp_run_series(exp_rep_run(R, P->ks[j], 0), label, sizeof label);
 		struct qcq_error e2;
 		int sr = n ? rep_plot_add_series(pl, label, xs, mu, n, &e2) : -1;
 		if (sr >= 0)
 			rep_plot_add_band(pl, sr, xs, lo, hi, n, &e2);
+	}
+	/* accuracy climbs to the top of its panel: keep a strip below the bands free for
+	 * the legend, a line per series */
+	if (P->legend_strip && P->c >= C_TRAIN_ACC && ymax > ymin) {
+		double span = ymax - ymin, lo_y = ymin - span * 0.12 * (P->nk + 1);
+		rep_plot_set_ylim(pl, lo_y < 0 ? 0 : lo_y, ymax + 0.05 * span);
 	}
 	rep_plot_draw(pl, c, x, y, w, h);
 	rep_plot_free(pl);
@@ -183,6 +195,7 @@ static enum qcq_status four_curves(const struct exp_rep *R, const size_t *ks, in
 		P[p].c = (enum curve)p;
 		P[p].ks = ks;
 		P[p].nk = nk;
+		P[p].legend_strip = false;
 	}
 	return panel_figure(R, P, C_N, 2, 1400, 1040, title, caption, file, err);
 }
@@ -248,7 +261,8 @@ static enum qcq_status noise_figures(const struct exp_rep *R, struct qcq_error *
 		st = four_curves(R, ks, 1 + s->nlevels, title, cap, file, err);
 		if (st)
 			break;
-		struct panel P = {.c = C_TRAIN_ACC, .ks = ks, .nk = 1 + s->nlevels};
+		struct panel P = {.c = C_TRAIN_ACC, .ks = ks, .nk = 1 + s->nlevels,
+				  .legend_strip = true};
 		snprintf(P.title, sizeof P.title, "training accuracy per epoch, %ld shots",
 			 s->shots[j]);
 		snprintf(title, sizeof title, "qcq-cnn on %s, %ld shots: training accuracy by noise "
@@ -318,6 +332,7 @@ static enum qcq_status depth_figures(const struct exp_rep *R, struct qcq_error *
 		P[d].c = C_VAL_ACC;
 		P[d].ks = ks[d];
 		P[d].nk = s->ndepths;
+		P[d].legend_strip = true;
 		snprintf(P[d].title, sizeof P[d].title, "%s", tt);
 		size_t len = strlen(all);
 		snprintf(all + len, sizeof all - len, "%s%s. %s", d ? "\n" : "",
