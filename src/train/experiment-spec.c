@@ -399,7 +399,7 @@ int exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch)
 
 bool exp_arch_quanv(enum nn_arch arch)
 {
-	return arch == NN_ARCH_QUANV_MLP || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
+	return nn_arch_takes_features(arch);
 }
 
 /* Settings per "series" of a study: compare = one per (data set, model); noise = the
