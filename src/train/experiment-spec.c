@@ -251,7 +251,7 @@ static enum qcq_status parse_num(const char *w, double lo, double hi, double *ou
 static enum qcq_status parse_int(const char *w, long lo, long hi, long *out,
 				 struct qcq_error *err)
 {
-	double v;
+	double v = 0;
 	enum qcq_status st = parse_num(w, (double)lo, (double)hi, &v, err);
 	if (st)
 		return st;
@@ -460,4 +460,25 @@ struct exp_run *exp_plan(const struct train_exp_spec *s, size_t *n)
 		}
 	}
 	return runs;
+}
+
+/* ---------------------------------------------------------------- shared with ablate */
+
+enum qcq_status exp_split_list(const char *what, const char *text,
+			       enum qcq_status (*item)(void *ctx, int i, const char *w,
+						       struct qcq_error *err),
+			       void *ctx, int *count, struct qcq_error *err)
+{
+	return split_list(what, text, item, ctx, count, err);
+}
+
+enum qcq_status exp_parse_num(const char *w, double lo, double hi, double *out,
+			      struct qcq_error *err)
+{
+	return parse_num(w, lo, hi, out, err);
+}
+
+enum qcq_status exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err)
+{
+	return parse_int(w, lo, hi, out, err);
 }
