@@ -40,7 +40,8 @@ struct pool {
 	size_t first, end;           /* the tasks of this phase */
 	const struct qcq_sink *events;
 	pthread_mutex_t lock;
-	size_t next, finished, total_done, total;
+	size_t next, total_done, total;
+	int active;                  /* workers still running */
 	volatile int halt;
 	bool failed;
 	struct qcq_error err;
@@ -167,6 +168,9 @@ static void *worker(void *arg)
 		P->halt = 1;
 		pthread_mutex_unlock(&P->lock);
 	}
+	pthread_mutex_lock(&P->lock);
+	P->active--;
+	pthread_mutex_unlock(&P->lock);
 	return NULL;
 }
 
@@ -181,25 +185,32 @@ static enum qcq_status run_phase(struct pool *P, size_t first, size_t end,
 		nw = (int)(end - first);
 	pthread_t th[TRAIN_EXP_MAX_JOBS];
 	int started = 0;
+	P->active = nw;
 	for (int w = 0; w < nw; w++)
 		if (pthread_create(&th[started], NULL, worker, P) == 0)
 			started++;
-	if (started == 0 && end > first)
+	pthread_mutex_lock(&P->lock);
+	P->active -= nw - started;
+	pthread_mutex_unlock(&P->lock);
+	if (started == 0 && end > first) {
+		P->active = 1;
 		worker(P);
-	/* watch the caller's stop flag while the workers run */
-	for (int w = 0; w < started;) {
+	}
+	/* watch the caller's stop flag until every worker has left (train_fit reads halt
+	 * between batches, so a stop also ends the runs in flight) */
+	for (;;) {
 		pthread_mutex_lock(&P->lock);
-		bool over = P->next >= P->end || P->halt;
+		int active = P->active;
 		pthread_mutex_unlock(&P->lock);
 		if (stop && *stop)
 			P->halt = 1;
-		if (over) {
-			pthread_join(th[w++], NULL);
-			continue;
-		}
+		if (active == 0)
+			break;
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+	for (int w = 0; w < started; w++)
+		pthread_join(th[w], NULL);
 	if (P->failed) {
 		*err = P->err;
 		return err->code;

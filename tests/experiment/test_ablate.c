@@ -263,6 +263,13 @@ static void test_no_leakage(void)
 	CHECK(ta && tb && strstr(ta, "## Verdicts") && strstr(tb, "## Verdicts"));
 	free(ta), free(tb);
 	abl_result_free(&a), abl_result_free(&b);
+	/* a stop ends the study without reports */
+	volatile int stop = 1;
+	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-stop", tmp_root);
+	CHECK(abl_run(&s, NULL, NULL, &stop, &a, &ta, &e) == QCQ_ESTOPPED);
+	CHECK_STR_CONTAINS(e.msg, "stopped after");
+	CHECK(ta == NULL && !exists(s.base.out_dir, "table.md"));
+	abl_result_free(&a);
 }
 
 /* ---------------------------------------------------------------- the command */
