@@ -171,7 +171,8 @@ enum qcq_status data_load_csv(const char *path, struct data_set **out, struct qc
  * Decode one PNG (8/16-bit; gray, gray+alpha, RGB, RGBA, palette; alpha is ignored, as
  * PIL's convert('L') does) or JPEG (gray or RGB; CMYK is refused) from memory into new
  * grayscale float pixels in [0,1]: gray = 0.299 R + 0.587 G + 0.114 B. The format is
- * taken from the signature bytes, not the file name. *px is malloc'd.
+ * taken from the signature bytes, not the file name. *px is malloc'd. Data libjpeg
+ * calls corrupt (a truncated scan, a bad code: its warnings) is an error, never grey fill.
  */
 enum qcq_status data_decode_image(const uint8_t *buf, size_t n, const char *name, float **px,
 				  int *h, int *w, struct qcq_error *err);
