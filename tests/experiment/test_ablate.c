@@ -262,7 +262,21 @@ static void test_no_leakage(void)
 	CHECK(memcmp(a.score, b.score, sizeof a.score) == 0);
 	CHECK(ta && tb && strstr(ta, "## Verdicts") && strstr(tb, "## Verdicts"));
 	free(ta), free(tb);
-	abl_result_free(&a), abl_result_free(&b);
+	abl_result_free(&b);
+	/* one job gives the same study as two (each run depends on its settings only) */
+	struct abl_result c1;
+	char *t1 = NULL;
+	s.base.jobs = 1;
+	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-j1", tmp_root);
+	CHECK(abl_run(&s, NULL, NULL, NULL, &c1, &t1, &e) == QCQ_OK);
+	int equal = 0;
+	for (size_t i = 0; i < c1.ntasks && i < a.ntasks; i++)
+		equal += memcmp(&c1.tasks[i].val_acc, &a.tasks[i].val_acc, sizeof(double)) == 0 &&
+			 (!a.tasks[i].final || c1.tasks[i].test_acc == a.tasks[i].test_acc);
+	CHECK(c1.ntasks == a.ntasks && equal == (int)a.ntasks);
+	free(t1);
+	abl_result_free(&c1);
+	abl_result_free(&a);
 	/* a stop ends the study without reports */
 	volatile int stop = 1;
 	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-stop", tmp_root);
