@@ -190,8 +190,39 @@ enum nn_arch {
 	NN_ARCH_QCQ_CNN,   /* quanvolved features -> CNN -> dense 2 -> VQC -> Linear(1,2) */
 	NN_ARCH_QCNN,      /* average-pool the image to 2x4 = 8 values -> 8-qubit QCNN (Cong
 			    * et al., qml's blocks) -> <Z7> -> Linear(1,2) */
+	/* Ablation controls (the study `experiment ablate`): each removes one quantum part. */
+	NN_ARCH_RF_QCCNN,  /* qccnn with a classical random filter in place of the quantum one:
+			    * the image -> fixed, untrained Conv2d(1,4,2,stride 2) -> cos(pi .)
+			    * (4 channels in [-1,1] of half the size, like the quanvolution's
+			    * <Z>) -> the same CNN (Henderson et al.'s control) */
+	NN_ARCH_RF_QCQ_CNN, /* qcq-cnn with the same classical random filter */
+	NN_ARCH_QCQ_CNN_NOENT, /* qcq-cnn whose classifier has no entangling gate: each ZZ block
+				* keeps its local phases P(phi) on both qubits and drops the
+				* controlled phase; RealAmplitudes drops its CX (qml.h) */
+	NN_ARCH_QCQ_CNN_CHEAD, /* qcq-cnn with a classical head in place of the quantum
+				* classifier: the same 2 inputs, one output in (-1,1), the same
+				* number of trainable parameters 2 (depth + 1) (see below) */
+	NN_ARCH_CNN_PM,    /* cnn on the image with conv2 narrowed so that its parameter count
+			    * is closest to qcq-cnn's with the same conv1, conv2, depth on the
+			    * quanvolved (4, H/2, W/2) input */
 	NN_ARCH_COUNT
 };
+
+/*
+ * The classical head of qcq-cnn-chead, with n = 2 (depth + 1) parameters: m = n / 4
+ * hidden units h_i = tanh(W_i . x + b_i) (W: m x 2, b: m), then
+ * z = tanh(sum_i v_i h_i + c . x) with v (m) and, when n % 4 == 2, a direct term c (2)
+ * (absent otherwise); parameters in that order W, b, v, c. Depth 1 -> 4 parameters
+ * (1 unit), 2 -> 6 (1 unit + c), 3 -> 8 (2 units).
+ */
+
+/* The seed of the classical random filter's weights (w ~ U(-1,1), bias ~ U(-pi,pi)):
+ * fixed, like the quantum filter, so every seed of a study sees the same filter. */
+#define NN_RFILTER_SEED 42u
+
+/* Whether arch reads quanvolved features (quanv-mlp, qccnn, qcq-cnn and its -noent and
+ * -chead controls) rather than the image. */
+bool nn_arch_takes_features(enum nn_arch arch);
 
 enum nn_observable { NN_OBS_Z0 = 0, NN_OBS_ZZ = 1 };
 
@@ -219,19 +250,22 @@ struct nn_model_desc {
  * the paper adopts (Long et al., Sci. Rep. 2025, Fig. 11: "depth 5" = reps 2). */
 #define NN_DEFAULT_DEPTH 2
 
-/* Defaults for arch: input (1,28,28) for mlp/cnn/qcnn, (4,14,14) for quanv-mlp/qccnn/
- * qcq-cnn; channels 16/32, depth NN_DEFAULT_DEPTH, <Z0>, dropout 0, no noise, exact,
+/* Defaults for arch: input (1,28,28) for mlp/cnn/qcnn and the rf- and -pm controls,
+ * (4,14,14) for quanv-mlp/qccnn/qcq-cnn and its -noent/-chead controls; channels 16/32,
+ * depth NN_DEFAULT_DEPTH, <Z0>, dropout 0, no noise, exact,
  * seed 1. */
 void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch);
-/* "mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn". */
+/* "mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn", "rf-qccnn", "rf-qcq-cnn",
+ * "qcq-cnn-noent", "qcq-cnn-chead", "cnn-pm". */
 const char *nn_arch_name(enum nn_arch arch);
 /* Looks a name up (exact, case-sensitive); QCQ_EINVAL lists the names. */
 enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct qcq_error *err);
 /* Checks every field (arch known, sizes 1..4096, channels 1..1024, depth 1..8,
  * observable, dropout in [0,1), p1 in [0,4/3], p2 in [0,16/15], shots <= 1e8,
  * frozen naming only layers that exist and have parameters, that the conv stack
- * leaves a non-empty output, and for qcnn a
- * 1-channel input of at least 2x4 without noise or shots). */
+ * leaves a non-empty output, for qcnn a 1-channel input of at least 2x4 without noise
+ * or shots, for the rf- models a 1-channel image, for qcq-cnn-noent no noise or shots,
+ * for cnn-pm an image whose halves fit qcq-cnn). */
 enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_error *err);
 
 /*
@@ -326,7 +360,7 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n);
 int nn_model_nlayers(const struct nn_model *m);
 struct nn_layer_info {
 	const char *kind; /* "conv2d", "relu", "maxpool", "dropout", "flatten", "dense", "quantum",
-			   * "avgpool" */
+			   * "avgpool", "rfilter" (fixed random filter), "head" (classical head) */
 	int out_c, out_h, out_w; /* output shape per sample (h = w = 1 for vectors) */
 	size_t nparams;
 	bool quantum;

@@ -162,6 +162,16 @@ double qml_classifier_expect(const double x[2], const double *theta, int depth,
 /* The final state: amp[2*i] + i*amp[2*i+1], i = b0 + 2 b1 (4 amplitudes). */
 void qml_classifier_state(const double x[2], const double *theta, int depth, double amp[8]);
 /*
+ * The same classifier with no entangling gate (the ablation control of model
+ * qcq-cnn-noent): each ZZ block CX(0,1) P(phi) q1 CX(0,1) = [P(phi) q0 P(phi) q1]
+ * CP(-2 phi) keeps its local part P(phi) on both qubits and drops the controlled
+ * phase; RealAmplitudes keeps its 2 (depth + 1) RY angles and drops its CX. Exact,
+ * adjoint gradients; arguments as qml_classifier_expect. qml_circuit_classifier_product
+ * builds the same circuit for qsim.
+ */
+double qml_classifier_product_expect(const double x[2], const double *theta, int depth,
+				     enum qml_observable obs, double *dx, double *dtheta);
+/*
  * Density-matrix expectation with depolarizing(p1, 1) after every 1-qubit gate and
  * depolarizing(p2, 2) after every CX (CONVENTIONS section 8); gradients (if dx, dtheta
  * are not NULL) by parameter shift over every gate occurrence of each variable.
@@ -281,6 +291,10 @@ enum qcq_status qml_circuit_realamp(int n, int reps, enum qml_entanglement ent,
  * with n = 2, fm_reps = 2 it is the QCQ-CNN decision layer. */
 enum qcq_status qml_circuit_classifier(int n, int fm_reps, int reps, enum qml_entanglement ent,
 				       struct qs_circuit **out, struct qcq_error *err);
+/* The 2-qubit classifier without entangling gates (qml_classifier_product_expect):
+ * inputs x0, x1, weights w0 .. w[2 depth + 1]; depth 1..QML_QLAYER_MAX_DEPTH. */
+enum qcq_status qml_circuit_classifier_product(int depth, struct qs_circuit **out,
+					       struct qcq_error *err);
 /*
  * The 8-qubit QCNN of the qcnn model: angle encoding RY(pi x_q) of 8 inputs (a
  * downsampled image), conv(0..7), pool({0,1,2,3} -> {4,5,6,7}), conv(4..7),

@@ -16,8 +16,13 @@
 static const char *const options[] = {
 	"models", "datasets", "seeds", "epochs", "patience", "batch", "lr", "train", "val",
 	"test", "size", "split-seed", "out", "data", "cache", "jobs", "shots", "levels", "depths",
-	"protocol", NULL,
+	"protocol", "lrs", "widths", "batches", "search-seeds", NULL,
 };
+
+/* cmd-experiment-ablate.c: `experiment ablate`, from the options build_spec parsed. */
+enum qcq_status cmd_experiment_ablate(struct cmd_ctx *ctx, const struct train_exp_spec *base);
+/* True (with the error set) when another study was given one of ablate's options. */
+bool cmd_experiment_ablate_only(struct cmd_ctx *ctx);
 
 struct exp_job {
 	struct train_exp_spec spec;
@@ -58,8 +63,9 @@ static enum qcq_status only_for(struct cmd_ctx *ctx, const struct train_exp_spec
 static enum qcq_status build_spec(struct cmd_ctx *ctx, struct train_exp_spec *s)
 {
 	const struct cmd_settings *set = &ctx->ws->set;
-	enum train_exp_kind kind;
-	if (train_exp_kind_from_name(cmd_arg(ctx->call, 0), &kind, ctx->err))
+	enum train_exp_kind kind = TRAIN_EXP_COMPARE; /* ablate: its base options are compare's */
+	if (strcmp(cmd_arg(ctx->call, 0), "ablate") != 0 &&
+	    train_exp_kind_from_name(cmd_arg(ctx->call, 0), &kind, ctx->err))
 		return ctx->err->code;
 	train_exp_spec_default(s, kind);
 	s->jobs = set->jobs;
@@ -194,6 +200,12 @@ static enum qcq_status exec_experiment(struct cmd_ctx *ctx, const struct cmd_cal
 		free(j);
 		return ctx->err->code;
 	}
+	bool ablate = strcmp(cmd_arg(call, 0), "ablate") == 0;
+	if (ablate || cmd_experiment_ablate_only(ctx)) {
+		enum qcq_status ast = ablate ? cmd_experiment_ablate(ctx, &j->spec) : ctx->err->code;
+		free(j);
+		return ast;
+	}
 	j->threads = ctx->ws->set.threads;
 	size_t n = train_exp_count_runs(&j->spec);
 	cmd_info(ctx, "experiment %s: %zu runs, %d at a time", cmd_arg(call, 0), n, j->spec.jobs);
@@ -215,11 +227,11 @@ const struct cmd_entry cmd_experiment_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = options,
-	.usage = "experiment compare|noise|depth [protocol=paper] [models=A,B] [datasets=D,E] "
-		 "[seeds=N] [epochs=N] "
+	.usage = "experiment compare|noise|depth|ablate [protocol=paper] [models=A,B] "
+		 "[datasets=D,E] [seeds=N] [epochs=N] "
 		 "[patience=N] [batch=N] [lr=X] [train=N val=N test=N] [size=F] [split-seed=S] [out=DIR] "
 		 "[data=DIR] [cache=DIR] [jobs=N] [shots=128,1024] [levels=0/0,0.01/0.02] "
-		 "[depths=1,2,3]",
+		 "[depths=1,2,3] [lrs=X,Y] [widths=C1/C2,...] [batches=N,M] [search-seeds=N]",
 	.help = "Run one of the paper's studies as a background job, resumable.\n"
 		"compare: models (mlp, quanv-mlp, cnn, qccnn, qcq-cnn; qcnn on request) x data sets "
 		"(synth, mnist = 3 vs 5, fashion = T-shirt/top vs Trouser, mri = no_tumor vs "
@@ -242,6 +254,22 @@ const struct cmd_entry cmd_experiment_entry = {
 		"ranks under mpirun. Uses the settings depth and observable (protocol=paper: reps 2, "
 		"<Z0>), and the filter if one is set (else PennyLane's demo filter). runs.csv and "
 		"table.md give balanced accuracy and each test set's majority-class accuracy "
-		"beside accuracy.",
+		"beside accuracy.\n"
+		"ablate [lrs=1e-4,1e-3,1e-2] [widths=8/16,16/32] [batches=4,16] [search-seeds=N]: "
+		"does the quantum part help? Per task, the models (default cnn, qccnn, qcq-cnn and "
+		"the controls rf-qccnn, rf-qcq-cnn, qcq-cnn-noent, qcq-cnn-chead, cnn-pm; see `help "
+		"model`) each get the same grid search on the validation part only: every "
+		"configuration is trained with seeds 1..search-seeds (default 2) and scored by its "
+		"mean best validation accuracy; the best one is trained with seeds 1..seeds and only "
+		"then evaluated on the test part. Seeds pair across models (same split and sample "
+		"order, same initial CNN weights for the same CNN shapes). Per comparison (quantum vs "
+		"classical random filter, quantum classifier vs classical head, entangling vs not, "
+		"QCQ-CNN vs CNN and vs parameter-matched CNN, QCCNN vs CNN): mean difference in test "
+		"accuracy with its 95 % paired-t CI, paired t-test and Welch p, Cohen's d, the "
+		"paired p Holm-adjusted over all comparisons x tasks, and a verdict helps / hurts / "
+		"no detectable difference at adjusted p < 0.05. Defaults 30 epochs, patience 5; "
+		"lr= and batch= are compare's (ablate searches lrs= and batches=). Writes "
+		"search.csv, configs.csv, runs.csv, comparisons.csv and table.md (default "
+		"results/ablate); not resumable.",
 	.exec = exec_experiment,
 };

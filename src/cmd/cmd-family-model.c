@@ -64,7 +64,7 @@ void cmd_model_out(struct cmd_workspace *ws, enum cmd_stream s, const char *fmt,
 
 bool cmd_model_takes_features(enum nn_arch arch)
 {
-	return arch == NN_ARCH_QUANV_MLP || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
+	return nn_arch_takes_features(arch);
 }
 
 enum qcq_status cmd_model_need(struct cmd_ctx *ctx, struct nn_model **m)
@@ -72,7 +72,7 @@ enum qcq_status cmd_model_need(struct cmd_ctx *ctx, struct nn_model **m)
 	if (!ctx->ws->model)
 		return cmd_error(ctx, QCQ_ESTATE,
 				 "no model: create one with `model NAME` (mlp, quanv-mlp, cnn, qccnn, "
-				 "qcq-cnn, qcnn) or `load model FILE`");
+				 "qcq-cnn, qcnn; `help model` lists the controls) or `load model FILE`");
 	*m = ctx->ws->model;
 	return QCQ_OK;
 }

@@ -102,7 +102,8 @@ static enum qcq_status parse_options(struct cmd_ctx *ctx, struct nn_model_desc *
 	d->conv1 = (uint32_t)c1;
 	d->conv2 = (uint32_t)c2;
 	d->dropout = (float)dropout;
-	if (d->arch == NN_ARCH_QCQ_CNN || d->arch == NN_ARCH_QCNN) {
+	if (d->arch == NN_ARCH_QCQ_CNN || d->arch == NN_ARCH_QCNN ||
+	    d->arch == NN_ARCH_RF_QCQ_CNN || d->arch == NN_ARCH_QCQ_CNN_NOENT) {
 		char what[64];
 		snprintf(what, sizeof what, "model %s", nn_arch_name((enum nn_arch)d->arch));
 		if (cmd_model_refuse_damping(ctx, what, "build it"))
@@ -172,7 +173,8 @@ const struct cmd_entry cmd_model_entry = {
 	.min_args = 1,
 	.max_args = 1,
 	.options = model_options,
-	.usage = "model mlp|quanv-mlp|cnn|qccnn|qcq-cnn|qcnn [depth=N] [observable=z0|zz] "
+	.usage = "model mlp|quanv-mlp|cnn|qccnn|qcq-cnn|qcnn|rf-qccnn|rf-qcq-cnn|qcq-cnn-noent|"
+		 "qcq-cnn-chead|cnn-pm [depth=N] [observable=z0|zz] "
 		 "[seed=S] [conv1=N] [conv2=N] [dropout=P] [input=N] [freeze=K,...]",
 	.help = "Build one of the paper's models as the workspace's model.\n"
 		"The input shape follows the loaded data: quanv-mlp, qccnn and qcq-cnn take the "
@@ -184,6 +186,16 @@ const struct cmd_entry cmd_model_entry = {
 		"parameters of those layers (numbered as `summary` lists them) at their initial "
 		"values during training: freeze=8 on qcq-cnn is the dense layer in front of the "
 		"quantum classifier, which the paper's published code never trains. Replaces the "
-		"previous model and its training history.",
+		"previous model and its training history.\n"
+		"Controls (each removes one quantum part; `experiment ablate` compares them): "
+		"rf-qcq-cnn and rf-qccnn take the image and replace the quantum filter by a fixed, "
+		"untrained classical random filter (2x2 stride-2 convolution to 4 channels, then "
+		"cos(pi .): the same (4,14,14) shape and [-1,1] range; Henderson et al.'s control); "
+		"qcq-cnn-noent removes every entangling gate of the classifier (the ZZ feature map "
+		"keeps its local phases P(2(pi-x0)(pi-x1)) on both qubits and drops the controlled "
+		"phase; RealAmplitudes drops its CX; exact only); qcq-cnn-chead replaces the quantum "
+		"classifier by a classical tanh head with the same two inputs and the same 2(depth+1) "
+		"trainable parameters; cnn-pm is cnn on the image with conv2 narrowed so that its "
+		"parameter count matches qcq-cnn's (same conv1, conv2, depth).",
 	.exec = exec_model,
 };

@@ -14,6 +14,12 @@
  *              the head Linear(1,2)
  *   qcnn       AvgPool to 2x4 (8 values in [0,1]) -> qml's 8-qubit QCNN (63 angles,
  *              <Z7>) -> Linear(1,2)
+ * and the ablation controls (nn.h), each the model above with one quantum part removed:
+ *   rf-qccnn, rf-qcq-cnn   the image -> fixed random Conv2d(1,4,2,stride 2) + cos
+ *                          (controls.c) -> qccnn's / qcq-cnn's layers
+ *   qcq-cnn-noent          qcq-cnn with the classifier without entangling gates
+ *   qcq-cnn-chead          qcq-cnn with the classical head (controls.c) in its place
+ *   cnn-pm                 cnn with conv2 chosen to match qcq-cnn's parameter count
  * This file only plans shapes; memory and the passes are in model.c.
  */
 #include "nn-internal.h"
@@ -24,9 +30,14 @@
 #include <string.h>
 
 static const char *kind_name(enum nn_kind k);
+static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, int *nl,
+			    struct qcq_error *err);
+static enum qcq_status matched_conv2(const struct nn_model_desc *d, int *c2,
+				     struct qcq_error *err);
 
 static const char *const arch_names[NN_ARCH_COUNT] = {
 	"mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn",
+	"rf-qccnn", "rf-qcq-cnn", "qcq-cnn-noent", "qcq-cnn-chead", "cnn-pm",
 };
 
 const char *nn_arch_name(enum nn_arch arch)
@@ -41,16 +52,32 @@ enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct q
 			*arch = (enum nn_arch)i;
 			return QCQ_OK;
 		}
-	return qcq_error_set(err, QCQ_EINVAL,
-			     "unknown model '%s' (mlp, quanv-mlp, cnn, qccnn, qcq-cnn, qcnn)",
-			     name ? name : "");
+	char list[256] = "";
+	size_t len = 0;
+	for (int i = 0; i < NN_ARCH_COUNT && len < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+					arch_names[i]);
+	return qcq_error_set(err, QCQ_EINVAL, "unknown model '%s' (%s)", name ? name : "", list);
+}
+
+bool nn_arch_takes_features(enum nn_arch arch)
+{
+	return arch == NN_ARCH_QUANV_MLP || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN ||
+	       arch == NN_ARCH_QCQ_CNN_NOENT || arch == NN_ARCH_QCQ_CNN_CHEAD;
+}
+
+/* The models that end in qcq-cnn's classifier slot (2 -> 1, then Linear(1,2)). */
+static bool has_classifier(uint32_t arch)
+{
+	return arch == NN_ARCH_QCQ_CNN || arch == NN_ARCH_RF_QCQ_CNN ||
+	       arch == NN_ARCH_QCQ_CNN_NOENT || arch == NN_ARCH_QCQ_CNN_CHEAD;
 }
 
 void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch)
 {
 	memset(d, 0, sizeof *d);
 	d->arch = arch;
-	bool quanv = arch == NN_ARCH_QUANV_MLP || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
+	bool quanv = nn_arch_takes_features(arch);
 	d->in_c = quanv ? 4 : 1;
 	d->in_h = d->in_w = quanv ? 14 : 28;
 	d->conv1 = 16, d->conv2 = 32;
@@ -61,7 +88,7 @@ void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch)
 
 static bool is_cnn(uint32_t arch)
 {
-	return arch == NN_ARCH_CNN || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
+	return arch != NN_ARCH_MLP && arch != NN_ARCH_QUANV_MLP && arch != NN_ARCH_QCNN;
 }
 
 /* Appends a layer with input shape = the previous output (or the model input). */
@@ -142,10 +169,24 @@ static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, i
 		push_dense(L, nl, d, 2);
 		return QCQ_OK;
 	}
-	if (!push_conv_block(L, nl, d, (int)d->conv1) || !push_conv_block(L, nl, d, (int)d->conv2))
+	int c2 = (int)d->conv2;
+	if (d->arch == NN_ARCH_RF_QCCNN || d->arch == NN_ARCH_RF_QCQ_CNN) {
+		if (d->in_c != 1)
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "%s: the random filter takes a 1-channel image (got %u channels)",
+					     nn_arch_name(d->arch), d->in_c);
+		struct nn_layer *l = push(L, nl, NN_L_RFILTER, d);
+		l->out_c = 4, l->out_h = l->in_h / 2, l->out_w = l->in_w / 2;
+		nn_rfilter_init(l->fw, l->fb);
+	} else if (d->arch == NN_ARCH_CNN_PM) {
+		enum qcq_status st = matched_conv2(d, &c2, err);
+		if (st)
+			return st;
+	}
+	if (!push_conv_block(L, nl, d, (int)d->conv1) || !push_conv_block(L, nl, d, c2))
 		return qcq_error_set(err, QCQ_EINVAL,
-				     "input %ux%u is too small for two conv 3x3 + pool 2 blocks (need >= 10x10)",
-				     d->in_h, d->in_w);
+				     "input %ux%u is too small for two conv 3x3 + pool 2 blocks (need >= 10x10%s)",
+				     d->in_h, d->in_w, L[0].kind == NN_L_RFILTER ? " after the 2x2 filter" : "");
 	if (d->dropout > 0.0f) {
 		struct nn_layer *l = push(L, nl, NN_L_DROPOUT, d);
 		l->p = d->dropout, l->group = (size_t)l->in_h * l->in_w;
@@ -153,12 +194,55 @@ static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, i
 	struct nn_layer *f = push(L, nl, NN_L_FLATTEN, d);
 	f->out_c = f->in_c * f->in_h * f->in_w, f->out_h = f->out_w = 1;
 	push_dense(L, nl, d, 2);
-	if (d->arch == NN_ARCH_QCQ_CNN) {
-		struct nn_layer *q = push(L, nl, NN_L_QUANTUM, d);
+	if (has_classifier(d->arch)) {
+		bool head = d->arch == NN_ARCH_QCQ_CNN_CHEAD;
+		struct nn_layer *q = push(L, nl, head ? NN_L_HEAD : NN_L_QUANTUM, d);
 		q->out_c = 1;
 		q->nw = (size_t)2 * (d->depth + 1);
 		push_dense(L, nl, d, 2);
 	}
+	return QCQ_OK;
+}
+
+/* Parameters of a planned list. */
+static size_t plan_params(const struct nn_layer *L, int nl)
+{
+	size_t n = 0;
+	for (int i = 0; i < nl; i++)
+		n += L[i].nw + L[i].nb;
+	return n;
+}
+
+/*
+ * cnn-pm's conv2: the width whose cnn (conv1 kept) has the parameter count closest to
+ * qcq-cnn's with d's widths and depth on the quanvolved (4, H/2, W/2) input (ties: the
+ * narrower). The count is linear in conv2, so two plans give the slope.
+ */
+static enum qcq_status matched_conv2(const struct nn_model_desc *d, int *c2,
+				     struct qcq_error *err)
+{
+	struct nn_layer L[NN_MAX_LAYERS];
+	int nl;
+	struct nn_model_desc q = *d, c = *d;
+	q.arch = NN_ARCH_QCQ_CNN, q.in_c = 4, q.in_h = d->in_h / 2, q.in_w = d->in_w / 2;
+	c.arch = NN_ARCH_CNN;
+	if (d->in_c != 1 || plan(&q, L, &nl, NULL) != QCQ_OK)
+		return qcq_error_set(err, QCQ_EINVAL,
+				     "cnn-pm: matches qcq-cnn on the quanvolved image, so it needs a "
+				     "1-channel image of at least 20x20 (got (%u,%u,%u))",
+				     d->in_c, d->in_h, d->in_w);
+	double target = (double)plan_params(L, nl);
+	c.conv2 = 1;
+	if (plan(&c, L, &nl, err) != QCQ_OK)
+		return err ? err->code : QCQ_EINVAL;
+	double at1 = (double)plan_params(L, nl);
+	c.conv2 = 2;
+	plan(&c, L, &nl, NULL);
+	double slope = (double)plan_params(L, nl) - at1;
+	double k = 1 + (target - at1) / slope, lo = floor(k);
+	long best = target - (at1 + (lo - 1) * slope) <= (at1 + lo * slope) - target ? (long)lo
+										   : (long)lo + 1;
+	*c2 = (int)(best < 1 ? 1 : best > 1024 ? 1024 : best);
 	return QCQ_OK;
 }
 
@@ -189,6 +273,9 @@ enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_er
 	if (d->shots > 100000000u)
 		return qcq_error_set(err, QCQ_EINVAL, "shots %llu over the limit 100000000",
 				     (unsigned long long)d->shots);
+	if (d->arch == NN_ARCH_QCQ_CNN_NOENT && (d->p1 > 0.0f || d->p2 > 0.0f || d->shots > 0))
+		return qcq_error_set(err, QCQ_EUNSUPPORTED,
+				     "qcq-cnn-noent is simulated exactly: noise and shots are not supported");
 	/* sizes are now small enough that the plan cannot overflow an int */
 	struct nn_layer L[NN_MAX_LAYERS];
 	int nl;
@@ -224,7 +311,8 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 			continue;
 		size_t want = l->nw;
 		nn_qlayer_factory def = m->desc.arch == NN_ARCH_QCNN ? nn_qlayer_qcnn_create
-								     : nn_qlayer_qml_create;
+				      : m->desc.arch == NN_ARCH_QCQ_CNN_NOENT ? nn_qlayer_product_create
+									      : nn_qlayer_qml_create;
 		st = (qf ? qf : def)(&l->q, &m->desc, err);
 		if (st)
 			return qcq_error_prefix(err, "quantum layer");
@@ -245,7 +333,8 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 static const char *kind_name(enum nn_kind k)
 {
 	static const char *const names[] = { "conv2d", "relu", "maxpool", "dropout",
-					     "flatten", "dense", "quantum", "avgpool" };
+					     "flatten", "dense", "quantum", "avgpool",
+					     "rfilter", "head" };
 	return names[k];
 }
 
@@ -296,6 +385,15 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n)
 			break;
 		case NN_L_AVGPOOL:
 			snprintf(what, sizeof what, "avgpool %dx%d", l->kh, l->kw);
+			break;
+		case NN_L_RFILTER:
+			snprintf(what, sizeof what, "rfilter 2x2/2");
+			snprintf(extra, sizeof extra, "  fixed random conv + cos (not trained)");
+			break;
+		case NN_L_HEAD:
+			snprintf(what, sizeof what, "head");
+			snprintf(extra, sizeof extra, "  classical: %zu tanh unit%s%s", l->nw / 4,
+				 l->nw / 4 == 1 ? "" : "s", l->nw % 4 ? " + direct term" : "");
 			break;
 		case NN_L_DROPOUT:
 			snprintf(what, sizeof what, "dropout%s %.2g", l->group > 1 ? "2d" : "",

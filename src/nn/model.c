@@ -126,6 +126,8 @@ static void init_params(struct nn_model *m, uint64_t seed)
 		struct nn_layer *l = &m->L[i];
 		if (l->kind == NN_L_QUANTUM) {
 			l->q.ops->init(l->q.ctx, l->w, l->nw, &r);
+		} else if (l->kind == NN_L_HEAD) {
+			nn_head_init(l->w, l->nw, &r);
 		} else if (l->nw) {
 			size_t fan_in = nn_layer_in_size(l);
 			if (l->kind == NN_L_CONV)
@@ -259,6 +261,12 @@ enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, cons
 		case NN_L_QUANTUM:
 			l->q.ops->forward(l->q.ctx, l->out, in, l->w, B, &m->rng);
 			break;
+		case NN_L_RFILTER:
+			nn_rfilter_forward(l->out, in, l->fw, l->fb, B, l->in_h, l->in_w);
+			break;
+		case NN_L_HEAD:
+			nn_head_forward(l->out, in, l->w, l->nw, B);
+			break;
 		}
 		in = l->out;
 	}
@@ -336,6 +344,12 @@ static void layer_backward(struct nn_model *m, struct nn_layer *l, const float *
 		break;
 	case NN_L_QUANTUM:
 		l->q.ops->backward(l->q.ctx, din, l->dw, l->dout, in, l->w, B, &m->rng);
+		break;
+	case NN_L_RFILTER:
+		assert(!din); /* always the first layer, and fixed */
+		break;
+	case NN_L_HEAD:
+		nn_head_backward(din, l->dw, l->dout, in, l->w, l->nw, B);
 		break;
 	}
 }

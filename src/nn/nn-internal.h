@@ -21,7 +21,7 @@ void nn_gemm_small(float *C, const float *A, const float *B, int M, int N, int K
 /* ---------------------------------------------------------------- the model */
 
 enum nn_kind { NN_L_CONV, NN_L_RELU, NN_L_POOL, NN_L_DROPOUT, NN_L_FLATTEN, NN_L_DENSE,
-	       NN_L_QUANTUM, NN_L_AVGPOOL };
+	       NN_L_QUANTUM, NN_L_AVGPOOL, NN_L_RFILTER, NN_L_HEAD };
 
 #define NN_MAX_LAYERS 16
 
@@ -35,6 +35,7 @@ struct nn_layer {
 	float p;            /* dropout */
 	size_t group;       /* dropout group (1 or H*W) */
 	struct nn_qlayer q; /* quantum */
+	float fw[16], fb[4]; /* rfilter: fixed weights (4 out, 2x2) and biases, not trained */
 	size_t nw, nb;      /* weight and bias counts */
 	size_t poff;        /* offset of the weights in the parameter block */
 	bool need_dinp;     /* some earlier layer has parameters */
@@ -82,6 +83,17 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 /* qlayer.c: the default factory over qml_qlayer. */
 enum qcq_status nn_qlayer_qml_create(struct nn_qlayer *q, const struct nn_model_desc *d,
 				     struct qcq_error *err);
+/* qlayer.c: the classifier without entangling gates (qcq-cnn-noent). */
+enum qcq_status nn_qlayer_product_create(struct nn_qlayer *q, const struct nn_model_desc *d,
+					 struct qcq_error *err);
+/* controls.c: the fixed random filter and the classical head of the ablation controls. */
+void nn_rfilter_init(float fw[16], float fb[4]);
+void nn_rfilter_forward(float *out, const float *inp, const float *fw, const float *fb, int B,
+			int H, int W);
+void nn_head_init(float *w, size_t n, struct qcq_rng *rng);
+void nn_head_forward(float *out, const float *inp, const float *w, size_t n, int B);
+void nn_head_backward(float *dinp, float *dw, const float *dout, const float *inp,
+		      const float *w, size_t n, int B);
 /* qcnn.c: the 8-qubit QCNN of the qcnn model. */
 enum qcq_status nn_qlayer_qcnn_create(struct nn_qlayer *q, const struct nn_model_desc *d,
 				      struct qcq_error *err);

@@ -135,3 +135,77 @@ enum qcq_status nn_qlayer_qml_create(struct nn_qlayer *q, const struct nn_model_
 	q->qubits = 2;
 	return QCQ_OK;
 }
+
+/* ---------------------------------------------------------------- no entangling gates */
+
+/*
+ * qcq-cnn-noent's classifier (qml_classifier_product_expect): exact only, so it needs
+ * no state beyond depth and observable and has no set_noise (the model refuses noise).
+ */
+struct product_ctx {
+	int depth;
+	enum qml_observable obs;
+};
+
+static void p_forward(void *ctx, float *out, const float *inp, const float *theta, int B,
+		      struct qcq_rng *rng)
+{
+	const struct product_ctx *c = ctx;
+	double th[2 * (QML_QLAYER_MAX_DEPTH + 1)];
+	for (int k = 0; k < 2 * (c->depth + 1); k++)
+		th[k] = theta[k];
+	for (int n = 0; n < B; n++) {
+		double x[2] = {inp[2 * n], inp[2 * n + 1]};
+		out[n] = (float)qml_classifier_product_expect(x, th, c->depth, c->obs, NULL, NULL);
+	}
+}
+
+static void p_backward(void *ctx, float *dinp, float *dtheta, const float *dout, const float *inp,
+		       const float *theta, int B, struct qcq_rng *rng)
+{
+	const struct product_ctx *c = ctx;
+	int np = 2 * (c->depth + 1);
+	double th[2 * (QML_QLAYER_MAX_DEPTH + 1)], dth[2 * (QML_QLAYER_MAX_DEPTH + 1)];
+	for (int k = 0; k < np; k++)
+		th[k] = theta[k];
+	for (int n = 0; n < B; n++) {
+		double x[2] = {inp[2 * n], inp[2 * n + 1]}, dx[2];
+		qml_classifier_product_expect(x, th, c->depth, c->obs, dx, dth);
+		for (int k = 0; k < np; k++)
+			dtheta[k] += (float)(dout[n] * dth[k]);
+		if (dinp) {
+			dinp[2 * n] += (float)(dout[n] * dx[0]);
+			dinp[2 * n + 1] += (float)(dout[n] * dx[1]);
+		}
+	}
+}
+
+static void p_describe(void *ctx, char *buf, size_t n)
+{
+	const struct product_ctx *c = ctx;
+	snprintf(buf, n, "no entangling gates: ZZFeatureMap local phases + RealAmplitudes(reps %d) "
+		 "without CX, %s, exact", c->depth, c->obs == QML_OBS_ZZ ? "<Z0Z1>" : "<Z0>");
+}
+
+static const struct nn_qlayer_ops product_ops = {
+	.name = "vqc-noent",
+	.init = q_init,
+	.forward = p_forward,
+	.backward = p_backward,
+	.describe = p_describe,
+	.set_noise = NULL,
+	.destroy = q_destroy,
+};
+
+enum qcq_status nn_qlayer_product_create(struct nn_qlayer *q, const struct nn_model_desc *d,
+					 struct qcq_error *err)
+{
+	if (d->depth < 1 || d->depth > QML_QLAYER_MAX_DEPTH)
+		return qcq_error_set(err, QCQ_ERANGE, "depth %u out of range [1, %d]", d->depth,
+				     QML_QLAYER_MAX_DEPTH);
+	struct product_ctx *c = qcq_xcalloc(1, sizeof *c);
+	c->depth = (int)d->depth;
+	c->obs = d->observable == NN_OBS_ZZ ? QML_OBS_ZZ : QML_OBS_Z0;
+	*q = (struct nn_qlayer){&product_ops, c, 2, 1, (size_t)qml_qlayer_nparams(c->depth), 2};
+	return QCQ_OK;
+}

@@ -76,8 +76,14 @@ double qml_classifier_expect(const double x[2], const double *theta, int depth,
 			     enum qml_observable obs, double *dx, double *dtheta)
 {
 	struct cgate g[CG_MAX_GATES];
-	double complex a[4], lam[4];
 	int n = qml_cg_build(g, x, theta, depth);
+	return qml_cg_expect(g, n, x, obs, dx, dtheta);
+}
+
+double qml_cg_expect(const struct cgate *g, int n, const double x[2], enum qml_observable obs,
+		     double *dx, double *dtheta)
+{
+	double complex a[4], lam[4];
 	const double *d = obs_diag[obs == QML_OBS_ZZ];
 	run(a, g, n);
 	double e = 0;

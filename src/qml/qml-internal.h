@@ -56,6 +56,12 @@ struct cgate {
 int qml_cg_build(struct cgate *g, const double x[2], const double *theta, int depth);
 /* d angle / d x_j for gate g (0 for gates not depending on x) */
 double qml_cg_dangle_dx(const struct cgate *g, const double x[2], int j);
+/* Exact expectation of obs after the gate list g[0..n-1] from |00>, with adjoint
+ * gradients into dx[2] and dtheta (indexed by var - CG_VAR_THETA) when not NULL. */
+double qml_cg_expect(const struct cgate *g, int n, const double x[2], enum qml_observable obs,
+		     double *dx, double *dtheta);
+/* classifier-product.c: the classifier without entangling gates (see qml.h). */
+int qml_cg_build_product(struct cgate *g, const double x[2], const double *theta, int depth);
 
 /* One gate of the 2-qubit classifier on a state vector a[4]; sign = -1 applies its
  * inverse (the adjoint pass). Shared by the exact and the density-matrix paths. */

@@ -249,6 +249,33 @@ enum qcq_status qml_circuit_classifier(int n, int fm_reps, int reps, enum qml_en
 	return finish(c, st, out);
 }
 
+enum qcq_status qml_circuit_classifier_product(int depth, struct qs_circuit **out,
+					       struct qcq_error *err)
+{
+	struct qs_circuit *c;
+	*out = NULL;
+	if (depth < 1 || depth > QML_QLAYER_MAX_DEPTH)
+		return qcq_error_set(err, QCQ_ERANGE, "depth %d out of range [1, %d]", depth,
+				     QML_QLAYER_MAX_DEPTH);
+	enum qcq_status st = new_circuit(2, &c, err);
+	if (st)
+		return st;
+	struct qs_angle zz;
+	st = qs_angle_parse("2*(pi-x0)*(pi-x1)", &zz, NULL, err);
+	for (int r = 0; r < 2 && !st; r++) { /* ZZFeatureMap with the local part of ZZ only */
+		for (int q = 0; q < 2 && !st; q++)
+			st = add1(c, QS_G_H, q, qs_angle_const(0), err);
+		for (int q = 0; q < 2 && !st; q++)
+			st = add1(c, QS_G_P, q, qs_angle_x((uint32_t)q, 2), err);
+		for (int q = 0; q < 2 && !st; q++)
+			st = add1(c, QS_G_P, q, zz, err);
+	}
+	for (int k = 0; k <= depth && !st; k++) /* RealAmplitudes without its CX */
+		for (int q = 0; q < 2 && !st; q++)
+			st = add1(c, QS_G_RY, q, qs_angle_w((uint32_t)(2 * k + q)), err);
+	return finish(c, st, out);
+}
+
 enum qcq_status qml_circuit_qcnn8(struct qs_circuit **out, struct qcq_error *err)
 {
 	static const int all[8] = {0, 1, 2, 3, 4, 5, 6, 7};

@@ -91,6 +91,20 @@ bool exp_arch_quanv(enum nn_arch arch);
 /* The runs of a study, in their canonical order (keys and names not yet set). */
 struct exp_run *exp_plan(const struct train_exp_spec *s, size_t *n);
 
+/* Comma lists as the spec parsers read them (at most TRAIN_EXP_MAX_LIST items, none
+ * empty; item(ctx, i, word) for each), and one number in [lo, hi] (an integer for
+ * exp_parse_int); for the ablation study's grids. */
+enum qcq_status exp_split_list(const char *what, const char *text,
+			       enum qcq_status (*item)(void *ctx, int i, const char *w,
+						       struct qcq_error *err),
+			       void *ctx, int *count, struct qcq_error *err);
+enum qcq_status exp_parse_num(const char *w, double lo, double hi, double *out,
+			      struct qcq_error *err);
+enum qcq_status exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err);
+
+/* experiment.c: mkdir -p */
+enum qcq_status exp_make_dirs(const char *path, struct qcq_error *err);
+
 /* experiment-data.c */
 /* Resolves "" to ../shared/data (if it exists) or data. */
 void exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n);

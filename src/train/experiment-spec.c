@@ -257,7 +257,7 @@ static enum qcq_status parse_num(const char *w, double lo, double hi, double *ou
 static enum qcq_status parse_int(const char *w, long lo, long hi, long *out,
 				 struct qcq_error *err)
 {
-	double v;
+	double v = 0;
 	enum qcq_status st = parse_num(w, (double)lo, (double)hi, &v, err);
 	if (st)
 		return st;
@@ -405,7 +405,7 @@ int exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch)
 
 bool exp_arch_quanv(enum nn_arch arch)
 {
-	return arch == NN_ARCH_QUANV_MLP || arch == NN_ARCH_QCCNN || arch == NN_ARCH_QCQ_CNN;
+	return nn_arch_takes_features(arch);
 }
 
 /* Settings per "series" of a study: compare = one per (data set, model); noise = the
@@ -467,4 +467,25 @@ struct exp_run *exp_plan(const struct train_exp_spec *s, size_t *n)
 		}
 	}
 	return runs;
+}
+
+/* ---------------------------------------------------------------- shared with ablate */
+
+enum qcq_status exp_split_list(const char *what, const char *text,
+			       enum qcq_status (*item)(void *ctx, int i, const char *w,
+						       struct qcq_error *err),
+			       void *ctx, int *count, struct qcq_error *err)
+{
+	return split_list(what, text, item, ctx, count, err);
+}
+
+enum qcq_status exp_parse_num(const char *w, double lo, double hi, double *out,
+			      struct qcq_error *err)
+{
+	return parse_num(w, lo, hi, out, err);
+}
+
+enum qcq_status exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err)
+{
+	return parse_int(w, lo, hi, out, err);
 }

@@ -391,3 +391,8 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	qml_filter_destroy(filter);
 	return st;
 }
+
+enum qcq_status exp_make_dirs(const char *path, struct qcq_error *err)
+{
+	return make_dirs(path, err);
+}

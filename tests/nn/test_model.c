@@ -369,6 +369,128 @@ static void test_model_gradients(void)
 	check_model_grad_train(NN_ARCH_QCQ_CNN, drop_half_zz);
 }
 
+/* ---------------------------------------------------------------- ablation controls */
+
+static void depth2(struct nn_model_desc *d) { d->depth = 2; }
+static void depth2_zz(struct nn_model_desc *d) { d->depth = 2, d->observable = NN_OBS_ZZ; }
+static void depth3(struct nn_model_desc *d) { d->depth = 3; }
+static void seed7(struct nn_model_desc *d) { d->seed = 7; }
+static void rgb(struct nn_model_desc *d) { d->in_c = 3; }
+static void noisy(struct nn_model_desc *d) { d->p1 = 0.01f; }
+static void small16(struct nn_model_desc *d) { d->in_h = d->in_w = 16; }
+/* narrow CNNs for the every-parameter checks (cost: two forwards per parameter) */
+static void narrow(struct nn_model_desc *d) { d->conv1 = 4, d->conv2 = 8; }
+static void narrow_d2(struct nn_model_desc *d) { d->conv1 = 4, d->conv2 = 8, d->depth = 2; }
+static void narrow_drop(struct nn_model_desc *d)
+{
+	d->conv1 = 4, d->conv2 = 8, d->depth = 2, d->dropout = 0.5f;
+}
+
+/* Parameter counts, what each control removes, shared initial CNN weights, the filter's
+ * range, the matched width, and every new validation message. */
+static void test_controls_shapes(void)
+{
+	const size_t cnn_q = (4 * 9 * 16 + 16) + (16 * 32 * 9 + 32) + 258;
+	struct {
+		enum nn_arch a;
+		void (*tweak)(struct nn_model_desc *);
+		size_t n, nq;
+	} want[] = {
+		{ NN_ARCH_RF_QCQ_CNN, NULL, cnn_q + 4 + 4, 4 },
+		{ NN_ARCH_RF_QCCNN, NULL, cnn_q, 0 },
+		{ NN_ARCH_QCQ_CNN_NOENT, depth2, cnn_q + 6 + 4, 6 },
+		{ NN_ARCH_QCQ_CNN_CHEAD, NULL, cnn_q + 4 + 4, 0 },
+		{ NN_ARCH_QCQ_CNN_CHEAD, depth2, cnn_q + 6 + 4, 0 },
+		{ NN_ARCH_QCQ_CNN_CHEAD, depth3, cnn_q + 8 + 4, 0 },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		struct nn_model *m = make(want[i].a, 2, want[i].tweak);
+		CHECK(m && nn_model_nparams(m) == want[i].n && nn_model_nparams_quantum(m) == want[i].nq);
+		nn_model_destroy(m);
+	}
+	/* cnn-pm: conv2 = 27 gives 160 + 27 (16 9 + 1) + 27 25 2 + 2 = 5427, closest to
+	 * qcq-cnn's 5500 at depth 2 (28 would give 5622) */
+	struct nn_model *q = make(NN_ARCH_QCQ_CNN, 1, depth2), *pm = make(NN_ARCH_CNN_PM, 1, depth2);
+	CHECK(nn_model_nparams(q) == 5500 && nn_model_nparams(pm) == 5427);
+	char buf[4096];
+	nn_model_summary(pm, buf, sizeof buf);
+	CHECK_STR_CONTAINS(buf, "conv2d 3x3     (27,11,11)");
+	nn_model_destroy(pm);
+
+	/* the random filter: fixed (the same for every seed), (4,14,14), in [-1,1], not
+	 * trained; the CNN after it starts from the same weights as qcq-cnn's */
+	struct nn_model *rf = make(NN_ARCH_RF_QCQ_CNN, 1, depth2), *rf7 = make(NN_ARCH_RF_QCQ_CNN, 1, seed7);
+	nn_model_summary(rf, buf, sizeof buf);
+	CHECK_STR_CONTAINS(buf, "rfilter 2x2/2  (4,14,14)");
+	CHECK_STR_CONTAINS(buf, "not trained");
+	float x[784];
+	int32_t y = 1;
+	for (int i = 0; i < 784; i++)
+		x[i] = (float)((i * 37) % 101) / 100.0f;
+	const float *lg;
+	CHECK(nn_model_forward(rf, x, 1, &lg, NULL) == QCQ_OK);
+	struct nn_layer_info li;
+	nn_model_layer_info(rf, 0, &li);
+	CHECK(strcmp(li.kind, "rfilter") == 0 && li.nparams == 0 && li.out_c == 4 && li.out_h == 14);
+	CHECK(memcmp(nn_model_params(rf), nn_model_params(q), (cnn_q + 6 + 4) * 4) == 0);
+	nn_model_forward(rf7, x, 1, &lg, NULL);
+	nn_model_destroy(rf7);
+	/* identical filter outputs whatever the seed: the classifier input differs only
+	 * through the CNN weights, which differ */
+	rf7 = make(NN_ARCH_RF_QCQ_CNN, 1, seed7);
+	CHECK(memcmp(nn_model_params(rf7), nn_model_params(rf), 64) != 0);
+	nn_model_destroy(rf7);
+	/* one training step moves the CNN but there is nothing of the filter to move */
+	struct nn_adam o = NN_ADAM_DEFAULT;
+	float loss;
+	CHECK(nn_model_train_step(rf, x, &y, 1, &o, &loss, NULL) == QCQ_OK && isfinite(loss));
+	nn_model_destroy(rf);
+
+	struct nn_model *ne = make(NN_ARCH_QCQ_CNN_NOENT, 1, depth2), *ch = make(NN_ARCH_QCQ_CNN_CHEAD, 1, depth2);
+	CHECK(memcmp(nn_model_params(ne), nn_model_params(q), cnn_q * 4) == 0);
+	CHECK(memcmp(nn_model_params(ch), nn_model_params(q), cnn_q * 4) == 0);
+	nn_model_summary(ne, buf, sizeof buf);
+	CHECK_STR_CONTAINS(buf, "no entangling gates");
+	nn_model_summary(ch, buf, sizeof buf);
+	CHECK_STR_CONTAINS(buf, "classical: 1 tanh unit + direct term");
+	nn_model_layer_info(ch, nn_model_nlayers(ch) - 2, &li);
+	CHECK(!li.quantum && li.nparams == 6 && strcmp(li.kind, "head") == 0);
+	/* the classical head's output is bounded like <Z> */
+	float f[4 * 196];
+	for (int i = 0; i < 4 * 196; i++)
+		f[i] = 50.0f * ((i % 7) - 3);
+	CHECK(nn_model_forward(ch, f, 1, &lg, NULL) == QCQ_OK && isfinite(lg[0]));
+	nn_model_destroy(ne), nn_model_destroy(ch), nn_model_destroy(q);
+
+	expect_create_error(rgb, NN_ARCH_RF_QCQ_CNN, 1, QCQ_EINVAL,
+			    "rf-qcq-cnn: the random filter takes a 1-channel image (got 3 channels)");
+	expect_create_error(noisy, NN_ARCH_QCQ_CNN_NOENT, 1, QCQ_EUNSUPPORTED,
+			    "qcq-cnn-noent is simulated exactly");
+	expect_create_error(small16, NN_ARCH_CNN_PM, 1, QCQ_EINVAL,
+			    "cnn-pm: matches qcq-cnn on the quanvolved image");
+	expect_create_error(small16, NN_ARCH_RF_QCCNN, 1, QCQ_EINVAL, "after the 2x2 filter");
+	CHECK(nn_arch_takes_features(NN_ARCH_QCQ_CNN_NOENT) && nn_arch_takes_features(NN_ARCH_QCQ_CNN_CHEAD));
+	CHECK(!nn_arch_takes_features(NN_ARCH_RF_QCQ_CNN) && !nn_arch_takes_features(NN_ARCH_CNN_PM));
+}
+
+/* Every control against finite differences, at the depths that change its shape. */
+static void test_controls_gradients(void)
+{
+	/* the cos filter spreads the CNN's pre-activations around 0, so 1e-2 steps cross
+	 * ReLU kinks too often: these take the every-parameter check with 1e-4 steps */
+	check_model_grad_train(NN_ARCH_RF_QCQ_CNN, narrow);
+	check_model_grad_train(NN_ARCH_RF_QCQ_CNN, narrow_d2);
+	check_model_grad_train(NN_ARCH_RF_QCCNN, narrow);
+	check_model_grad(NN_ARCH_QCQ_CNN_NOENT, NULL);
+	check_model_grad(NN_ARCH_QCQ_CNN_NOENT, depth2_zz);
+	check_model_grad(NN_ARCH_QCQ_CNN_CHEAD, NULL);   /* 1 unit */
+	check_model_grad(NN_ARCH_QCQ_CNN_CHEAD, depth2); /* 1 unit + direct term */
+	check_model_grad(NN_ARCH_QCQ_CNN_CHEAD, depth3); /* 2 units */
+	check_model_grad(NN_ARCH_CNN_PM, depth2);
+	check_model_grad_train(NN_ARCH_QCQ_CNN_CHEAD, narrow_drop);
+	check_model_grad_train(NN_ARCH_RF_QCQ_CNN, narrow_drop);
+}
+
 /* ---------------------------------------------------------------- training */
 
 static double train_toy(enum nn_arch a, int B, int epochs, float lr,
@@ -466,6 +588,11 @@ static void test_training(void)
 	CHECK(train_toy(NN_ARCH_QCQ_CNN, 1, 10, 0.001f, NULL, NULL) > 0.95);
 	CHECK(train_toy(NN_ARCH_QCQ_CNN, 1, 10, 0.001f, c8_16, NULL) > 0.95);
 	CHECK(train_toy(NN_ARCH_QCNN, 4, 10, 0.05f, NULL, NULL) > 0.8);
+	/* the controls learn too (narrow CNNs where that suffices: the point is the new layers) */
+	CHECK(train_toy(NN_ARCH_RF_QCQ_CNN, 4, 10, 0.01f, narrow, NULL) > 0.95);
+	CHECK(train_toy(NN_ARCH_QCQ_CNN_NOENT, 4, 10, 0.01f, narrow, NULL) > 0.95);
+	CHECK(train_toy(NN_ARCH_QCQ_CNN_CHEAD, 1, 10, 0.001f, NULL, NULL) > 0.95);
+	CHECK(train_toy(NN_ARCH_CNN_PM, 4, 5, 0.01f, NULL, NULL) > 0.95);
 }
 
 static void test_determinism(void)
@@ -603,6 +730,8 @@ int main(void)
 	RUN(test_options);
 	RUN(test_validation);
 	RUN(test_model_gradients);
+	RUN(test_controls_shapes);
+	RUN(test_controls_gradients);
 	RUN(test_frozen_layers_keep_their_weights);
 	RUN(test_training);
 	RUN(test_determinism);

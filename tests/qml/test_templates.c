@@ -68,6 +68,43 @@ static int count_kind(const struct qs_circuit *c, enum qs_gate_kind k)
 	return n;
 }
 
+/* The no-entangling control (qcq-cnn-noent): no CX anywhere; the fast path agrees with
+ * the simulator (values and adjoint gradients) at every depth; the state is a product
+ * (<Z0 Z1> = <Z0><Z1>); and it differs from the entangling classifier. */
+static void test_product_classifier(void)
+{
+	struct qs_circuit *c;
+	struct qcq_error e;
+	struct qcq_rng r;
+	qcq_rng_seed(&r, 11);
+	CHECK(qml_circuit_classifier_product(0, &c, &e) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(e.msg, "depth 0 out of range");
+	for (int depth = 1; depth <= 8; depth++) {
+		CHECK(qml_circuit_classifier_product(depth, &c, &e) == QCQ_OK);
+		CHECK(count_kind(c, QS_G_CX) == 0 && c->ninputs == 2);
+		CHECK(c->nweights == (size_t)(2 * (depth + 1)) && count_kind(c, QS_G_P) == 8);
+		double x[2] = {3 * qcq_rng_uniform(&r), -2 * qcq_rng_uniform(&r)}, w[18];
+		for (int k = 0; k < 18; k++)
+			w[k] = 6 * qcq_rng_uniform(&r) - 3;
+		double dx[2], dw[18], fdx[2], fdw[18];
+		double z0 = qml_classifier_product_expect(x, w, depth, QML_OBS_Z0, fdx, fdw);
+		double zz = qml_classifier_product_expect(x, w, depth, QML_OBS_ZZ, NULL, NULL);
+		CHECK_NEAR(expect(c, x, w, NULL, "Z0"), z0, 1e-12);
+		CHECK_NEAR(expect(c, x, w, NULL, "Z0Z1"), zz, 1e-12);
+		CHECK_NEAR(zz, z0 * expect(c, x, w, NULL, "Z1"), 1e-12);
+		CHECK(fabs(z0 - qml_classifier_expect(x, w, depth, QML_OBS_Z0, NULL, NULL)) > 1e-6);
+		struct qs_pauli z0p;
+		double v;
+		CHECK(qs_pauli_parse("Z0", 2, &z0p, &e) == QCQ_OK);
+		CHECK(qs_grad_adjoint(c, x, w, z0p, &v, dx, dw, &e) == QCQ_OK);
+		for (int j = 0; j < 2; j++)
+			CHECK_NEAR(fdx[j], dx[j], 1e-10);
+		for (int k = 0; k < 2 * (depth + 1); k++)
+			CHECK_NEAR(fdw[k], dw[k], 1e-10);
+		qs_circuit_destroy(c);
+	}
+}
+
 static void test_zz_and_realamp_structure(void)
 {
 	struct qs_circuit *c;
@@ -203,6 +240,7 @@ int main(void)
 {
 	RUN(test_classifier_circuit_matches_layer_and_golden);
 	RUN(test_zz_and_realamp_structure);
+	RUN(test_product_classifier);
 	RUN(test_qcnn8);
 	RUN(test_filter_circuit_bridge);
 	RUN(test_template_validation);

@@ -143,6 +143,15 @@ for path in "$root"/sessions/*.qcq; do
 			skip "$f on ../shared/data (absent)"
 		fi
 		;;
+	claim-check.qcq)
+		expect 0 "$f" data="$tmp" datasets=synth size=0.05 seeds=3 search_seeds=2 epochs=2 \
+			lrs=1e-3,1e-2 widths=4/8 batches=8 out="$tmp/cc" -- \
+			'^\| quantum filter vs classical random filter \(qcq-cnn - rf-qcq-cnn\) +\| (helps|hurts|no detectable difference)' \
+			'^\| synth +\| qcq-cnn-chead +\|' 'ablate study: 56 runs, 56 trained'
+		[ -s "$tmp/cc/comparisons.csv" ] || fail "claim-check: no comparisons.csv"
+		expect 1 "$f" data="$tmp/none" datasets=mri seeds=2 out="$tmp/ccm" -- \
+			"mri: data missing: no folder $tmp/none/brain-mri"
+		;;
 	*)
 		echo "FAIL $f: no CI invocation for this session; add one to tests/sessions/run-sessions.sh"
 		fails=$((fails + 1))

@@ -1,0 +1,340 @@
+/*
+ * tests/experiment/test_ablate.c: the ablation study (include/qcq/ablate.h) on the
+ * built-in digits at tiny sizes:
+ *  - the grid parsers and every validation message;
+ *  - the selection reads validation scores only (test accuracies planted in the search
+ *    records change nothing; ties keep the first configuration);
+ *  - no leakage, end to end: the same study with every test label flipped makes the same
+ *    search scores, the same choices and the same final validation curves bit for bit,
+ *    and its test accuracies are exactly 1 - the original ones (so the flip did reach the
+ *    evaluation);
+ *  - the reduced study through the command (all eight models): its files, its verdict
+ *    table and the grid/choice columns.
+ */
+#include "check.h"
+#include "cmd/capture.h"
+#include "train/experiment-ablate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmp_root[256];
+
+static bool exists(const char *dir, const char *file)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s/%s", dir, file);
+	struct stat st;
+	return stat(p, &st) == 0 && st.st_size > 0;
+}
+
+static void tiny(struct train_abl_spec *s, const char *out)
+{
+	struct qcq_error e;
+	train_abl_spec_default(s);
+	CHECK(train_exp_parse_datasets(&s->base, "synth", &e) == QCQ_OK);
+	s->base.ntrain = 80, s->base.nval = 40, s->base.ntest = 40;
+	s->base.seeds = 3;
+	s->base.epochs = 2;
+	s->base.patience = 0;
+	s->base.jobs = 2;
+	s->search_seeds = 2;
+	CHECK(train_abl_parse_lrs(s, "1e-3,1e-2", &e) == QCQ_OK);
+	CHECK(train_abl_parse_widths(s, "4/8", &e) == QCQ_OK);
+	CHECK(train_abl_parse_batches(s, "8", &e) == QCQ_OK);
+	snprintf(s->base.out_dir, sizeof s->base.out_dir, "%s/%s", tmp_root, out);
+	snprintf(s->base.cache_dir, sizeof s->base.cache_dir, "%s/cache", tmp_root);
+}
+
+static void test_grids_and_checks(void)
+{
+	struct train_abl_spec s;
+	struct qcq_error e;
+	train_abl_spec_default(&s);
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_OK);
+	CHECK(abl_grid_size(&s) == 12 && s.base.nmodels == 8);
+	/* lr fastest, then widths, then batch */
+	struct abl_config c = abl_grid_config(&s, 10);
+	CHECK(c.lr == 1e-3 && c.conv1 == 16 && c.conv2 == 32 && c.batch == 16);
+	CHECK(train_abl_count_runs(&s) == 3 * 8 * (12 * 2 + 5));
+	CHECK(train_abl_parse_lrs(&s, "1e-3,,1e-2", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "lrs: empty item");
+	CHECK(train_abl_parse_lrs(&s, "0.1,0.1", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "'0.1' listed twice");
+	CHECK(train_abl_parse_lrs(&s, "2", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "2 out of range");
+	CHECK(train_abl_parse_widths(&s, "8x16", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "'8x16' is not CONV1/CONV2");
+	CHECK(train_abl_parse_widths(&s, "8/0", &e) == QCQ_EINVAL);
+	CHECK(train_abl_parse_batches(&s, "4,4.5", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "'4.5' is not an integer");
+	CHECK(s.nlrs == 3 && s.nwidths == 2 && s.nbatches == 2); /* failed parses changed nothing */
+	s.search_seeds = 6;
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "search seeds 6 out of range (1..seeds = 5)");
+	s.search_seeds = 2;
+	CHECK(train_exp_parse_models(&s.base, "cnn,mlp", &e) == QCQ_OK);
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "model mlp has no conv widths to search");
+	/* the comparisons follow the models */
+	struct abl_comparison cmp[8];
+	CHECK(train_exp_parse_models(&s.base, "cnn,qcq-cnn,qcq-cnn-noent", &e) == QCQ_OK);
+	CHECK(abl_comparisons(&s, cmp, 8) == 2);
+	CHECK(cmp[0].a == NN_ARCH_QCQ_CNN && cmp[0].b == NN_ARCH_QCQ_CNN_NOENT);
+	CHECK(cmp[1].b == NN_ARCH_CNN);
+}
+
+/* The selection reads val_acc only: planting test accuracies changes nothing. */
+static void test_selection_uses_validation_only(void)
+{
+	struct train_abl_spec s;
+	struct qcq_error e;
+	train_abl_spec_default(&s);
+	CHECK(train_exp_parse_datasets(&s.base, "synth", &e) == QCQ_OK);
+	CHECK(train_exp_parse_models(&s.base, "cnn,qcq-cnn", &e) == QCQ_OK);
+	size_t n;
+	struct abl_task *t = abl_plan_search(&s, &n);
+	CHECK(n == (size_t)2 * 12 * 2);
+	for (size_t i = 0; i < n; i++) {
+		t[i].done = true;
+		/* cnn: config 5 best; qcq-cnn: configs 3 and 9 tie (3 wins, first in order) */
+		int k = t[i].grid;
+		t[i].val_acc = t[i].model == 0 ? (k == 5 ? 0.9 : 0.6) : (k == 3 || k == 9 ? 0.8 : 0.7);
+		t[i].test_acc = t[i].grid == 0 ? 1.0 : 0.0;
+	}
+	struct abl_result r;
+	memset(&r, 0, sizeof r);
+	abl_select(&s, t, n, &r);
+	CHECK(r.choice[0][0] == 5 && r.score[0][0] == 0.9);
+	CHECK(r.choice[0][1] == 3 && r.score[0][1] == 0.8);
+	for (size_t i = 0; i < n; i++)
+		t[i].test_acc = t[i].grid == 5 ? 0.0 : 1.0;
+	struct abl_result r2;
+	memset(&r2, 0, sizeof r2);
+	abl_select(&s, t, n, &r2);
+	CHECK(memcmp(r.choice, r2.choice, sizeof r.choice) == 0);
+	/* a search seed that diverged before its first epoch scores 0, not NaN */
+	t[0].val_acc = NAN;
+	CHECK_NEAR(abl_config_score(&s, t, n, 0, 0, 0), 0.3, 1e-12);
+	free(t);
+}
+
+/* ---------------------------------------------------------------- statistics */
+
+/* The row of comparisons.csv for data set `data` into v[0..10] (seeds .. zero_spread)
+ * and its verdict. */
+static bool csv_row(const char *text, const char *data, double v[11], char *verdict, size_t n)
+{
+	char key[32];
+	snprintf(key, sizeof key, "\n%s,", data);
+	const char *p = strstr(text, key);
+	if (!p)
+		return false;
+	p = strchr(p + 1, ',') + 1;              /* comparison */
+	for (int skip = 0; skip < 3; skip++)     /* comparison, a, b */
+		p = strchr(p, ',') + 1;
+	for (int i = 0; i < 11; i++) {
+		char *end;
+		v[i] = strtod(p, &end);
+		p = end + 1;
+	}
+	const char *nl = strchr(p, '\n');
+	snprintf(verdict, n, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
+	return true;
+}
+
+/*
+ * The report's numbers against SciPy's (../shared/reference/STATS-GOLDEN.md, cases A and
+ * C), Holm across the study's rows, and the zero-spread rule: "entangling vs not" on three
+ * tasks whose final accuracies are planted (synth: case A, mnist: case C, fashion: x =
+ * y + 0.01 on every seed).
+ */
+static void test_report_statistics(void)
+{
+	static const double ax[5] = {0.9874, 0.9916, 0.9832, 0.9874, 0.9958},
+			    ay[5] = {0.9916, 0.9958, 0.9874, 0.9916, 0.9916},
+			    cx[5] = {0.5, 0.55, 0.98, 0.97, 0.99},
+			    cy[5] = {0.96, 0.97, 0.95, 0.96, 0.97};
+	struct train_abl_spec s;
+	struct qcq_error e;
+	tiny(&s, "stats");
+	CHECK(train_exp_parse_models(&s.base, "qcq-cnn,qcq-cnn-noent", &e) == QCQ_OK);
+	CHECK(train_exp_parse_datasets(&s.base, "synth,mnist,fashion", &e) == QCQ_OK);
+	s.base.seeds = 5;
+	struct abl_result r;
+	memset(&r, 0, sizeof r);
+	r.nsearch = 0;
+	r.ntasks = 3 * 2 * 5;
+	r.tasks = calloc(r.ntasks, sizeof *r.tasks);
+	for (size_t i = 0; i < r.ntasks; i++) {
+		struct abl_task *t = &r.tasks[i];
+		t->data = (int)(i / 10), t->model = (int)(i / 5 % 2), t->seed = (int)(i % 5) + 1;
+		t->final = t->done = true;
+		const double *src = t->data == 0 ? (t->model ? ay : ax)
+				    : t->data == 1 ? (t->model ? cy : cx) : ay;
+		t->test_acc = src[t->seed - 1] + (t->data == 2 && t->model == 0 ? 0.01 : 0);
+		t->test_bal_acc = t->test_acc;
+	}
+	char *table = NULL;
+	mkdir(s.base.out_dir, 0755);
+	CHECK(abl_report_write(&s, s.base.out_dir, &r, 1.0, &table, &e) == QCQ_OK);
+	char path[600], *csv = NULL;
+	size_t len;
+	snprintf(path, sizeof path, "%s/comparisons.csv", s.base.out_dir);
+	CHECK(qcq_read_file(path, 1 << 20, &csv, &len, &e) == QCQ_OK);
+	double v[11];
+	char verdict[64];
+	/* v: seeds, mean_a, mean_b, diff, lo, hi, p_paired, p_welch, p_holm, d, zero_spread */
+	CHECK(csv && csv_row(csv, "synth", v, verdict, sizeof verdict));
+	CHECK(v[0] == 5);
+	CHECK_NEAR(v[3], -0.0025200000, 1e-12);
+	CHECK_NEAR(v[4], -0.0071844278, 1e-9);
+	CHECK_NEAR(v[5], 0.0021444278, 1e-9);
+	CHECK_NEAR(v[6], 0.208, 1e-9);
+	CHECK_NEAR(v[7], 0.3521456503, 1e-9);
+	CHECK_NEAR(v[8], 0.416, 1e-9); /* Holm over [0.208, 0.21998, 0]: 2 x 0.208 */
+	CHECK_NEAR(v[9], -0.6324555320, 1e-9);
+	CHECK(v[10] == 0 && strcmp(verdict, "no detectable difference") == 0);
+	CHECK(csv && csv_row(csv, "mnist", v, verdict, sizeof verdict));
+	CHECK_NEAR(v[3], -0.1640000000, 1e-12);
+	CHECK_NEAR(v[4], -0.4774556110, 1e-9);
+	CHECK_NEAR(v[5], 0.1494556110, 1e-9);
+	CHECK_NEAR(v[6], 0.2199762024, 1e-9);
+	CHECK_NEAR(v[7], 0.216274098, 1e-9);
+	CHECK_NEAR(v[8], 0.416, 1e-9); /* monotone: max(2 x 0.208, 1 x 0.21998) */
+	CHECK_NEAR(v[9], -0.9274273676, 1e-9);
+	CHECK(csv && csv_row(csv, "fashion", v, verdict, sizeof verdict));
+	CHECK_NEAR(v[3], 0.01, 1e-12);
+	CHECK(v[6] == 0 && v[8] == 0 && v[10] == 1 && strcmp(verdict, "helps") == 0);
+	CHECK(table && strstr(table, "(zero spread)"));
+	CHECK(table && strstr(table, "| entangling vs not (qcq-cnn - qcq-cnn-noent) | no detectable "
+				     "difference | no detectable difference | helps"));
+	free(csv), free(table);
+	abl_result_free(&r);
+}
+
+/* ---------------------------------------------------------------- no leakage */
+
+static void flip_test_labels(struct exp_data *d, void *ctx)
+{
+	int *calls = ctx;
+	struct data_subset *test = &d->split->part[DATA_TEST];
+	for (size_t i = 0; i < test->n; i++)
+		test->labels[i] = 1 - test->labels[i];
+	(*calls)++;
+}
+
+static void test_no_leakage(void)
+{
+	struct train_abl_spec s;
+	struct qcq_error e;
+	tiny(&s, "leak-a");
+	CHECK(train_exp_parse_models(&s.base, "cnn,qcq-cnn,rf-qcq-cnn,qcq-cnn-chead", &e) == QCQ_OK);
+	struct abl_result a, b;
+	char *ta = NULL, *tb = NULL;
+	CHECK(abl_run(&s, NULL, NULL, NULL, &a, &ta, &e) == QCQ_OK);
+	int calls = 0;
+	struct abl_hooks flip = {flip_test_labels, &calls};
+	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-b", tmp_root);
+	CHECK(abl_run(&s, &flip, NULL, NULL, &b, &tb, &e) == QCQ_OK);
+	CHECK(calls == 1);
+	CHECK(a.ntasks == b.ntasks && a.nsearch == b.nsearch && a.nsearch == 4 * 2 * 2);
+	int same = 0, flipped = 0, informative = 0;
+	for (size_t i = 0; i < a.ntasks && i < b.ntasks; i++) {
+		const struct abl_task *x = &a.tasks[i], *y = &b.tasks[i];
+		same += x->done && y->done && x->grid == y->grid && x->seed == y->seed &&
+			memcmp(&x->val_acc, &y->val_acc, sizeof x->val_acc) == 0 &&
+			x->epochs == y->epochs && x->best_epoch == y->best_epoch;
+		if (!x->final) {
+			CHECK(isnan(x->test_acc) && isnan(y->test_acc)); /* never evaluated */
+			continue;
+		}
+		flipped += fabs(y->test_acc - (1 - x->test_acc)) < 1e-12;
+		informative += x->test_acc != 0.5;
+	}
+	CHECK(same == (int)a.ntasks);
+	CHECK(flipped == (int)(a.ntasks - a.nsearch));
+	CHECK(informative > 0);
+	CHECK(memcmp(a.choice, b.choice, sizeof a.choice) == 0);
+	CHECK(memcmp(a.score, b.score, sizeof a.score) == 0);
+	CHECK(ta && tb && strstr(ta, "## Verdicts") && strstr(tb, "## Verdicts"));
+	free(ta), free(tb);
+	abl_result_free(&b);
+	/* one job gives the same study as two (each run depends on its settings only) */
+	struct abl_result c1;
+	char *t1 = NULL;
+	s.base.jobs = 1;
+	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-j1", tmp_root);
+	CHECK(abl_run(&s, NULL, NULL, NULL, &c1, &t1, &e) == QCQ_OK);
+	int equal = 0;
+	for (size_t i = 0; i < c1.ntasks && i < a.ntasks; i++)
+		equal += memcmp(&c1.tasks[i].val_acc, &a.tasks[i].val_acc, sizeof(double)) == 0 &&
+			 (!a.tasks[i].final || c1.tasks[i].test_acc == a.tasks[i].test_acc);
+	CHECK(c1.ntasks == a.ntasks && equal == (int)a.ntasks);
+	free(t1);
+	abl_result_free(&c1);
+	abl_result_free(&a);
+	/* a stop ends the study without reports */
+	volatile int stop = 1;
+	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-stop", tmp_root);
+	CHECK(abl_run(&s, NULL, NULL, &stop, &a, &ta, &e) == QCQ_ESTOPPED);
+	CHECK_STR_CONTAINS(e.msg, "stopped after");
+	CHECK(ta == NULL && !exists(s.base.out_dir, "table.md"));
+	abl_result_free(&a);
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static void test_command_reduced_study(void)
+{
+	struct capture cap;
+	struct cmd_workspace *ws = capture_ws(&cap);
+	char cmd[1400], out[512];
+	snprintf(out, sizeof out, "%s/cmd", tmp_root);
+	snprintf(cmd, sizeof cmd,
+		 "experiment ablate datasets=synth train=80 val=40 test=40 seeds=3 search-seeds=2 "
+		 "epochs=2 lrs=1e-3,1e-2 widths=4/8 batches=8 out=%s cache=%s/cache jobs=2", out,
+		 tmp_root);
+	CHECK(cmd_run_text(ws, cmd, "t", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(cap.out, "## Verdicts (Holm-adjusted paired t-test, 5 %)");
+	CHECK_STR_CONTAINS(cap.out, "| entangling vs not (qcq-cnn - qcq-cnn-noent)");
+	CHECK_STR_CONTAINS(cap.out, "| QCQ-CNN vs parameter-matched CNN (qcq-cnn - cnn-pm)");
+	CHECK_STR_CONTAINS(cap.out, "lr {0.001, 0.01} x conv1/conv2 {4/8} x batch {8} = 2 "
+				    "configurations");
+	CHECK_STR_CONTAINS(cap.out, "56 runs (2 configurations x 2 search seeds + 3 final seeds");
+	CHECK_STR_CONTAINS(cap.out, "ablate study: 56 runs, 56 trained");
+	const char *files[] = {"search.csv", "configs.csv", "runs.csv", "comparisons.csv",
+			       "table.md"};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		CHECK(exists(out, files[i]));
+	capture_reset(&cap);
+	CHECK(cmd_run_text(ws, "experiment ablate datasets=synth lr=0.1", "t", 1, false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "it searches lrs= and batches=");
+	CHECK(cmd_run_text(ws, "experiment compare datasets=synth lrs=0.1", "t", 1, false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "experiment compare: lrs= belongs to the ablate study");
+	CHECK(cmd_run_text(ws, "experiment ablate datasets=synth widths=8", "t", 1, false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "widths: '8' is not CONV1/CONV2");
+	CHECK(cmd_run_text(ws, "experiment ablate models=cnn,qcnn datasets=synth", "t", 1, false) ==
+	      QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "model qcnn has no conv widths to search");
+	cmd_workspace_destroy(ws);
+}
+
+int main(void)
+{
+	snprintf(tmp_root, sizeof tmp_root, "/tmp/qcq-test-ablate-%d", (int)getpid());
+	mkdir(tmp_root, 0755);
+	RUN(test_grids_and_checks);
+	RUN(test_selection_uses_validation_only);
+	RUN(test_report_statistics);
+	RUN(test_no_leakage);
+	RUN(test_command_reduced_study);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
+	if (check_tests_failed == 0 && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp_root);
+	return check_summary();
+}
