@@ -195,6 +195,9 @@ enum qcq_status qcq_atomic_open(struct qcq_atomic_file *af, const char *path,
 enum qcq_status qcq_atomic_commit(struct qcq_atomic_file *af, struct qcq_error *err);
 void qcq_atomic_abort(struct qcq_atomic_file *af);
 
+/* mkdir -p: create dir and its missing parents (0755); existing folders are fine. */
+enum qcq_status qcq_mkdir_p(const char *dir, struct qcq_error *err);
+
 /* Read a whole file (up to limit bytes) into a new buffer (NUL-terminated, not counted). */
 enum qcq_status qcq_read_file(const char *path, size_t limit, char **data, size_t *n,
 			      struct qcq_error *err);

@@ -340,6 +340,27 @@ void data_viridis(float t, uint8_t rgb[3]);
  */
 float *data_image_grid(const float *images, size_t n, int h, int w, int cols, int *gh, int *gw);
 
+/* ---------------------------------------------------------------- where data sets are */
+
+#define DATA_ROOTS_MAX 3
+#define DATA_PATH_MAX 4096
+/*
+ * The data home, where `fetch` puts what it downloads: $XDG_DATA_HOME/qcqlab, else
+ * $HOME/.local/share/qcqlab; false (buf untouched) when neither variable is set.
+ */
+bool data_home_dir(char *buf, size_t size);
+/*
+ * The folders data sets are looked for in when a command names none, in order: $QCQ_DATA
+ * (when set), the data home (when known), ./data. Returns how many (1 to DATA_ROOTS_MAX).
+ */
+int data_roots(char roots[DATA_ROOTS_MAX][DATA_PATH_MAX]);
+/*
+ * The first root/name that is a folder (name NULL: the first root that is one) into buf.
+ * False when there is none, and buf then lists the places looked in ("A/mnist, B/mnist")
+ * for the caller's message.
+ */
+bool data_find(const char *name, char *buf, size_t size);
+
 /* ---------------------------------------------------------------- fetching */
 
 /*

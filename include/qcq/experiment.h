@@ -97,7 +97,7 @@ struct train_exp_spec {
 	int ndepths;
 	int depths[TRAIN_EXP_MAX_LIST];
 
-	char data_dir[TRAIN_EXP_PATH_MAX]; /* "" = ../shared/data if present, else data */
+	char data_dir[TRAIN_EXP_PATH_MAX]; /* "" = data_find's first root */
 	char out_dir[TRAIN_EXP_PATH_MAX];  /* "" = results/<study> */
 	char cache_dir[TRAIN_EXP_PATH_MAX]; /* "" = the data module's default cache */
 	int jobs;              /* runs in parallel, 1..TRAIN_EXP_MAX_JOBS */

@@ -103,6 +103,24 @@ enum qcq_status qcq_write_file_atomic(const char *path, const void *data, size_t
 	return qcq_atomic_commit(&af, err);
 }
 
+enum qcq_status qcq_mkdir_p(const char *dir, struct qcq_error *err)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+		return qcq_error_set(err, QCQ_EINVAL, "%.64s...: path too long", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return qcq_error_errno(err, errno, "%s: cannot create directory", tmp);
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		return qcq_error_errno(err, errno, "%s: cannot create directory", tmp);
+	return QCQ_OK;
+}
+
 enum qcq_status qcq_read_file(const char *path, size_t limit, char **data, size_t *n,
 			      struct qcq_error *err)
 {

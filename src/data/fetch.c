@@ -191,13 +191,6 @@ static int run_curl(const char *curl, const char *url, const char *out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static enum qcq_status make_dir(const char *d, struct qcq_error *err)
-{
-	if (mkdir(d, 0755) != 0 && errno != EEXIST)
-		return qcq_error_errno(err, errno, "%s: cannot create directory", d);
-	return QCQ_OK;
-}
-
 static enum qcq_status by_hand(struct qcq_error *err, const struct fetch_set *s,
 			       const char *dest, const char *why)
 {
@@ -225,9 +218,7 @@ enum qcq_status data_fetch(const char *name, const char *dir, const char *url_ba
 				     "brain-mri)", name);
 	char dest[4096], curl[4096];
 	snprintf(dest, sizeof dest, "%s/%s", dir, name);
-	enum qcq_status st = make_dir(dir, err);
-	if (!st)
-		st = make_dir(dest, err);
+	enum qcq_status st = qcq_mkdir_p(dest, err);
 	if (st)
 		return st;
 	const char *base = url_base ? url_base : s->base;

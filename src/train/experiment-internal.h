@@ -73,7 +73,7 @@ bool exp_arch_quanv(enum nn_arch arch);
 struct exp_run *exp_plan(const struct train_exp_spec *s, size_t *n);
 
 /* experiment-data.c */
-/* Resolves "" to ../shared/data (if it exists) or data. */
+/* Resolves "" to the first data root that exists (data_find), else the data home. */
 void exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n);
 enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_data which,
 				 const struct qml_filter *filter, struct qcq_pool *pool,

@@ -91,13 +91,88 @@ static void test_load_synth_and_bad_loads(void)
 	CHECK(run(ws, cmd) == QCQ_OK);
 	CHECK_STR_CONTAINS(cap.out, "loaded 2 images of 14x14, 2 classes");
 	CHECK_STR_CONTAINS(cap.out, "0=a, 1=b");
-	/* load mnist without files: says what to do */
+	/* load mnist without files: says what to do, naming every place it looked in (the
+	 * data places point into the temporary folder: no real data is found by accident) */
 	char cwd[1024];
 	CHECK(getcwd(cwd, sizeof cwd) != NULL);
 	CHECK(chdir(util_tmpdir()) == 0);
+	unsetenv("QCQ_DATA");
+	setenv("XDG_DATA_HOME", util_path("xdg"), 1);
 	CHECK(run(ws, "load fashion-mnist") == QCQ_EIO);
-	CHECK_STR_CONTAINS(cap.err, "no fashion-mnist files in data/fashion-mnist");
+	CHECK_STR_CONTAINS(cap.err, "no fashion-mnist files in ");
+	CHECK_STR_CONTAINS(cap.err, "xdg/qcqlab/fashion-mnist, data/fashion-mnist");
 	CHECK_STR_CONTAINS(cap.err, "fetch fashion-mnist");
+	CHECK(chdir(cwd) == 0);
+	cmd_workspace_destroy(ws);
+}
+
+/* Writes a 2-image IDX pair (labels a, b) into dir/mnist/. */
+static void tiny_mnist(const char *dir, uint8_t a, uint8_t b)
+{
+	uint8_t buf[64], px[2 * 2 * 2] = {0, 50, 100, 150, 200, 250, 30, 60}, lab[2] = {a, b};
+	util_mkdir(dir);
+	util_mkdir(util_path("%s/mnist", dir + strlen(util_tmpdir()) + 1));
+	size_t n = util_idx(buf, 3, 2, 2, 2, px);
+	util_write(util_path("%s/mnist/x-images-idx3-ubyte", dir + strlen(util_tmpdir()) + 1), buf, n);
+	n = util_idx(buf, 1, 2, 0, 0, lab);
+	util_write(util_path("%s/mnist/x-labels-idx1-ubyte", dir + strlen(util_tmpdir()) + 1), buf, n);
+}
+
+/* Where `load mnist` looks without DIR: $QCQ_DATA, then $XDG_DATA_HOME/qcqlab (else
+ * ~/.local/share/qcqlab), then ./data; never a folder of the development set-up. */
+static void test_data_places(void)
+{
+	struct cmd_workspace *ws = capture_ws(&cap);
+	char cwd[1024], dir[1024];
+	CHECK(getcwd(cwd, sizeof cwd) != NULL);
+	util_mkdir(util_path("places"));
+	CHECK(chdir(util_path("places")) == 0);
+	unsetenv("QCQ_DATA");
+	unsetenv("XDG_DATA_HOME");
+	char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	setenv("HOME", util_path("home"), 1);
+	/* ./data last */
+	snprintf(dir, sizeof dir, "%s", util_path("places/data"));
+	tiny_mnist(dir, 1, 2);
+	CHECK(run(ws, "load mnist") == QCQ_OK);
+	CHECK(ws->data && ws->data->n == 2 && ws->data->labels[1] == 2);
+	/* ~/.local/share/qcqlab before it */
+	util_mkdir(util_path("home"));
+	util_mkdir(util_path("home/.local"));
+	util_mkdir(util_path("home/.local/share"));
+	snprintf(dir, sizeof dir, "%s", util_path("home/.local/share/qcqlab"));
+	tiny_mnist(dir, 3, 4);
+	CHECK(run(ws, "load mnist") == QCQ_OK);
+	CHECK(ws->data && ws->data->labels[1] == 4);
+	/* $XDG_DATA_HOME/qcqlab instead of ~/.local/share when set */
+	util_mkdir(util_path("xdg2"));
+	setenv("XDG_DATA_HOME", util_path("xdg2"), 1);
+	snprintf(dir, sizeof dir, "%s", util_path("xdg2/qcqlab"));
+	tiny_mnist(dir, 5, 6);
+	CHECK(run(ws, "load mnist") == QCQ_OK);
+	CHECK(ws->data && ws->data->labels[1] == 6);
+	/* $QCQ_DATA first */
+	snprintf(dir, sizeof dir, "%s", util_path("qd"));
+	tiny_mnist(dir, 7, 8);
+	setenv("QCQ_DATA", dir, 1);
+	CHECK(run(ws, "load mnist") == QCQ_OK);
+	CHECK(ws->data && ws->data->labels[1] == 8);
+	/* and the command's DIR before all */
+	snprintf(dir, sizeof dir, "load mnist %s", util_path("places/data/mnist"));
+	CHECK(run(ws, dir) == QCQ_OK);
+	CHECK(ws->data && ws->data->labels[1] == 2);
+	/* the resolver the studies use agrees */
+	char root[DATA_PATH_MAX];
+	CHECK(data_find(NULL, root, sizeof root) && strcmp(root, util_path("qd")) == 0);
+	CHECK(!data_find("brain-mri", root, sizeof root));
+	CHECK_STR_CONTAINS(root, "qd/brain-mri, ");
+	CHECK_STR_CONTAINS(root, "xdg2/qcqlab/brain-mri, data/brain-mri");
+	unsetenv("QCQ_DATA");
+	unsetenv("XDG_DATA_HOME");
+	if (home) {
+		setenv("HOME", home, 1);
+		free(home);
+	}
 	CHECK(chdir(cwd) == 0);
 	cmd_workspace_destroy(ws);
 }
@@ -274,6 +349,7 @@ static void test_fetch(void)
 int main(void)
 {
 	RUN(test_load_synth_and_bad_loads);
+	RUN(test_data_places);
 	RUN(test_classes_split_stats_show);
 	RUN(test_quanv_cache_heatmap_patch_export);
 	RUN(test_fetch);
