@@ -366,7 +366,8 @@ bool data_find(const char *name, char *buf, size_t size);
 /*
  * The canonical public files of a named set ("mnist", "fashion-mnist", "brain-mri"):
  * download each into dir/<name>/ with `curl` (a subprocess; url_base overrides the
- * server, for tests and mirrors) and verify its SHA-256 before moving it into place.
+ * server, for mirrors, and must start with http:// or https://: anything else is
+ * QCQ_EINVAL before any folder is made) and verify its SHA-256 before moving it into place.
  * Without curl, network or a matching checksum it fails, and the message says where to
  * put the files by hand. Files already present with the right checksum are kept.
  * log (may be NULL) receives one line per file.
