@@ -131,6 +131,53 @@ static void test_json_results(void)
 	cmd_workspace_destroy(ws);
 }
 
+/*
+ * The blow-up session: each level sources itself with the value of ${v} eight times over,
+ * so values multiply by 8 per level (unchecked: 2 GiB and beyond within the 16 levels).
+ * Expansions stop at 1 MiB a word and 16 MiB a file, with file:line:col.
+ */
+static void test_expansion_caps(void)
+{
+	char dir[] = "/tmp/qcq_cmd_capsXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[256], cmd[512];
+	snprintf(path, sizeof path, "%s/boom.qcq", dir);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "# grows\necho level\nsource %s v=", path);
+	for (int i = 0; i < 8; i++)
+		fprintf(f, "${v:-%0100d}", 0);
+	fprintf(f, "\n");
+	fclose(f);
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	snprintf(cmd, sizeof cmd, "source %s", path);
+	CHECK(cmd_run_text(ws, cmd, "<prompt>", 1, true) == QCQ_ERANGE);
+	/* 800 B, 6400 B, 51200 B, 409600 B, then the fifth level's word would pass 1 MiB */
+	CHECK_STR_CONTAINS(c.err, "boom.qcq:3:");
+	CHECK_STR_CONTAINS(c.err, "${v} (409600 bytes) makes a word longer than 1048576 bytes");
+	CHECK(ws->source_depth == 0);
+	/* many words each under the cap: the file's expansions are capped as a whole */
+	struct cmd_list l;
+	struct qcq_error e;
+	char *big = qcq_xmalloc(((size_t)1 << 20) - 16);
+	memset(big, 'x', ((size_t)1 << 20) - 17);
+	big[((size_t)1 << 20) - 17] = '\0';
+	const char *names[] = {"v"}, *values[] = {big};
+	struct cmd_vars vars = {1, names, values};
+	char text[40 * 12];
+	text[0] = '\0';
+	for (int i = 0; i < 20; i++)
+		strcat(text, "echo ${v}\n");
+	CHECK(cmd_parse(text, "many.qcq", 1, &vars, &l, &e) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(e.msg, "many.qcq:17:6: ${v} (1048559 bytes) makes the expanded file "
+			   "longer than 16777216 bytes");
+	CHECK(l.n == 0);
+	free(big);
+	cmd_workspace_destroy(ws);
+	remove(path);
+	rmdir(dir);
+}
+
 static void test_source_and_save_session(void)
 {
 	char dir[] = "/tmp/qcq_cmd_testXXXXXX";
@@ -410,6 +457,7 @@ int main(void)
 	RUN(test_set_validates_before_changing);
 	RUN(test_json_results);
 	RUN(test_source_and_save_session);
+	RUN(test_expansion_caps);
 	RUN(test_angles);
 	RUN(test_job_stop);
 	RUN(test_call_to_text_roundtrip);
