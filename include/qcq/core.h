@@ -176,7 +176,12 @@ static inline void qcq_post(const struct qcq_sink *s, const struct qcq_event *ev
 #define QCQ_HASH_INIT 0xcbf29ce484222325ULL
 uint64_t qcq_hash(uint64_t h, const void *data, size_t n);
 
-/* Write a whole buffer to path atomically: path.tmp.PID, fsync, rename. */
+/*
+ * Write a whole buffer to path atomically: a new temporary path.tmp.PID.RANDOM (created
+ * with O_EXCL|O_NOFOLLOW, never through a planted link; a replaced file's mode kept),
+ * fsync, rename, fsync of the folder. Temporaries left by killed processes (PID gone)
+ * beside path are removed first.
+ */
 enum qcq_status qcq_write_file_atomic(const char *path, const void *data, size_t n,
 				      struct qcq_error *err);
 /*
