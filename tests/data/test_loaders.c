@@ -579,15 +579,42 @@ static void test_image_bad(void)
 		util_write(util_path("cut-%s", srcs[k]), raw, rn / 2);
 		free(raw);
 		enum qcq_status st = data_read_image(util_path("cut-%s", srcs[k]), &px, &h, &w, &err);
-		/* libjpeg recovers truncated data with a warning (gray fill), libpng fails */
-		if (k == 0) {
-			CHECK(st == QCQ_EFORMAT);
-			CHECK_STR_CONTAINS(err.msg, "cut-full.png: offset");
-		} else if (st == QCQ_OK) {
-			free(px);
-			px = (float *)0x1;
-		}
+		/* libjpeg recovers truncated data with a warning (gray fill): an error too */
+		CHECK(st == QCQ_EFORMAT);
+		CHECK_STR_CONTAINS(err.msg, k == 0 ? "cut-full.png: offset" :
+				   "cut-full.jpg: jpeg: corrupt data: ");
+		CHECK(px == (float *)0x1);
 	}
+	/* a JPEG whose entropy-coded data is damaged: a marker where none may be (RST5
+	 * without restart intervals), or bytes overwritten in the middle of the scan */
+	char *raw;
+	size_t rn;
+	CHECK(qcq_read_file(util_path("full.jpg"), 1 << 20, &raw, &rn, &err) == QCQ_OK);
+	size_t sos = 0;
+	for (size_t i = 2; i + 1 < rn; i++)
+		if ((uint8_t)raw[i] == 0xff && (uint8_t)raw[i + 1] == 0xda)
+			sos = i;
+	CHECK(sos > 0 && sos + 40 < rn);
+	size_t mid = sos + (rn - sos) / 2;
+	/* cut in the middle of the scan: libjpeg fills the rest with grey */
+	util_write(util_path("half-scan.jpg"), raw, mid);
+	CHECK(data_read_image(util_path("half-scan.jpg"), &px, &h, &w, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "half-scan.jpg: jpeg: corrupt data: ");
+	CHECK(px == (float *)0x1);
+	char *bad = malloc(rn);
+	memcpy(bad, raw, rn);
+	bad[mid] = (char)0xff, bad[mid + 1] = (char)0xd5;
+	util_write(util_path("marker.jpg"), bad, rn);
+	CHECK(data_read_image(util_path("marker.jpg"), &px, &h, &w, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "marker.jpg: jpeg: corrupt data: ");
+	CHECK(px == (float *)0x1);
+	memcpy(bad, raw, rn);
+	memset(bad + mid, 0xfe, 12);
+	util_write(util_path("garbage.jpg"), bad, rn);
+	CHECK(data_read_image(util_path("garbage.jpg"), &px, &h, &w, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "garbage.jpg: jpeg: corrupt data: ");
+	free(bad);
+	free(raw);
 	/* a JPEG header only */
 	uint8_t jh[4] = {0xff, 0xd8, 0xff, 0xe0};
 	util_write(util_path("hdr.jpg"), jh, 4);
