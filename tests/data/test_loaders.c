@@ -191,6 +191,15 @@ static void test_idx_bad(void)
 	CHECK_STR_CONTAINS(err.msg, "expected 3 (images)");
 	CHECK(data_load_idx(util_path("a-img"), util_path("a-img"), &ds, &err) == QCQ_EFORMAT);
 	CHECK_STR_CONTAINS(err.msg, "expected 1 (labels)");
+	/* the label file's header is checked before the images are inflated: 10 million
+	 * images claimed (7.8 GB, data cut short) against 5 labels names the mismatch, not
+	 * the images' truncation that inflating them first would find */
+	uint8_t lab5[16];
+	util_write(util_path("five-lab"), lab5, util_idx(lab5, 1, 5, 0, 0, (const uint8_t *)"\1\2\3\4\5"));
+	CHECK(data_load_idx(util_path("claim.idx.gz"), util_path("five-lab"), &ds, &err) ==
+	      QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "five-lab: offset 4: 5 labels for 10000000 images in ");
+	CHECK(data_load_idx(util_path("a-img"), util_path("c.gz"), &ds, &err) != QCQ_OK);
 	CHECK(data_load_idx(util_path("nope"), util_path("a-lab"), &ds, &err) == QCQ_EIO);
 	CHECK_STR_CONTAINS(err.msg, "nope: cannot open");
 	CHECK(ds == (struct data_set *)0x1);
