@@ -76,9 +76,14 @@ char *qcq_xstrdup(const char *s);
 /* n*size with an overflow check; false on overflow. */
 bool qcq_mul_size(size_t n, size_t size, size_t *out);
 
+/*
+ * The most one user-sized block may take: 3/4 of this machine's physical memory
+ * (sysconf), so a request that cannot fit is refused with a message instead of
+ * swapping or being killed. 16 GiB when the machine does not say.
+ */
+size_t qcq_mem_limit(void);
 /* 64-byte aligned, zeroed; NULL and an error when n*size overflows, is over
- * QCQ_ALLOC_LIMIT or the allocation fails. what names the thing in the message. */
-#define QCQ_ALLOC_LIMIT ((size_t)16 << 30) /* 16 GiB: this machine has 24 */
+ * qcq_mem_limit() or the allocation fails. what names the thing in the message. */
 void *qcq_alloc_checked(size_t n, size_t size, const char *what, struct qcq_error *err);
 void *qcq_aligned_xalloc(size_t size); /* 64-byte aligned, zeroed, aborts on OOM */
 /* Frees what qcq_alloc_checked and qcq_aligned_xalloc return (and nothing else: plain

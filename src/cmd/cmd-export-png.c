@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The largest side of an exported picture: user-sized (scale x the data's size), so it
+ * is refused before anything is allocated. 8192 x 8192 RGB is 192 MiB. */
+#define EXPORT_PNG_MAX_SIDE 8192
+
 static enum qcq_status export_heatmap(struct cmd_ctx *ctx, const char *path, long idx, int scale)
 {
 	const struct data_features *f = ctx->ws->features;
@@ -18,8 +22,15 @@ static enum qcq_status export_heatmap(struct cmd_ctx *ctx, const char *path, lon
 	while (local >= f->n[part])
 		local -= f->n[part++];
 	const int gap = 4;
-	int h = f->oh * scale, w = f->c * f->ow * scale + (f->c - 1) * gap;
-	uint8_t *rgb = qcq_xmalloc((size_t)h * w * 3);
+	long lh = (long)f->oh * scale, lw = (long)f->c * f->ow * scale + (long)(f->c - 1) * gap;
+	if (lh > EXPORT_PNG_MAX_SIDE || lw > EXPORT_PNG_MAX_SIDE)
+		return cmd_error(ctx, QCQ_ERANGE, "export png: %d maps of %dx%d at scale %d make "
+				 "%ldx%ld px, over %d a side: use a smaller scale", f->c, f->ow,
+				 f->oh, scale, lw, lh, EXPORT_PNG_MAX_SIDE);
+	int h = (int)lh, w = (int)lw;
+	uint8_t *rgb = qcq_alloc_checked((size_t)h * w, 3, "export png", ctx->err);
+	if (!rgb)
+		return ctx->err->code;
 	memset(rgb, 255, (size_t)h * w * 3);
 	size_t plane = (size_t)f->oh * f->ow;
 	const float *maps = f->part[part] + local * (size_t)f->c * plane;
@@ -31,7 +42,7 @@ static enum qcq_status export_heatmap(struct cmd_ctx *ctx, const char *path, lon
 				data_viridis((v + 1) * 0.5f, o);
 			}
 	enum qcq_status st = data_write_png_rgb(path, rgb, h, w, ctx->err);
-	free(rgb);
+	qcq_aligned_free(rgb);
 	if (!st)
 		cmd_print(ctx, "wrote %s: %d feature maps of split image %ld, %dx%d px (viridis over "
 			  "[-1, 1]: dark purple -1, yellow +1)", path, f->c, idx, w, h);
@@ -69,8 +80,15 @@ static enum qcq_status exec_export_png(struct cmd_ctx *ctx, const struct cmd_cal
 		} else {
 			img = ws->data->images + (size_t)idx * h * w;
 		}
-		if ((long)h * scale > 8192 || (long)w * scale > 8192)
-			scale = 1;
+		long side = h > w ? h : w;
+		if (side * scale > EXPORT_PNG_MAX_SIDE) {
+			if (cmd_opt(call, "scale"))
+				return cmd_error(ctx, QCQ_ERANGE, "export png: a %dx%d image at scale "
+						 "%ld makes %ldx%ld px, over %d a side: use a "
+						 "smaller scale", w, h, scale, (long)w * scale,
+						 (long)h * scale, EXPORT_PNG_MAX_SIDE);
+			scale = side >= EXPORT_PNG_MAX_SIDE ? 1 : EXPORT_PNG_MAX_SIDE / side;
+		}
 		st = data_write_png_gray(path, img, h, w, (int)scale, ctx->err);
 		if (!st)
 			cmd_print(ctx, "wrote %s: %s image %ld, %ldx%ld px", path, s ? "split" : "data",

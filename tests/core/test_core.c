@@ -75,6 +75,14 @@ static void test_checked_alloc_refuses_huge(void)
 	CHECK(p == NULL);
 	CHECK(e.code == QCQ_ERANGE);
 	CHECK_STR_CONTAINS(e.msg, "state vector");
+	/* the limit follows this machine's memory: all of it is refused, with the numbers */
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	size_t phys = (size_t)pages * (size_t)page;
+	CHECK(qcq_mem_limit() == phys / 4 * 3);
+	CHECK(qcq_alloc_checked(phys / 4096, 4096, "features", &e) == NULL);
+	CHECK(e.code == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(e.msg, "features: ");
+	CHECK_STR_CONTAINS(e.msg, " GiB of memory)");
 	p = qcq_alloc_checked(100, 8, "small", &e);
 	CHECK(p != NULL && ((uintptr_t)p % 64) == 0);
 	qcq_aligned_free(p);

@@ -305,6 +305,30 @@ static void test_quanv_cache_heatmap_patch_export(void)
 		CHECK(h == 56 && w == 4 * 56 + 3 * 4);
 		free(px);
 	}
+	/* user-sized pictures are refused before allocating (native 260x260 images: 4 maps
+	 * of 130x130 at scale 32 would be 16652x4160 px) */
+	util_mkdir(util_path("big"));
+	util_mkdir(util_path("big/a"));
+	util_mkdir(util_path("big/b"));
+	for (int i = 0; i < 6; i++)
+		util_png(util_path("big/%c/%d.png", 'a' + i % 2, i), 260, 260, PNG_COLOR_TYPE_GRAY, 8,
+			 false, false);
+	struct cmd_workspace *big = capture_ws(&cap);
+	snprintf(cmd, sizeof cmd, "load folder %s size=native; classes a b; split train=2 val=2 "
+		 "test=2; quanv", util_path("big"));
+	CHECK(run(big, cmd) == QCQ_OK);
+	snprintf(cmd, sizeof cmd, "export png %s heatmap 0 scale=32", util_path("bighm.png"));
+	CHECK(run(big, cmd) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(cap.err, "export png: 4 maps of 130x130 at scale 32 make 16652x4160 px, "
+			   "over 8192 a side: use a smaller scale");
+	CHECK(access(util_path("bighm.png"), F_OK) != 0);
+	snprintf(cmd, sizeof cmd, "export png %s image 0 scale=32", util_path("bigim.png"));
+	CHECK(run(big, cmd) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(cap.err, "a 260x260 image at scale 32 makes 8320x8320 px");
+	/* a scale that fits works */
+	snprintf(cmd, sizeof cmd, "export png %s heatmap 0 scale=8", util_path("bighm.png"));
+	CHECK(run(big, cmd) == QCQ_OK);
+	cmd_workspace_destroy(big);
 	snprintf(cmd, sizeof cmd, "export png %s chart 3", util_path("x.png"));
 	CHECK(run(ws, cmd) == QCQ_EINVAL);
 	snprintf(cmd, sizeof cmd, "export npy %s features train layout=nhwc labels=%s",
