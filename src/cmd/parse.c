@@ -141,12 +141,24 @@ static bool is_option_word(const char *s, size_t quoted_from)
 	return false;
 }
 
+/* Slots allocated for n used ones: powers of two from 4, so a line of a million words
+ * costs a logarithmic number of reallocs, not one per word. */
+static size_t slots_for(size_t n)
+{
+	size_t c = 4;
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
 static void add_word(struct parser *ps, struct buf *w, size_t quoted_from)
 {
 	struct cmd_call *c = &ps->cur;
 	if (c->argc > 0 && is_option_word(w->s, quoted_from)) {
 		char *eq = strchr(w->s, '=');
-		c->opts = qcq_xrealloc(c->opts, sizeof *c->opts * (size_t)(c->nopt + 1));
+		size_t n = (size_t)c->nopt;
+		if (n == 0 || slots_for(n) < n + 1)
+			c->opts = qcq_xrealloc(c->opts, sizeof *c->opts * slots_for(n + 1));
 		c->opts[c->nopt].key = qcq_xmalloc((size_t)(eq - w->s) + 1);
 		memcpy(c->opts[c->nopt].key, w->s, (size_t)(eq - w->s));
 		c->opts[c->nopt].key[eq - w->s] = '\0';
@@ -156,7 +168,9 @@ static void add_word(struct parser *ps, struct buf *w, size_t quoted_from)
 	} else {
 		if (c->argc == 0)
 			ps->cur_line = ps->line;
-		c->argv = qcq_xrealloc(c->argv, sizeof *c->argv * (size_t)(c->argc + 2));
+		size_t n = (size_t)c->argc + 1; /* words and the NULL after them */
+		if (c->argc == 0 || slots_for(n) < n + 1)
+			c->argv = qcq_xrealloc(c->argv, sizeof *c->argv * slots_for(n + 1));
 		c->argv[c->argc++] = w->s;
 		c->argv[c->argc] = NULL;
 	}

@@ -449,6 +449,45 @@ static void test_measure_readout(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* What the long echo printed: its length and ends. */
+struct long_line {
+	size_t len;
+	char head[8], tail;
+};
+
+static void long_line_write(void *ctx, enum cmd_stream st, const char *text)
+{
+	struct long_line *l = ctx;
+	if (st != CMD_STREAM_OUT)
+		return;
+	l->len = strlen(text);
+	snprintf(l->head, sizeof l->head, "%s", text);
+	l->tail = l->len ? text[l->len - 1] : 0;
+}
+
+/* echo of two million words: joined in one pass (strcat per word took 16 s for a
+ * million, so this test would run into meson's timeout). */
+static void test_echo_many_words(void)
+{
+	size_t nw = 2000000;
+	char *text = qcq_xmalloc(5 + 2 * nw + 1);
+	memcpy(text, "echo ", 5);
+	for (size_t i = 0; i < nw; i++) {
+		text[5 + 2 * i] = (char)('a' + i % 26);
+		text[6 + 2 * i] = ' ';
+	}
+	text[5 + 2 * nw - 1] = '\0';
+	struct long_line l = {0};
+	struct cmd_out out = {long_line_write, &l};
+	struct cmd_workspace *ws = cmd_workspace_create(&out);
+	CHECK(cmd_run_text(ws, text, "-c", 1, false) == QCQ_OK);
+	CHECK(l.len == 2 * nw - 1); /* the words and single spaces */
+	CHECK(strcmp(l.head, "a b c d") == 0);
+	CHECK(l.tail == (char)('a' + (nw - 1) % 26));
+	free(text);
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_parse_words_quotes_options);
@@ -458,6 +497,7 @@ int main(void)
 	RUN(test_json_results);
 	RUN(test_source_and_save_session);
 	RUN(test_expansion_caps);
+	RUN(test_echo_many_words);
 	RUN(test_angles);
 	RUN(test_job_stop);
 	RUN(test_call_to_text_roundtrip);
