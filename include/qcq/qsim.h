@@ -272,10 +272,16 @@ void qs_angle_vars(const struct qs_angle *a, uint32_t *nx, uint32_t *nw);
 
 /* ---------------------------------------------------------------- circuits */
 
+/*
+ * One gate. angle points at its qs_gate_info(kind)->nangles angles (NULL for none),
+ * owned by the circuit. The last of them is stored with only its ntok tokens (a
+ * million-gate QASM file must not take a kilobyte a gate), so angles are read through
+ * pointers (&g->angle[j]) and never copied whole.
+ */
 struct qs_gate {
 	enum qs_gate_kind kind;
 	int q[3];
-	struct qs_angle angle[3];
+	const struct qs_angle *angle;
 };
 
 /* The gate-list IR. Fields read-only; build with qs_circuit_*. */
