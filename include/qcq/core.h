@@ -11,6 +11,7 @@
 #ifndef QCQ_CORE_H
 #define QCQ_CORE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -50,9 +51,16 @@ struct qcq_error {
 	char msg[QCQ_ERROR_MSG_MAX];
 };
 
-/* Sets code and message; returns code so that `return qcq_error_set(...)` reads well. */
+/*
+ * Sets code and message; returns code so that `return qcq_error_set(...)` reads well.
+ * Control bytes in the message (quoted from a file, say) are written as \xNN, here and
+ * in the other setters, so no message can drive a terminal.
+ */
 enum qcq_status qcq_error_set(struct qcq_error *err, enum qcq_status code, const char *fmt, ...)
 	QCQ_PRINTF(3, 4);
+/* The same with a va_list (for other printf-like error helpers). */
+enum qcq_status qcq_error_vset(struct qcq_error *err, enum qcq_status code, const char *fmt,
+			       va_list ap) QCQ_PRINTF(3, 0);
 /* Sets code and a message ending in ": strerror(errnum)". */
 enum qcq_status qcq_error_errno(struct qcq_error *err, int errnum, const char *fmt, ...)
 	QCQ_PRINTF(3, 4);

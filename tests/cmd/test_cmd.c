@@ -488,6 +488,21 @@ static void test_echo_many_words(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* A session file's bytes reach the terminal through error messages only escaped. */
+static void test_control_bytes_escaped(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, "\033[2Jfrob\007", "evil.qcq", 1, false) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "unknown command '\\x1b[2Jfrob\\x07'");
+	CHECK(strchr(c.err, '\033') == NULL && strchr(c.err, '\007') == NULL);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set depth \0332", "evil.qcq", 1, false) != QCQ_OK);
+	CHECK(strchr(c.err, '\033') == NULL);
+	CHECK_STR_CONTAINS(c.err, "\\x1b2");
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_parse_words_quotes_options);
@@ -498,6 +513,7 @@ int main(void)
 	RUN(test_source_and_save_session);
 	RUN(test_expansion_caps);
 	RUN(test_echo_many_words);
+	RUN(test_control_bytes_escaped);
 	RUN(test_angles);
 	RUN(test_job_stop);
 	RUN(test_call_to_text_roundtrip);

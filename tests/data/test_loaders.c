@@ -440,6 +440,19 @@ static void test_csv(void)
 		CHECK(data_csv_parse(bad[i].text, strlen(bad[i].text), "bad.csv", &ds, &err) != QCQ_OK);
 		CHECK_STR_CONTAINS(err.msg, bad[i].msg);
 	}
+	/* a field starting with a NUL byte is not 0; and bytes from the file that would
+	 * drive a terminal (ESC, BEL, C1 CSI) come out escaped */
+	const char nul[] = "1,2,3,4,5\n1,2,\0007,4,5\n";
+	CHECK(data_csv_parse(nul, sizeof nul - 1, "nul.csv", &ds, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "nul.csv: line 2: field 3: '\\x007' is not a number");
+	const char esc[] = "1,2,3,4,5\n1,\033]0;pwned\007\033[2J,3,4,5\n";
+	CHECK(data_csv_parse(esc, sizeof esc - 1, "esc.csv", &ds, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "field 2: '\\x1b]0;pwned\\x07\\x1b[2J' is not a number");
+	const char c1[] = "1,2,3,4,5\n1,\302\2332J,3,4,5\n";
+	CHECK(data_csv_parse(c1, sizeof c1 - 1, "c1.csv", &ds, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "field 2: '\\x9b2J' is not a number");
+	for (const char *m = err.msg; *m; m++)
+		CHECK((unsigned char)*m >= 0x20 && *m != 0x7f);
 	CHECK(ds == (struct data_set *)0x1);
 }
 
