@@ -106,8 +106,10 @@ enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out
 				 double seconds, char **table, struct qcq_error *err);
 
 /* experiment-mpi.c (each a no-op, rank 0 of 1, without MPI) */
-/* Lazily initialises MPI when started under a launcher and s->use_mpi. */
-void exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size);
+/* Lazily initialises MPI when started under a launcher and s->use_mpi. Fails when
+ * several ranks run on an MPI that grants less than MPI_THREAD_SERIALIZED. */
+enum qcq_status exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
+			      struct qcq_error *err);
 /* Rank 0 broadcasts which of the n runs are done; the other ranks receive it. */
 void exp_mpi_share_done(bool *done, size_t n);
 /* A rank other than 0 sends run i's file to rank 0, then, when it has no more, an end. */

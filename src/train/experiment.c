@@ -321,7 +321,8 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	S.spec = spec;
 	S.events = events;
 	memset(out, 0, sizeof *out);
-	exp_mpi_begin(spec, &S.rank, &S.nranks);
+	if ((st = exp_mpi_begin(spec, &S.rank, &S.nranks, err)))
+		return st;
 	if (S.rank > 0)
 		S.events = events = NULL; /* rank 0 reports for everyone */
 	if (spec->out_dir[0])
