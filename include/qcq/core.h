@@ -183,6 +183,13 @@ static inline void qcq_post(const struct qcq_sink *s, const struct qcq_event *ev
 		s->post(s->ctx, ev);
 }
 
+/*
+ * A stop flag: set by one thread (`stop`, Ctrl-C, a failing worker), read by another
+ * between steps. Atomic, so the write is seen and no data race is undefined behaviour;
+ * plain `*stop` and `flag = 1` are sequentially consistent loads and stores.
+ */
+typedef _Atomic int qcq_stop_flag;
+
 /* ---------------------------------------------------------------- misc */
 
 /* FNV-1a 64 over bytes, chainable: pass the previous hash (or QCQ_HASH_INIT). */

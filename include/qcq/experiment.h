@@ -178,7 +178,7 @@ void train_exp_result_free(struct train_exp_result *r);
  * Under MPI only rank 0 posts events (the other ranks' runs show up there as they arrive).
  */
 enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qcq_sink *events,
-			      const volatile int *stop, struct train_exp_result *out,
+			      const qcq_stop_flag *stop, struct train_exp_result *out,
 			      struct qcq_error *err);
 
 /*

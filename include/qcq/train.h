@@ -148,7 +148,7 @@ const char *train_end_name(enum train_end e);
 enum qcq_status train_fit(struct nn_model *m, const struct train_data *train,
 			  const struct train_data *val, const struct train_data *test,
 			  const struct train_opts *opts, struct train_history *h,
-			  const struct qcq_sink *sink, const volatile int *stop,
+			  const struct qcq_sink *sink, const qcq_stop_flag *stop,
 			  struct qcq_error *err);
 
 /*

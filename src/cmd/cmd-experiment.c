@@ -115,7 +115,7 @@ static enum qcq_status build_spec(struct cmd_ctx *ctx, struct train_exp_spec *s)
 	return QCQ_OK;
 }
 
-static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const volatile int *stop,
+static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const qcq_stop_flag *stop,
 			       struct qcq_error *err)
 {
 	struct exp_job *j = arg;

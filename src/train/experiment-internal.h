@@ -88,7 +88,7 @@ void exp_data_downsample(struct exp_data *d, int side);
 void exp_run_identify(struct exp_run *r, const struct exp_data *d);
 /* Trains r (sets r->out, r->done on success). */
 enum qcq_status exp_run_train(struct exp_run *r, const struct exp_data *d,
-			      const struct qcq_sink *events, const volatile int *stop,
+			      const struct qcq_sink *events, const qcq_stop_flag *stop,
 			      struct qcq_error *err);
 /* The run file: text (malloc'd, *len bytes) and its parser, which checks that the
  * file belongs to r (same key) and fills r->out. */

@@ -258,7 +258,7 @@ struct slow_job {
 	enum qcq_status final;
 };
 
-static enum qcq_status slow_run(void *arg, const struct qcq_sink *ev, const volatile int *stop,
+static enum qcq_status slow_run(void *arg, const struct qcq_sink *ev, const qcq_stop_flag *stop,
 				struct qcq_error *err)
 {
 	struct slow_job *j = arg;
@@ -309,6 +309,60 @@ static void test_job_stop(void)
 	CHECK(events_seen == j.steps_done);
 	CHECK_STR_CONTAINS(c.out, "slow stopped: after");
 	CHECK(!cmd_job_running(ws));
+	cmd_workspace_destroy(ws);
+}
+
+/* A job that posts 100000 BATCH events and a LOG line every 10000, faster than anyone
+ * drains them. */
+struct flood_job {
+	_Atomic int posted;
+};
+
+static enum qcq_status flood_run(void *arg, const struct qcq_sink *ev, const qcq_stop_flag *stop,
+				 struct qcq_error *err)
+{
+	struct flood_job *j = arg;
+	for (int i = 0; i < 100000; i++) {
+		struct qcq_event e = {.kind = QCQ_EV_BATCH, .step = i, .text = "step"};
+		qcq_post(ev, &e);
+		if (i % 10000 == 9999) {
+			struct qcq_event l = {.kind = QCQ_EV_LOG, .step = i, .text = "ten thousand"};
+			qcq_post(ev, &l);
+		}
+	}
+	j->posted = 1;
+	return QCQ_OK;
+}
+
+static int flood_batches, flood_logs, flood_last_log;
+static bool flood_in_order = true;
+static void flood_count(void *ctx, const struct qcq_event *ev)
+{
+	if (ev->kind == QCQ_EV_BATCH) {
+		flood_batches++;
+	} else if (ev->kind == QCQ_EV_LOG) {
+		flood_in_order &= ev->step > flood_last_log;
+		flood_last_log = ev->step;
+		flood_logs++;
+	}
+}
+
+/* The queue stays bounded: old BATCH events go, log lines all arrive in order. */
+static void test_job_queue_bounded(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	ws->ui = (struct qcq_sink){flood_count, NULL};
+	struct qcq_error e;
+	struct cmd_ctx ctx = {.ws = ws, .err = &e};
+	struct flood_job j = {0};
+	CHECK(cmd_job_start(&ctx, "flood", flood_run, NULL, &j) == QCQ_OK);
+	while (!j.posted)
+		usleep(1000);
+	CHECK(cmd_job_wait(ws) == QCQ_OK);
+	CHECK(flood_logs == 10 && flood_in_order);
+	CHECK(flood_batches >= 1 && flood_batches <= 1024);
+	printf("  %d of 100000 batch events delivered, 10 of 10 log lines\n", flood_batches);
 	cmd_workspace_destroy(ws);
 }
 
@@ -516,6 +570,7 @@ int main(void)
 	RUN(test_control_bytes_escaped);
 	RUN(test_angles);
 	RUN(test_job_stop);
+	RUN(test_job_queue_bounded);
 	RUN(test_call_to_text_roundtrip);
 	RUN(test_pending_after_job);
 	RUN(test_measure_readout);

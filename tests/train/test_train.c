@@ -69,7 +69,7 @@ struct counter {
 	int batches, epochs, logs, done;
 	char done_text[160];
 	int stop_after_epoch, stop_at_batch, stop_epoch;
-	volatile int stop;
+	qcq_stop_flag stop;
 	size_t heap[64];
 	char last_log[256];
 };
