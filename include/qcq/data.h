@@ -324,22 +324,6 @@ enum qcq_status data_cache_load(const char *dir, uint64_t key, const size_t expe
 enum qcq_status data_cache_store(const char *dir, const struct data_features *f,
 				 struct qcq_error *err);
 
-/* ---------------------------------------------------------------- PNG output */
-
-/* Grayscale PNG of h x w values in [0,1] (clamped), each pixel scaled up by scale (>= 1). */
-enum qcq_status data_write_png_gray(const char *path, const float *px, int h, int w, int scale,
-				    struct qcq_error *err);
-/* RGB PNG of h x w x 3 bytes. */
-enum qcq_status data_write_png_rgb(const char *path, const uint8_t *rgb, int h, int w,
-				   struct qcq_error *err);
-/* viridis colour of t in [0,1] (clamped). */
-void data_viridis(float t, uint8_t rgb[3]);
-/*
- * A grid of n images of h x w (cols per row, 1-pixel gaps) as one gray image of
- * (*gh, *gw); returns malloc'd pixels.
- */
-float *data_image_grid(const float *images, size_t n, int h, int w, int cols, int *gh, int *gw);
-
 /* ---------------------------------------------------------------- where data sets are */
 
 #define DATA_ROOTS_MAX 3

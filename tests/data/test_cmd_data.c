@@ -296,6 +296,11 @@ static void test_quanv_cache_heatmap_patch_export(void)
 	CHECK(data_read_image(util_path("im.png"), &px, &h, &w, NULL) == QCQ_OK);
 	if (px) {
 		CHECK(h == 224 && w == 224);
+		/* split image 3 at scale 8: pixel (5, 9) of the image is (40..47, 72..79) */
+		size_t local;
+		const struct data_subset *sub = data_split_locate(ws->split, 3, NULL, &local);
+		float want = sub->images[local * 28 * 28 + 5 * 28 + 9];
+		CHECK_NEAR(px[44 * 224 + 75], want, 0.6 / 255);
 		free(px);
 	}
 	snprintf(cmd, sizeof cmd, "export png %s heatmap 3 scale=4", util_path("hm.png"));

@@ -299,44 +299,7 @@ static void test_cache(void)
 	CHECK(data_features_create(n, 0, 2, 3, &f, &err) == QCQ_EINVAL);
 }
 
-/* ---------------------------------------------------------------- png, sha256, fetch */
-
-static void test_png_out(void)
-{
-	float px[6] = {0, 0.5f, 1, 0.25f, -1, 2};
-	CHECK(data_write_png_gray(util_path("o.png"), px, 2, 3, 2, &err) == QCQ_OK);
-	float *back;
-	int h, w;
-	CHECK(data_read_image(util_path("o.png"), &back, &h, &w, &err) == QCQ_OK);
-	if (back) {
-		CHECK(h == 4 && w == 6);
-		CHECK_NEAR(back[2], 0.5, 0.003);
-		CHECK_NEAR(back[3 * 6 + 2], 0, 1e-7); /* -1 clamped */
-		CHECK_NEAR(back[3 * 6 + 5], 1, 1e-7); /* 2 clamped */
-		free(back);
-	}
-	uint8_t rgb[3 * 2];
-	data_viridis(0, rgb);
-	CHECK(rgb[0] == 68 && rgb[1] == 1 && rgb[2] == 84);
-	data_viridis(1, rgb + 3);
-	CHECK(rgb[3] == 253 && rgb[4] == 231 && rgb[5] == 37);
-	data_viridis(NAN, rgb);
-	CHECK(rgb[0] == 68);
-	CHECK(data_write_png_rgb(util_path("c.png"), rgb, 1, 2, &err) == QCQ_OK);
-	CHECK(data_read_image(util_path("c.png"), &back, &h, &w, &err) == QCQ_OK);
-	if (back) {
-		CHECK_NEAR(back[1], (0.299 * 253 + 0.587 * 231 + 0.114 * 37) / 255, 0.003);
-		free(back);
-	}
-	CHECK(data_write_png_gray(util_path("o.png"), px, 2, 3, 0, &err) == QCQ_EINVAL);
-	CHECK(data_write_png_rgb(util_path("o.png"), rgb, 0, 3, &err) == QCQ_EINVAL);
-	CHECK(data_write_png_gray("/nonexistent-dir/x.png", px, 2, 3, 1, &err) == QCQ_EIO);
-	CHECK_STR_CONTAINS(err.msg, "/nonexistent-dir/x.png");
-	int gh, gw;
-	float *g = data_image_grid(px, 1, 2, 3, 4, &gh, &gw);
-	CHECK(gh == 4 && gw == 17 && g[1 * 17 + 2] == 0.5f && g[0] == 0.25f);
-	free(g);
-}
+/* ---------------------------------------------------------------- sha256, fetch */
 
 static void test_sha256(void)
 {
@@ -453,7 +416,6 @@ int main(void)
 	RUN(test_split);
 	RUN(test_stats);
 	RUN(test_cache);
-	RUN(test_png_out);
 	RUN(test_sha256);
 	RUN(test_fetch_failures);
 	util_cleanup();
