@@ -284,7 +284,6 @@ void cmd_json_obj_begin(struct cmd_ctx *ctx, const char *key); /* key NULL insid
 void cmd_json_obj_end(struct cmd_ctx *ctx);
 void cmd_json_arr_begin(struct cmd_ctx *ctx, const char *key);
 void cmd_json_arr_end(struct cmd_ctx *ctx);
-bool cmd_json_on(const struct cmd_ctx *ctx);
 
 /* ---------------------------------------------------------------- argument helpers */
 

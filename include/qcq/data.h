@@ -58,17 +58,9 @@ enum qcq_status data_set_create(size_t n, int h, int w, int nclasses, struct dat
 void data_set_free(struct data_set *ds);
 /* Replace the class names (copies; n must equal ds->nclasses; names are truncated). */
 void data_set_set_names(struct data_set *ds, const char *const *names, int n);
-/*
- * Concatenate b after a into a new set. Sizes must agree; classes are the union by index
- * (names from a, then from b for the extra indices).
- */
-enum qcq_status data_set_concat(const struct data_set *a, const struct data_set *b,
-				struct data_set **out, struct qcq_error *err);
 /* The class index named by text: a decimal index, a class name, or a short alias (case and
  * punctuation are ignored: "tshirt" finds "T-shirt/top"); -1 if none. */
 int data_set_find_class(const struct data_set *ds, const char *text);
-/* FNV-1a over sizes, labels and pixels (chainable; for cache keys). */
-uint64_t data_set_hash(const struct data_set *ds, uint64_t h);
 
 /* The ten Fashion-MNIST class names, in label order. */
 extern const char *const data_fashion_names[10];

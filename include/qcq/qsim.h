@@ -148,7 +148,6 @@ enum qcq_status qs_apply_cry(struct qs_state *s, int c, int t, double theta, str
 enum qcq_status qs_apply_crz(struct qs_state *s, int c, int t, double theta, struct qcq_error *err);
 enum qcq_status qs_apply_cp(struct qs_state *s, int c, int t, double lambda, struct qcq_error *err);
 enum qcq_status qs_apply_rzz(struct qs_state *s, int a, int b, double theta, struct qcq_error *err);
-enum qcq_status qs_apply_ccx(struct qs_state *s, int c1, int c2, int t, struct qcq_error *err);
 
 /* ---------------------------------------------------------------- channels (density only) */
 

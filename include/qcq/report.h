@@ -224,7 +224,6 @@ void rep_csv_num(struct rep_csv *csv, double v);
 void rep_csv_int(struct rep_csv *csv, long long v);
 void rep_csv_end_row(struct rep_csv *csv);
 enum qcq_status rep_csv_close(struct rep_csv *csv, struct qcq_error *err);
-void rep_csv_abort(struct rep_csv *csv);
 /* Write s as one CSV field (quoted if needed) to fp. */
 void rep_csv_write_field(FILE *fp, const char *s);
 

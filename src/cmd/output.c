@@ -62,11 +62,6 @@ enum qcq_status cmd_error(struct cmd_ctx *ctx, enum qcq_status code, const char 
 
 /* ---------------------------------------------------------------- JSON */
 
-bool cmd_json_on(const struct cmd_ctx *ctx)
-{
-	return ctx->ws->json;
-}
-
 static void jput(struct cmd_ctx *ctx, const char *s, size_t n)
 {
 	if (ctx->json_len + n + 1 > ctx->json_cap) {
