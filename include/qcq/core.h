@@ -145,7 +145,8 @@ int qcq_pool_threads(const struct qcq_pool *p);
 typedef void (*qcq_range_fn)(void *ctx, size_t begin, size_t end, int worker);
 void qcq_pool_for(struct qcq_pool *p, size_t n, size_t min_chunk, qcq_range_fn fn, void *ctx);
 
-/* Sets OpenBLAS's thread count (and nothing else). */
+/* Sets OpenBLAS's thread count (and nothing else); a no-op when the build links another
+ * CBLAS (meson defines QCQ_HAVE_OPENBLAS only for OpenBLAS). */
 void qcq_blas_set_threads(int n);
 
 /* ---------------------------------------------------------------- events */

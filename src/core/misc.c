@@ -7,7 +7,9 @@
  */
 #include "qcq/core.h"
 
-#include <cblas.h>
+#ifdef QCQ_HAVE_OPENBLAS
+#include <cblas.h> /* openblas_set_num_threads */
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -38,7 +40,11 @@ uint64_t qcq_hash(uint64_t h, const void *data, size_t n)
 
 void qcq_blas_set_threads(int n)
 {
+#ifdef QCQ_HAVE_OPENBLAS
 	openblas_set_num_threads(n < 1 ? 1 : n);
+#else
+	(void)n; /* another CBLAS: its threads are its own business (OMP_NUM_THREADS) */
+#endif
 }
 
 /* The folder of path ("." when it has none) into dir, the last component into base. */
