@@ -284,7 +284,6 @@ void cmd_json_obj_begin(struct cmd_ctx *ctx, const char *key); /* key NULL insid
 void cmd_json_obj_end(struct cmd_ctx *ctx);
 void cmd_json_arr_begin(struct cmd_ctx *ctx, const char *key);
 void cmd_json_arr_end(struct cmd_ctx *ctx);
-bool cmd_json_on(const struct cmd_ctx *ctx);
 
 /* ---------------------------------------------------------------- argument helpers */
 
@@ -317,7 +316,7 @@ enum qcq_status cmd_parse_angle(struct cmd_ctx *ctx, const char *what, const cha
  * Batch front ends call cmd_job_wait after every command, so scripts stay sequential.
  */
 typedef enum qcq_status (*cmd_job_run_fn)(void *arg, const struct qcq_sink *events,
-					  const volatile int *stop, struct qcq_error *err);
+					  const qcq_stop_flag *stop, struct qcq_error *err);
 typedef void (*cmd_job_finish_fn)(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 				  const struct qcq_error *err);
 

@@ -11,6 +11,7 @@
 #ifndef QCQ_CORE_H
 #define QCQ_CORE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
@@ -50,9 +51,16 @@ struct qcq_error {
 	char msg[QCQ_ERROR_MSG_MAX];
 };
 
-/* Sets code and message; returns code so that `return qcq_error_set(...)` reads well. */
+/*
+ * Sets code and message; returns code so that `return qcq_error_set(...)` reads well.
+ * Control bytes in the message (quoted from a file, say) are written as \xNN, here and
+ * in the other setters, so no message can drive a terminal.
+ */
 enum qcq_status qcq_error_set(struct qcq_error *err, enum qcq_status code, const char *fmt, ...)
 	QCQ_PRINTF(3, 4);
+/* The same with a va_list (for other printf-like error helpers). */
+enum qcq_status qcq_error_vset(struct qcq_error *err, enum qcq_status code, const char *fmt,
+			       va_list ap) QCQ_PRINTF(3, 0);
 /* Sets code and a message ending in ": strerror(errnum)". */
 enum qcq_status qcq_error_errno(struct qcq_error *err, int errnum, const char *fmt, ...)
 	QCQ_PRINTF(3, 4);
@@ -76,9 +84,14 @@ char *qcq_xstrdup(const char *s);
 /* n*size with an overflow check; false on overflow. */
 bool qcq_mul_size(size_t n, size_t size, size_t *out);
 
+/*
+ * The most one user-sized block may take: 3/4 of this machine's physical memory
+ * (sysconf), so a request that cannot fit is refused with a message instead of
+ * swapping or being killed. 16 GiB when the machine does not say.
+ */
+size_t qcq_mem_limit(void);
 /* 64-byte aligned, zeroed; NULL and an error when n*size overflows, is over
- * QCQ_ALLOC_LIMIT or the allocation fails. what names the thing in the message. */
-#define QCQ_ALLOC_LIMIT ((size_t)16 << 30) /* 16 GiB: this machine has 24 */
+ * qcq_mem_limit() or the allocation fails. what names the thing in the message. */
 void *qcq_alloc_checked(size_t n, size_t size, const char *what, struct qcq_error *err);
 void *qcq_aligned_xalloc(size_t size); /* 64-byte aligned, zeroed, aborts on OOM */
 /* Frees what qcq_alloc_checked and qcq_aligned_xalloc return (and nothing else: plain
@@ -132,7 +145,8 @@ int qcq_pool_threads(const struct qcq_pool *p);
 typedef void (*qcq_range_fn)(void *ctx, size_t begin, size_t end, int worker);
 void qcq_pool_for(struct qcq_pool *p, size_t n, size_t min_chunk, qcq_range_fn fn, void *ctx);
 
-/* Sets OpenBLAS's thread count (and nothing else). */
+/* Sets OpenBLAS's thread count (and nothing else); a no-op when the build links another
+ * CBLAS (meson defines QCQ_HAVE_OPENBLAS only for OpenBLAS). */
 void qcq_blas_set_threads(int n);
 
 /* ---------------------------------------------------------------- events */
@@ -170,13 +184,25 @@ static inline void qcq_post(const struct qcq_sink *s, const struct qcq_event *ev
 		s->post(s->ctx, ev);
 }
 
+/*
+ * A stop flag: set by one thread (`stop`, Ctrl-C, a failing worker), read by another
+ * between steps. Atomic, so the write is seen and no data race is undefined behaviour;
+ * plain `*stop` and `flag = 1` are sequentially consistent loads and stores.
+ */
+typedef _Atomic int qcq_stop_flag;
+
 /* ---------------------------------------------------------------- misc */
 
 /* FNV-1a 64 over bytes, chainable: pass the previous hash (or QCQ_HASH_INIT). */
 #define QCQ_HASH_INIT 0xcbf29ce484222325ULL
 uint64_t qcq_hash(uint64_t h, const void *data, size_t n);
 
-/* Write a whole buffer to path atomically: path.tmp.PID, fsync, rename. */
+/*
+ * Write a whole buffer to path atomically: a new temporary path.tmp.PID.RANDOM (created
+ * with O_EXCL|O_NOFOLLOW, never through a planted link; a replaced file's mode kept),
+ * fsync, rename, fsync of the folder. Temporaries left by killed processes (PID gone)
+ * beside path are removed first.
+ */
 enum qcq_status qcq_write_file_atomic(const char *path, const void *data, size_t n,
 				      struct qcq_error *err);
 /*
@@ -194,6 +220,9 @@ enum qcq_status qcq_atomic_open(struct qcq_atomic_file *af, const char *path,
 				struct qcq_error *err);
 enum qcq_status qcq_atomic_commit(struct qcq_atomic_file *af, struct qcq_error *err);
 void qcq_atomic_abort(struct qcq_atomic_file *af);
+
+/* mkdir -p: create dir and its missing parents (0755); existing folders are fine. */
+enum qcq_status qcq_mkdir_p(const char *dir, struct qcq_error *err);
 
 /* Read a whole file (up to limit bytes) into a new buffer (NUL-terminated, not counted). */
 enum qcq_status qcq_read_file(const char *path, size_t limit, char **data, size_t *n,

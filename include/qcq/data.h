@@ -58,17 +58,9 @@ enum qcq_status data_set_create(size_t n, int h, int w, int nclasses, struct dat
 void data_set_free(struct data_set *ds);
 /* Replace the class names (copies; n must equal ds->nclasses; names are truncated). */
 void data_set_set_names(struct data_set *ds, const char *const *names, int n);
-/*
- * Concatenate b after a into a new set. Sizes must agree; classes are the union by index
- * (names from a, then from b for the extra indices).
- */
-enum qcq_status data_set_concat(const struct data_set *a, const struct data_set *b,
-				struct data_set **out, struct qcq_error *err);
 /* The class index named by text: a decimal index, a class name, or a short alias (case and
  * punctuation are ignored: "tshirt" finds "T-shirt/top"); -1 if none. */
 int data_set_find_class(const struct data_set *ds, const char *text);
-/* FNV-1a over sizes, labels and pixels (chainable; for cache keys). */
-uint64_t data_set_hash(const struct data_set *ds, uint64_t h);
 
 /* The ten Fashion-MNIST class names, in label order. */
 extern const char *const data_fashion_names[10];
@@ -336,28 +328,34 @@ enum qcq_status data_cache_load(const char *dir, uint64_t key, const size_t expe
 enum qcq_status data_cache_store(const char *dir, const struct data_features *f,
 				 struct qcq_error *err);
 
-/* ---------------------------------------------------------------- PNG output */
+/* ---------------------------------------------------------------- where data sets are */
 
-/* Grayscale PNG of h x w values in [0,1] (clamped), each pixel scaled up by scale (>= 1). */
-enum qcq_status data_write_png_gray(const char *path, const float *px, int h, int w, int scale,
-				    struct qcq_error *err);
-/* RGB PNG of h x w x 3 bytes. */
-enum qcq_status data_write_png_rgb(const char *path, const uint8_t *rgb, int h, int w,
-				   struct qcq_error *err);
-/* viridis colour of t in [0,1] (clamped). */
-void data_viridis(float t, uint8_t rgb[3]);
+#define DATA_ROOTS_MAX 3
+#define DATA_PATH_MAX 4096
 /*
- * A grid of n images of h x w (cols per row, 1-pixel gaps) as one gray image of
- * (*gh, *gw); returns malloc'd pixels.
+ * The data home, where `fetch` puts what it downloads: $XDG_DATA_HOME/qcqlab, else
+ * $HOME/.local/share/qcqlab; false (buf untouched) when neither variable is set.
  */
-float *data_image_grid(const float *images, size_t n, int h, int w, int cols, int *gh, int *gw);
+bool data_home_dir(char *buf, size_t size);
+/*
+ * The folders data sets are looked for in when a command names none, in order: $QCQ_DATA
+ * (when set), the data home (when known), ./data. Returns how many (1 to DATA_ROOTS_MAX).
+ */
+int data_roots(char roots[DATA_ROOTS_MAX][DATA_PATH_MAX]);
+/*
+ * The first root/name that is a folder (name NULL: the first root that is one) into buf.
+ * False when there is none, and buf then lists the places looked in ("A/mnist, B/mnist")
+ * for the caller's message.
+ */
+bool data_find(const char *name, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- fetching */
 
 /*
  * The canonical public files of a named set ("mnist", "fashion-mnist", "brain-mri"):
  * download each into dir/<name>/ with `curl` (a subprocess; url_base overrides the
- * server, for tests and mirrors) and verify its SHA-256 before moving it into place.
+ * server, for mirrors, and must start with http:// or https://: anything else is
+ * QCQ_EINVAL before any folder is made) and verify its SHA-256 before moving it into place.
  * Without curl, network or a matching checksum it fails, and the message says where to
  * put the files by hand. Files already present with the right checksum are kept.
  * log (may be NULL) receives one line per file.

@@ -116,7 +116,7 @@ struct train_exp_spec {
 	int ndepths;
 	int depths[TRAIN_EXP_MAX_LIST];
 
-	char data_dir[TRAIN_EXP_PATH_MAX]; /* "" = ../shared/data if present, else data */
+	char data_dir[TRAIN_EXP_PATH_MAX]; /* "" = data_find's first root */
 	char out_dir[TRAIN_EXP_PATH_MAX];  /* "" = results/<study> */
 	char cache_dir[TRAIN_EXP_PATH_MAX]; /* "" = the data module's default cache */
 	int jobs;              /* runs in parallel, 1..TRAIN_EXP_MAX_JOBS */
@@ -215,7 +215,7 @@ void train_exp_result_free(struct train_exp_result *r);
  * Under MPI only rank 0 posts events (the other ranks' runs show up there as they arrive).
  */
 enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qcq_sink *events,
-			      const volatile int *stop, struct train_exp_result *out,
+			      const qcq_stop_flag *stop, struct train_exp_result *out,
 			      struct qcq_error *err);
 
 /*

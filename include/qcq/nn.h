@@ -294,7 +294,6 @@ void nn_model_destroy(struct nn_model *m);
 const struct nn_model_desc *nn_model_get_desc(const struct nn_model *m);
 int nn_model_max_batch(const struct nn_model *m);
 size_t nn_model_in_floats(const struct nn_model *m); /* floats per input sample */
-int nn_model_nclasses(const struct nn_model *m);     /* 2 */
 
 /* The parameter block: nn_model_nparams floats, classical and quantum together, in
  * layer order, each layer weight then bias in PyTorch's state_dict layout. */

@@ -148,7 +148,6 @@ enum qcq_status qs_apply_cry(struct qs_state *s, int c, int t, double theta, str
 enum qcq_status qs_apply_crz(struct qs_state *s, int c, int t, double theta, struct qcq_error *err);
 enum qcq_status qs_apply_cp(struct qs_state *s, int c, int t, double lambda, struct qcq_error *err);
 enum qcq_status qs_apply_rzz(struct qs_state *s, int a, int b, double theta, struct qcq_error *err);
-enum qcq_status qs_apply_ccx(struct qs_state *s, int c1, int c2, int t, struct qcq_error *err);
 
 /* ---------------------------------------------------------------- channels (density only) */
 
@@ -272,10 +271,16 @@ void qs_angle_vars(const struct qs_angle *a, uint32_t *nx, uint32_t *nw);
 
 /* ---------------------------------------------------------------- circuits */
 
+/*
+ * One gate. angle points at its qs_gate_info(kind)->nangles angles (NULL for none),
+ * owned by the circuit. The last of them is stored with only its ntok tokens (a
+ * million-gate QASM file must not take a kilobyte a gate), so angles are read through
+ * pointers (&g->angle[j]) and never copied whole.
+ */
 struct qs_gate {
 	enum qs_gate_kind kind;
 	int q[3];
-	struct qs_angle angle[3];
+	const struct qs_angle *angle;
 };
 
 /* The gate-list IR. Fields read-only; build with qs_circuit_*. */

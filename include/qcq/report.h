@@ -8,8 +8,8 @@
  * (qcq_atomic_open / commit): an interrupted write leaves the old file in place.
  *
  * It is not a plotting library: one kind of figure (x-y line plots), a heatmap grid and
- * the tables the experiments need. It never prints; it knows nothing of training except
- * rep_plot_history, which draws a struct train_history (train.h).
+ * the tables the experiments need. It never prints and knows nothing of training (the
+ * training module draws its curves with it: train_history_plot).
  */
 #ifndef QCQ_REPORT_H
 #define QCQ_REPORT_H
@@ -224,7 +224,6 @@ void rep_csv_num(struct rep_csv *csv, double v);
 void rep_csv_int(struct rep_csv *csv, long long v);
 void rep_csv_end_row(struct rep_csv *csv);
 enum qcq_status rep_csv_close(struct rep_csv *csv, struct qcq_error *err);
-void rep_csv_abort(struct rep_csv *csv);
 /* Write s as one CSV field (quoted if needed) to fp. */
 void rep_csv_write_field(FILE *fp, const char *s);
 
@@ -257,15 +256,5 @@ enum qcq_status rep_table_write_md(const struct rep_table *t, const char *path,
 				   const char *heading, const char *note, struct qcq_error *err);
 
 /* ---------------------------------------------------------------- training curves */
-
-struct train_history;
-
-/*
- * A figure of two panels, loss and accuracy per epoch, train (solid, circles) and
- * validation (dashed, squares), the best epoch marked by a vertical line; w x h pixels
- * (w, h in [400, REP_MAX_SIDE]; 1200 x 520 reads well). Rejects an empty history.
- */
-enum qcq_status rep_plot_history(const struct train_history *h, const char *title,
-				 const char *path, int w, int h_px, struct qcq_error *err);
 
 #endif

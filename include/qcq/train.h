@@ -124,6 +124,14 @@ struct train_history *train_history_clone(const struct train_history *h);
  * (best = 1 on the best epoch), atomically. Rejects an empty history. */
 enum qcq_status train_history_write_csv(const struct train_history *h, const char *path,
 					struct qcq_error *err);
+/*
+ * A figure of two panels, loss and accuracy per epoch, train (solid, circles) and
+ * validation (dashed, squares), the best epoch marked by a vertical line; w x h pixels
+ * (w, h in [400, REP_MAX_SIDE]; 1200 x 520 reads well), written atomically as PNG.
+ * Rejects an empty history.
+ */
+enum qcq_status train_history_plot(const struct train_history *h, const char *title,
+				   const char *path, int w, int h_px, struct qcq_error *err);
 /* "done", "early stopped", ... */
 const char *train_end_name(enum train_end e);
 
@@ -148,7 +156,7 @@ const char *train_end_name(enum train_end e);
 enum qcq_status train_fit(struct nn_model *m, const struct train_data *train,
 			  const struct train_data *val, const struct train_data *test,
 			  const struct train_opts *opts, struct train_history *h,
-			  const struct qcq_sink *sink, const volatile int *stop,
+			  const struct qcq_sink *sink, const qcq_stop_flag *stop,
 			  struct qcq_error *err);
 
 /*

@@ -9,12 +9,17 @@ char *cmd_join_args(const struct cmd_call *call)
 	size_t n = 1;
 	for (int i = 0; i < cmd_nargs(call); i++)
 		n += strlen(cmd_arg(call, i)) + 1;
-	char *s = qcq_xcalloc(1, n);
+	char *s = qcq_xmalloc(n), *at = s;
+	/* one pass, appending at the end (strcat would rescan the text for every word) */
 	for (int i = 0; i < cmd_nargs(call); i++) {
+		const char *w = cmd_arg(call, i);
+		size_t len = strlen(w);
 		if (i)
-			strcat(s, " ");
-		strcat(s, cmd_arg(call, i));
+			*at++ = ' ';
+		memcpy(at, w, len);
+		at += len;
 	}
+	*at = '\0';
 	return s;
 }
 

@@ -128,7 +128,7 @@ static enum qcq_status build_spec(struct cmd_ctx *ctx, struct train_exp_spec *s)
 	return QCQ_OK;
 }
 
-static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const volatile int *stop,
+static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const qcq_stop_flag *stop,
 			       struct qcq_error *err)
 {
 	struct exp_job *j = arg;
@@ -247,7 +247,7 @@ const struct cmd_entry cmd_experiment_entry = {
 		"Defaults (protocol=own): 5 seeds, 100 epochs, patience 10, lr 0.001, batch 4 (1 for qcq-cnn), "
 		"the paper's 5000/1250/1000 split scaled down to what a data set holds (size=F takes "
 		"that fraction of it; train=/val=/test= set counts), data from "
-		"data=DIR (default ../shared/data if present, else data), results in out=DIR "
+		"data=DIR (default the first of $QCQ_DATA, $XDG_DATA_HOME/qcqlab, ./data), results in out=DIR "
 		"(default results/<study>): runs/*.run per run, epochs.csv, runs.csv, table.md and "
 		"PNG figures. Finished runs are skipped when the same study runs again; `stop` "
 		"ends it cleanly. Runs go jobs=N at a time (default `set jobs`), and across MPI "

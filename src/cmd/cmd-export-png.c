@@ -6,9 +6,33 @@
  */
 #include "cmd-internal.h"
 #include "qcq/data.h"
+#include "qcq/report.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* The largest side of an exported picture: user-sized (scale x the data's size), so it
+ * is refused before anything is allocated. 8192 x 8192 RGB is 192 MiB. */
+#define EXPORT_PNG_MAX_SIDE 8192
+
+/* h x w values in [0, 1] (clamped), each pixel scaled up to scale x scale, as gray. */
+static enum qcq_status write_gray(const char *path, const float *px, int h, int w, int scale,
+				  struct qcq_error *err)
+{
+	int oh = h * scale, ow = w * scale;
+	uint8_t *g = qcq_alloc_checked((size_t)oh * (size_t)ow, 1, "export png", err);
+	if (!g)
+		return err->code;
+	for (int y = 0; y < oh; y++)
+		for (int x = 0; x < ow; x++) {
+			float v = px[(size_t)(y / scale) * w + x / scale];
+			v = v > 0 ? (v < 1 ? v : 1) : 0; /* NaN too */
+			g[(size_t)y * ow + x] = (uint8_t)(v * 255.0f + 0.5f);
+		}
+	enum qcq_status st = rep_png_write_gray(path, g, ow, oh, err);
+	qcq_aligned_free(g);
+	return st;
+}
 
 static enum qcq_status export_heatmap(struct cmd_ctx *ctx, const char *path, long idx, int scale)
 {
@@ -18,8 +42,15 @@ static enum qcq_status export_heatmap(struct cmd_ctx *ctx, const char *path, lon
 	while (local >= f->n[part])
 		local -= f->n[part++];
 	const int gap = 4;
-	int h = f->oh * scale, w = f->c * f->ow * scale + (f->c - 1) * gap;
-	uint8_t *rgb = qcq_xmalloc((size_t)h * w * 3);
+	long lh = (long)f->oh * scale, lw = (long)f->c * f->ow * scale + (long)(f->c - 1) * gap;
+	if (lh > EXPORT_PNG_MAX_SIDE || lw > EXPORT_PNG_MAX_SIDE)
+		return cmd_error(ctx, QCQ_ERANGE, "export png: %d maps of %dx%d at scale %d make "
+				 "%ldx%ld px, over %d a side: use a smaller scale", f->c, f->ow,
+				 f->oh, scale, lw, lh, EXPORT_PNG_MAX_SIDE);
+	int h = (int)lh, w = (int)lw;
+	uint8_t *rgb = qcq_alloc_checked((size_t)h * w, 3, "export png", ctx->err);
+	if (!rgb)
+		return ctx->err->code;
 	memset(rgb, 255, (size_t)h * w * 3);
 	size_t plane = (size_t)f->oh * f->ow;
 	const float *maps = f->part[part] + local * (size_t)f->c * plane;
@@ -28,10 +59,11 @@ static enum qcq_status export_heatmap(struct cmd_ctx *ctx, const char *path, lon
 			for (int x = 0; x < f->ow * scale; x++) {
 				float v = maps[(size_t)c * plane + (size_t)(y / scale) * f->ow + x / scale];
 				uint8_t *o = rgb + ((size_t)y * w + (size_t)c * (f->ow * scale + gap) + x) * 3;
-				data_viridis((v + 1) * 0.5f, o);
+				uint32_t col = rep_cmap_color(REP_CMAP_VIRIDIS, (v + 1) * 0.5);
+				o[0] = (uint8_t)(col >> 16), o[1] = (uint8_t)(col >> 8), o[2] = (uint8_t)col;
 			}
-	enum qcq_status st = data_write_png_rgb(path, rgb, h, w, ctx->err);
-	free(rgb);
+	enum qcq_status st = rep_png_write_rgb(path, rgb, w, h, ctx->err);
+	qcq_aligned_free(rgb);
 	if (!st)
 		cmd_print(ctx, "wrote %s: %d feature maps of split image %ld, %dx%d px (viridis over "
 			  "[-1, 1]: dark purple -1, yellow +1)", path, f->c, idx, w, h);
@@ -69,9 +101,16 @@ static enum qcq_status exec_export_png(struct cmd_ctx *ctx, const struct cmd_cal
 		} else {
 			img = ws->data->images + (size_t)idx * h * w;
 		}
-		if ((long)h * scale > 8192 || (long)w * scale > 8192)
-			scale = 1;
-		st = data_write_png_gray(path, img, h, w, (int)scale, ctx->err);
+		long side = h > w ? h : w;
+		if (side * scale > EXPORT_PNG_MAX_SIDE) {
+			if (cmd_opt(call, "scale"))
+				return cmd_error(ctx, QCQ_ERANGE, "export png: a %dx%d image at scale "
+						 "%ld makes %ldx%ld px, over %d a side: use a "
+						 "smaller scale", w, h, scale, (long)w * scale,
+						 (long)h * scale, EXPORT_PNG_MAX_SIDE);
+			scale = side >= EXPORT_PNG_MAX_SIDE ? 1 : EXPORT_PNG_MAX_SIDE / side;
+		}
+		st = write_gray(path, img, h, w, (int)scale, ctx->err);
 		if (!st)
 			cmd_print(ctx, "wrote %s: %s image %ld, %ldx%ld px", path, s ? "split" : "data",
 				  idx, w * scale, h * scale);

@@ -11,7 +11,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Replace the workspace's data with ds and report it. */
 static enum qcq_status install(struct cmd_ctx *ctx, struct data_set *ds, double seconds)
@@ -112,27 +111,15 @@ const struct cmd_entry cmd_load_synth_entry = {
 
 /* ---------------------------------------------------------------- load mnist / fashion-mnist */
 
-static bool is_dir(const char *p)
-{
-	struct stat sb;
-	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
 static enum qcq_status load_named(struct cmd_ctx *ctx, const struct cmd_call *call,
 				  const char *name)
 {
-	char dir[4096];
-	if (cmd_nargs(call) > 0) {
+	char dir[DATA_PATH_MAX * DATA_ROOTS_MAX];
+	if (cmd_nargs(call) > 0)
 		snprintf(dir, sizeof dir, "%s", cmd_arg(call, 0));
-	} else {
-		snprintf(dir, sizeof dir, "data/%s", name);
-		if (!is_dir(dir))
-			snprintf(dir, sizeof dir, "../shared/data/%s", name);
-		if (!is_dir(dir))
-			return cmd_error(ctx, QCQ_EIO, "no %s files in data/%s or ../shared/data/%s: "
-					 "`fetch %s` downloads them, or give the directory", name,
-					 name, name, name);
-	}
+	else if (!data_find(name, dir, sizeof dir))
+		return cmd_error(ctx, QCQ_EIO, "no %s files in %s: `fetch %s` downloads them, "
+				 "or give the directory", name, dir, name);
 	double t0 = qcq_now();
 	struct data_set *ds;
 	enum qcq_status st = data_load_idx_dir(dir, ctx->ws->pool, &ds, ctx->err);
@@ -162,9 +149,10 @@ const struct cmd_entry cmd_load_mnist_entry = {
 	.min_args = 0,
 	.max_args = 1,
 	.usage = "load mnist [DIR]",
-	.help = "Load MNIST from DIR (default data/mnist, then ../shared/data/mnist): the IDX\n"
-		"files train-* and t10k-* (plain or .gz, concatenated train first) or one pair\n"
-		"*-images-idx3-ubyte / *-labels-idx1-ubyte.",
+	.help = "Load MNIST from DIR: the IDX files train-* and t10k-* (plain or .gz,\n"
+		"concatenated train first) or one pair *-images-idx3-ubyte / *-labels-idx1-ubyte.\n"
+		"Without DIR: mnist/ in $QCQ_DATA, then in $XDG_DATA_HOME/qcqlab (default\n"
+		"~/.local/share/qcqlab, where `fetch mnist` puts it), then in ./data.",
 	.exec = exec_mnist,
 };
 
@@ -173,8 +161,8 @@ const struct cmd_entry cmd_load_fashion_mnist_entry = {
 	.min_args = 0,
 	.max_args = 1,
 	.usage = "load fashion-mnist [DIR]",
-	.help = "Load Fashion-MNIST from DIR (default data/fashion-mnist, then\n"
-		"../shared/data/fashion-mnist), as `load mnist`, with the class names\n"
+	.help = "Load Fashion-MNIST from DIR (default fashion-mnist/ where `load mnist` looks\n"
+		"for mnist/), as `load mnist`, with the class names\n"
 		"(T-shirt/top, Trouser, ...; `classes tshirt trouser` finds them).",
 	.exec = exec_fashion,
 };

@@ -1,6 +1,7 @@
 /*
  * cmd/cmd-source.c: `source FILE [NAME=VALUE...]` runs a session file with ${NAME}
- * set, and `tour` runs the guided walk-through in sessions/tour.qcq.
+ * set, and `tour` runs the guided walk-through tour.qcq (from the installed session
+ * files, or ./sessions in a source tree).
  */
 #include "cmd-internal.h"
 
@@ -47,13 +48,43 @@ const struct cmd_entry cmd_source_entry = {
 	.exec = exec_source,
 };
 
-/* sessions/NAME.qcq next to the sources, or under ./sessions. */
+/*
+ * The installed session files: <prefix>/<datadir>/qcqlab/sessions, the prefix being the
+ * folder above the one that holds the running binary (so a tree installed with DESTDIR
+ * or moved elsewhere still finds its own). QCQ_DATADIR is meson's datadir option,
+ * relative to the prefix unless it was given as an absolute path.
+ */
+static bool installed_sessions(char *out, size_t n)
+{
+	if (QCQ_DATADIR[0] == '/') {
+		snprintf(out, n, "%s/qcqlab/sessions", QCQ_DATADIR);
+		return true;
+	}
+	char exe[4096];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len <= 0)
+		return false;
+	exe[len] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0'; /* the binary's folder, then its parent */
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(out, n, "%s/%s/qcqlab/sessions", exe, QCQ_DATADIR);
+	return true;
+}
+
+/* NAME.qcq in $QCQ_SESSIONS, the installed sessions folder, or ./sessions. */
 static bool find_session(const char *name, char *out, size_t n)
 {
-	const char *env = getenv("QCQ_SESSIONS");
-	const char *dirs[] = {env, QCQ_SOURCE_DIR "/sessions", "sessions"};
+	char installed[4096];
+	const char *dirs[] = {getenv("QCQ_SESSIONS"),
+			      installed_sessions(installed, sizeof installed) ? installed : NULL,
+			      "sessions"};
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
-		if (!dirs[i])
+		if (!dirs[i] || !dirs[i][0])
 			continue;
 		snprintf(out, n, "%s/%s.qcq", dirs[i], name);
 		if (access(out, R_OK) == 0)
@@ -67,7 +98,8 @@ static enum qcq_status exec_tour(struct cmd_ctx *ctx, const struct cmd_call *cal
 	char path[4096];
 	if (!find_session("tour", path, sizeof path))
 		return cmd_error(ctx, QCQ_EIO,
-				 "tour: sessions/tour.qcq not found (set QCQ_SESSIONS to the "
+				 "tour: tour.qcq is neither in $QCQ_SESSIONS, the installed "
+				 "share/qcqlab/sessions nor ./sessions (set QCQ_SESSIONS to the "
 				 "folder that holds it)");
 	return run_with_vars(ctx, path, call);
 }

@@ -31,7 +31,7 @@ struct train_job {
 	struct train_opts opts;
 };
 
-static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const volatile int *stop,
+static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const qcq_stop_flag *stop,
 			       struct qcq_error *err)
 {
 	struct train_job *j = arg;

@@ -27,7 +27,7 @@ struct cmd_job {
 	cmd_job_run_fn run;
 	cmd_job_finish_fn finish;
 	void *arg;
-	volatile int stop; /* what the job function reads */
+	qcq_stop_flag stop; /* set by the main thread (stop, Ctrl-C), read by the job's */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -38,12 +38,32 @@ struct cmd_job {
 	struct qcq_error err;
 };
 
+/*
+ * Batch events are only progress: when the front end falls far behind (JOB_QUEUE_SOFT
+ * events waiting), the BATCH events already queued are dropped (the newest is about to
+ * be queued) rather than the queue growing without limit. Every other event (log
+ * lines, epochs, the end) is kept, in order.
+ */
+#define JOB_QUEUE_SOFT 1024
+
+static void drop_old_batches(struct cmd_job *j)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < j->qn; i++) {
+		if (j->q[i].ev.kind == QCQ_EV_BATCH)
+			free(j->q[i].text);
+		else
+			j->q[k++] = j->q[i];
+	}
+	j->qn = k;
+}
+
 static void job_post(void *ctx, const struct qcq_event *ev)
 {
 	struct cmd_job *j = ctx;
 	pthread_mutex_lock(&j->lock);
-	/* Batch events are only progress: if the front end falls far behind, keep the queue
-	 * bounded by dropping older BATCH events rather than growing without limit. */
+	if (j->qn >= JOB_QUEUE_SOFT && ev->kind == QCQ_EV_BATCH)
+		drop_old_batches(j);
 	if (j->qn == j->qcap) {
 		j->qcap = j->qcap ? j->qcap * 2 : 64;
 		j->q = qcq_xrealloc(j->q, j->qcap * sizeof *j->q);

@@ -53,22 +53,14 @@ void cmd_info(struct cmd_ctx *ctx, const char *fmt, ...)
 
 enum qcq_status cmd_error(struct cmd_ctx *ctx, enum qcq_status code, const char *fmt, ...)
 {
-	if (ctx->err) {
-		va_list ap;
-		va_start(ap, fmt);
-		ctx->err->code = code;
-		vsnprintf(ctx->err->msg, sizeof ctx->err->msg, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	qcq_error_vset(ctx->err, code, fmt, ap); /* control bytes escaped */
+	va_end(ap);
 	return code;
 }
 
 /* ---------------------------------------------------------------- JSON */
-
-bool cmd_json_on(const struct cmd_ctx *ctx)
-{
-	return ctx->ws->json;
-}
 
 static void jput(struct cmd_ctx *ctx, const char *s, size_t n)
 {

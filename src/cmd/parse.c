@@ -14,6 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * What expansions may produce: nested `source` lines can pass ${x}${x}... down as the next
+ * file's x, so values would multiply with each level until memory runs out. A word may
+ * not grow past CMD_WORD_MAX through expansions, nor one parse produce more than
+ * CMD_EXPAND_MAX bytes of expanded values (at the 16 levels run.c allows, at most
+ * 16 x 16 MiB are held at once).
+ */
+#define CMD_WORD_MAX ((size_t)1 << 20)
+#define CMD_EXPAND_MAX ((size_t)16 << 20)
+
 struct buf {
 	char *s;
 	size_t n, cap;
@@ -40,6 +50,7 @@ struct parser {
 	const char *file;
 	int line, col;
 	const struct cmd_vars *vars;
+	size_t expanded; /* bytes produced by expansions so far */
 	struct qcq_error *err;
 	/* the command being built */
 	struct cmd_call cur;
@@ -92,21 +103,28 @@ static enum qcq_status expand_var(struct parser *ps, struct buf *w)
 		*dflt = '\0';
 		dflt += 2;
 	}
-	if (ps->vars) {
-		for (int i = 0; i < ps->vars->n; i++) {
-			if (strcmp(ps->vars->names[i], name) == 0) {
-				buf_puts(w, ps->vars->values[i]);
-				return QCQ_OK;
-			}
+	const char *value = dflt;
+	for (int i = 0; ps->vars && i < ps->vars->n; i++) {
+		if (strcmp(ps->vars->names[i], name) == 0) {
+			value = ps->vars->values[i];
+			break;
 		}
 	}
-	if (dflt) {
-		buf_puts(w, dflt);
-		return QCQ_OK;
+	if (!value) {
+		ps->line = line;
+		ps->col = col;
+		return perr(ps, "unknown variable ${%s} (pass it as NAME=VALUE to source)", name);
 	}
-	ps->line = line;
-	ps->col = col;
-	return perr(ps, "unknown variable ${%s} (pass it as NAME=VALUE to source)", name);
+	size_t len = strlen(value);
+	if (w->n + len > CMD_WORD_MAX || len > CMD_EXPAND_MAX - ps->expanded)
+		return qcq_error_set(ps->err, QCQ_ERANGE, "%s:%d:%d: ${%s} (%zu bytes) makes %s "
+				     "longer than %zu bytes (values growing through nested "
+				     "source?)", ps->file, line, col, name, len,
+				     w->n + len > CMD_WORD_MAX ? "a word" : "the expanded file",
+				     w->n + len > CMD_WORD_MAX ? CMD_WORD_MAX : CMD_EXPAND_MAX);
+	ps->expanded += len;
+	buf_puts(w, value);
+	return QCQ_OK;
 }
 
 static bool is_option_word(const char *s, size_t quoted_from)
@@ -123,12 +141,24 @@ static bool is_option_word(const char *s, size_t quoted_from)
 	return false;
 }
 
+/* Slots allocated for n used ones: powers of two from 4, so a line of a million words
+ * costs a logarithmic number of reallocs, not one per word. */
+static size_t slots_for(size_t n)
+{
+	size_t c = 4;
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
 static void add_word(struct parser *ps, struct buf *w, size_t quoted_from)
 {
 	struct cmd_call *c = &ps->cur;
 	if (c->argc > 0 && is_option_word(w->s, quoted_from)) {
 		char *eq = strchr(w->s, '=');
-		c->opts = qcq_xrealloc(c->opts, sizeof *c->opts * (size_t)(c->nopt + 1));
+		size_t n = (size_t)c->nopt;
+		if (n == 0 || slots_for(n) < n + 1)
+			c->opts = qcq_xrealloc(c->opts, sizeof *c->opts * slots_for(n + 1));
 		c->opts[c->nopt].key = qcq_xmalloc((size_t)(eq - w->s) + 1);
 		memcpy(c->opts[c->nopt].key, w->s, (size_t)(eq - w->s));
 		c->opts[c->nopt].key[eq - w->s] = '\0';
@@ -138,7 +168,9 @@ static void add_word(struct parser *ps, struct buf *w, size_t quoted_from)
 	} else {
 		if (c->argc == 0)
 			ps->cur_line = ps->line;
-		c->argv = qcq_xrealloc(c->argv, sizeof *c->argv * (size_t)(c->argc + 2));
+		size_t n = (size_t)c->argc + 1; /* words and the NULL after them */
+		if (c->argc == 0 || slots_for(n) < n + 1)
+			c->argv = qcq_xrealloc(c->argv, sizeof *c->argv * slots_for(n + 1));
 		c->argv[c->argc++] = w->s;
 		c->argv[c->argc] = NULL;
 	}

@@ -2,7 +2,8 @@
  * core/alloc.c: allocation. Two kinds: x* for small internal buffers (abort on OOM,
  * as tmux does: there is nothing sensible to do), and qcq_alloc_checked for sizes a
  * user controls (2^n amplitudes, N images from a file header), which are checked for
- * overflow and against a limit and fail with a message instead.
+ * overflow and against a limit derived from the machine's memory and fail with a
+ * message instead.
  */
 #include "qcq/core.h"
 
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 static void oom(size_t size)
 {
@@ -84,12 +86,29 @@ static void *aligned_zeroed(size_t bytes)
 	return (void *)a;
 }
 
+/* Physical memory in bytes, 0 when the system does not say. */
+static size_t phys_bytes(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	if (pages <= 0 || page <= 0)
+		return 0;
+	size_t b;
+	return qcq_mul_size((size_t)pages, (size_t)page, &b) ? b : SIZE_MAX;
+}
+
+size_t qcq_mem_limit(void)
+{
+	size_t phys = phys_bytes();
+	return phys ? phys / 4 * 3 : (size_t)16 << 30;
+}
+
 void *qcq_alloc_checked(size_t n, size_t size, const char *what, struct qcq_error *err)
 {
-	size_t bytes;
-	if (!qcq_mul_size(n, size, &bytes) || bytes > QCQ_ALLOC_LIMIT) {
-		qcq_error_set(err, QCQ_ERANGE, "%s: %zu x %zu bytes is over the %zu GiB limit", what, n,
-			      size, QCQ_ALLOC_LIMIT >> 30);
+	size_t bytes, limit = qcq_mem_limit();
+	if (!qcq_mul_size(n, size, &bytes) || bytes > limit) {
+		qcq_error_set(err, QCQ_ERANGE, "%s: %zu x %zu bytes is over the limit of %.1f GiB "
+			      "(3/4 of this machine's %.1f GiB of memory)", what, n, size,
+			      (double)limit / (1 << 30), (double)phys_bytes() / (1 << 30));
 		return NULL;
 	}
 	void *p = aligned_zeroed(bytes);

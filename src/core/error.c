@@ -5,18 +5,58 @@
 #include "qcq/core.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-enum qcq_status qcq_error_set(struct qcq_error *err, enum qcq_status code, const char *fmt, ...)
+/*
+ * Messages quote bytes from files (a CSV field, a name in a session file, a folder
+ * name), and end up on a terminal: control bytes (C0, DEL, and C1 as UTF-8 C2 80..9F)
+ * become \xNN so a file cannot move the cursor, retitle the window or clear the screen.
+ * Other bytes, UTF-8 included, stay. Cut at the buffer's end, never mid-escape.
+ */
+static void escape_controls(char *msg)
+{
+	char out[QCQ_ERROR_MSG_MAX];
+	size_t o = 0;
+	bool changed = false;
+	for (const unsigned char *p = (const unsigned char *)msg; *p && o + 1 < sizeof out; p++) {
+		bool c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+		if (*p >= 0x20 && *p != 0x7f && !c1) {
+			out[o++] = (char)*p;
+			continue;
+		}
+		unsigned v = c1 ? p[1] : *p;
+		if (o + 5 > sizeof out)
+			break;
+		snprintf(out + o, 5, "\\x%02x", v);
+		o += 4;
+		p += c1;
+		changed = true;
+	}
+	if (!changed)
+		return;
+	out[o] = '\0';
+	memcpy(msg, out, o + 1);
+}
+
+enum qcq_status qcq_error_vset(struct qcq_error *err, enum qcq_status code, const char *fmt,
+			       va_list ap)
 {
 	if (err) {
-		va_list ap;
-		va_start(ap, fmt);
 		err->code = code;
 		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-		va_end(ap);
+		escape_controls(err->msg);
 	}
+	return code;
+}
+
+enum qcq_status qcq_error_set(struct qcq_error *err, enum qcq_status code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	qcq_error_vset(err, code, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -30,6 +70,7 @@ enum qcq_status qcq_error_errno(struct qcq_error *err, int errnum, const char *f
 		va_end(ap);
 		if (n >= 0 && (size_t)n < sizeof err->msg)
 			snprintf(err->msg + n, sizeof err->msg - (size_t)n, ": %s", strerror(errnum));
+		escape_controls(err->msg);
 	}
 	return QCQ_EIO;
 }
@@ -45,6 +86,7 @@ enum qcq_status qcq_error_prefix(struct qcq_error *err, const char *fmt, ...)
 	va_end(ap);
 	memcpy(old, err->msg, sizeof old);
 	snprintf(err->msg, sizeof err->msg, "%s: %s", pre, old);
+	escape_controls(err->msg);
 	return err->code;
 }
 

@@ -135,28 +135,10 @@ static uint64_t features_checksum(const struct data_features *f)
 	return h;
 }
 
-/* mkdir -p */
-static enum qcq_status make_dirs(const char *dir, struct qcq_error *err)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s", dir);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-			return qcq_error_errno(err, errno, "%s: cannot create directory", tmp);
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-		return qcq_error_errno(err, errno, "%s: cannot create directory", tmp);
-	return QCQ_OK;
-}
-
 enum qcq_status data_cache_store(const char *dir, const struct data_features *f,
 				 struct qcq_error *err)
 {
-	enum qcq_status st = make_dirs(dir, err);
+	enum qcq_status st = qcq_mkdir_p(dir, err);
 	if (st)
 		return st;
 	char path[4096];

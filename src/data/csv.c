@@ -38,7 +38,25 @@ static bool field_num(struct csv_scan *s, double *v, const char **text, int *tle
 	tmp[n] = '\0';
 	char *e;
 	*v = strtod(tmp, &e);
-	return *e == '\0' && isfinite(*v);
+	/* the whole field: a NUL byte inside it (strtod stops there) is not a number */
+	return e == tmp + n && isfinite(*v);
+}
+
+/* A field's text for a message: NUL bytes shown as \x00 (printf would stop at them; the
+ * error setters escape the other control bytes). */
+static const char *quoted(const char *t, int tl, char out[128])
+{
+	size_t o = 0;
+	for (int i = 0; i < tl && o + 5 < 128; i++) {
+		if (t[i] == '\0') {
+			memcpy(out + o, "\\x00", 4);
+			o += 4;
+		} else {
+			out[o++] = t[i];
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* Rest of the line; true if there is more (a ',' was consumed). */
@@ -92,6 +110,7 @@ static enum qcq_status csv_pass(const char *buf, size_t n, const char *name, str
 		double v;
 		const char *t;
 		int tl;
+		char q[128];
 		int line = s.line;
 		if (!field_num(&s, &v, &t, &tl)) {
 			if (first) { /* a header line */
@@ -99,8 +118,8 @@ static enum qcq_status csv_pass(const char *buf, size_t n, const char *name, str
 				skip_line(&s);
 				continue;
 			}
-			return qcq_error_set(err, QCQ_EFORMAT, "%s: line %d: field 1: label '%.*s' is not "
-					     "a number", name, line, tl, t);
+			return qcq_error_set(err, QCQ_EFORMAT, "%s: line %d: field 1: label '%s' is not "
+					     "a number", name, line, quoted(t, tl, q));
 		}
 		first = false;
 		if (v < 0 || v >= DATA_MAX_CLASSES || v != floor(v))
@@ -118,8 +137,8 @@ static enum qcq_status csv_pass(const char *buf, size_t n, const char *name, str
 		float scale = ds && *hi > 1 ? 1.0f / 255 : 1.0f;
 		while (field_next(&s)) {
 			if (!field_num(&s, &v, &t, &tl))
-				return qcq_error_set(err, QCQ_EFORMAT, "%s: line %d: field %zu: '%.*s' is "
-						     "not a number", name, line, c + 2, tl, t);
+				return qcq_error_set(err, QCQ_EFORMAT, "%s: line %d: field %zu: '%s' is "
+						     "not a number", name, line, c + 2, quoted(t, tl, q));
 			if (v < 0 || v > 255)
 				return qcq_error_set(err, QCQ_ERANGE, "%s: line %d: field %zu: pixel %g out "
 						     "of range [0, 255]", name, line, c + 2, v);

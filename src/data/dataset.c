@@ -85,32 +85,6 @@ void data_set_set_names(struct data_set *ds, const char *const *names, int n)
 	}
 }
 
-enum qcq_status data_set_concat(const struct data_set *a, const struct data_set *b,
-				struct data_set **out, struct qcq_error *err)
-{
-	if (a->h != b->h || a->w != b->w)
-		return qcq_error_set(err, QCQ_EFORMAT, "image sizes differ: %dx%d and %dx%d", a->h,
-				     a->w, b->h, b->w);
-	if (a->n + b->n > DATA_MAX_IMAGES)
-		return qcq_error_set(err, QCQ_ERANGE, "%zu images over the limit %zu", a->n + b->n,
-				     DATA_MAX_IMAGES);
-	int nc = a->nclasses > b->nclasses ? a->nclasses : b->nclasses;
-	struct data_set *ds;
-	enum qcq_status st = data_set_create(a->n + b->n, a->h, a->w, nc, &ds, err);
-	if (st)
-		return st;
-	size_t px = (size_t)a->h * (size_t)a->w;
-	memcpy(ds->images, a->images, a->n * px * sizeof(float));
-	memcpy(ds->images + a->n * px, b->images, b->n * px * sizeof(float));
-	memcpy(ds->labels, a->labels, a->n * sizeof(int32_t));
-	memcpy(ds->labels + a->n, b->labels, b->n * sizeof(int32_t));
-	data_set_set_names(ds, (const char *const *)b->class_names, b->nclasses);
-	data_set_set_names(ds, (const char *const *)a->class_names, a->nclasses);
-	snprintf(ds->source, sizeof ds->source, "%s", a->source);
-	*out = ds;
-	return QCQ_OK;
-}
-
 /* Lower-case letters and digits only: "T-shirt/top" -> "tshirttop". */
 static void squash(const char *s, char *d, size_t size)
 {
@@ -148,14 +122,6 @@ int data_set_find_class(const struct data_set *ds, const char *text)
 		}
 	}
 	return nprefix == 1 ? found : -1;
-}
-
-uint64_t data_set_hash(const struct data_set *ds, uint64_t h)
-{
-	int32_t dims[3] = {(int32_t)ds->n, ds->h, ds->w};
-	h = qcq_hash(h, dims, sizeof dims);
-	h = qcq_hash(h, ds->labels, ds->n * sizeof(int32_t));
-	return qcq_hash(h, ds->images, ds->n * (size_t)ds->h * (size_t)ds->w * sizeof(float));
 }
 
 /* ---------------------------------------------------------------- resizing */

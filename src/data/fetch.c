@@ -177,8 +177,11 @@ static int run_curl(const char *curl, const char *url, const char *out)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	char *argv[] = {(char *)curl, "-fsSL", "--connect-timeout", "20", "--max-time", "900",
-			"-o", (char *)out, (char *)url, NULL};
+	/* --proto: no file://, scp:// or redirects into them; "--": the URL is never an option
+	 * (a value such as "-K." would make curl read a config file) */
+	char *argv[] = {(char *)curl, "-fsSL", "--proto", "=https,http", "--proto-redir",
+			"=https,http", "--connect-timeout", "20", "--max-time", "900",
+			"-o", (char *)out, "--", (char *)url, NULL};
 	pid_t pid;
 	int rc = posix_spawn(&pid, curl, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -189,13 +192,6 @@ static int run_curl(const char *curl, const char *url, const char *out)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static enum qcq_status make_dir(const char *d, struct qcq_error *err)
-{
-	if (mkdir(d, 0755) != 0 && errno != EEXIST)
-		return qcq_error_errno(err, errno, "%s: cannot create directory", d);
-	return QCQ_OK;
 }
 
 static enum qcq_status by_hand(struct qcq_error *err, const struct fetch_set *s,
@@ -223,14 +219,15 @@ enum qcq_status data_fetch(const char *name, const char *dir, const char *url_ba
 	if (!s)
 		return qcq_error_set(err, QCQ_EINVAL, "no data set '%s' to fetch (mnist, fashion-mnist, "
 				     "brain-mri)", name);
+	const char *base = url_base ? url_base : s->base;
+	if (strncmp(base, "https://", 8) != 0 && strncmp(base, "http://", 7) != 0)
+		return qcq_error_set(err, QCQ_EINVAL, "url: '%.200s' is not an http:// or https:// "
+				     "address", base);
 	char dest[4096], curl[4096];
 	snprintf(dest, sizeof dest, "%s/%s", dir, name);
-	enum qcq_status st = make_dir(dir, err);
-	if (!st)
-		st = make_dir(dest, err);
+	enum qcq_status st = qcq_mkdir_p(dest, err);
 	if (st)
 		return st;
-	const char *base = url_base ? url_base : s->base;
 	for (int f = 0; f < 4; f++) {
 		const struct fetch_file *ff = &s->files[f];
 		char path[4200], tmp[4300], url[4200], hex[65], line[4600];
@@ -245,7 +242,12 @@ enum qcq_status data_fetch(const char *name, const char *dir, const char *url_ba
 			return by_hand(err, s, dest, "curl is not installed");
 		snprintf(url, sizeof url, "%s%s%s", base,
 			 base[0] && base[strlen(base) - 1] == '/' ? "" : "/", ff->name);
-		snprintf(tmp, sizeof tmp, "%s.part.%ld", path, (long)getpid());
+		/* a fresh file of ours (never a link planted at a guessable name) for curl to fill */
+		snprintf(tmp, sizeof tmp, "%s.part.XXXXXX", path);
+		int fd = mkstemp(tmp);
+		if (fd < 0)
+			return qcq_error_errno(err, errno, "%s: cannot create a temporary file", dest);
+		close(fd);
 		int rc = run_curl(curl, url, tmp);
 		if (rc != 0) {
 			unlink(tmp);

@@ -6,7 +6,8 @@
  * The header is read and checked first, so the buffer is never larger than what the
  * header claims and a claim of 2^31 images is refused before anything is allocated;
  * the buffer grows only as bytes actually arrive (a gzip bomb cannot make us allocate
- * more than it really contains, up to the claimed size).
+ * more than it really contains, up to the claimed size). An image file and its labels
+ * have both headers checked against each other before either is inflated.
  *
  * Not here: what the pixels mean (dataset.c) or which files make a data set beyond
  * the MNIST naming (data_load_idx_dir).
@@ -179,9 +180,43 @@ struct idx_pair {
 	struct qcq_error err;
 };
 
+/* Only the header of an IDX file (inflating no more than its first 16 bytes). */
+static enum qcq_status peek_idx(const char *path, int want_ndim, struct data_idx *h,
+				struct qcq_error *err)
+{
+	gzFile gz = gzopen(path, "rb");
+	if (!gz)
+		return qcq_error_errno(err, errno ? errno : ENOMEM, "%s: cannot open", path);
+	size_t cap = 16, got = 0, total;
+	uint8_t *buf = qcq_xmalloc(cap);
+	enum qcq_status st = gz_fill(gz, path, &buf, &cap, &got, 16, err);
+	gzclose(gz);
+	if (!st)
+		st = idx_header(buf, got, path, h, &total, err);
+	free(buf);
+	if (!st && h->ndim != want_ndim)
+		st = qcq_error_set(err, QCQ_EFORMAT, "%s: offset 3: idx with %d dimensions, expected "
+				   "%d (%s)", path, h->ndim, want_ndim,
+				   want_ndim == 3 ? "images" : "labels");
+	return st;
+}
+
+/*
+ * Both headers are read and matched before either file is inflated: a label file that
+ * does not fit must not cost inflating a gigabyte of images first.
+ */
 static enum qcq_status read_pair(struct idx_pair *p, struct qcq_error *err)
 {
-	enum qcq_status st = read_idx(p->img, 3, &p->ib, &p->ih, err);
+	struct data_idx ih, lh;
+	enum qcq_status st = peek_idx(p->img, 3, &ih, err);
+	if (!st)
+		st = peek_idx(p->lab, 1, &lh, err);
+	if (st)
+		return st;
+	if (lh.dims[0] != ih.dims[0])
+		return qcq_error_set(err, QCQ_EFORMAT, "%s: offset 4: %u labels for %u images in %s",
+				     p->lab, lh.dims[0], ih.dims[0], p->img);
+	st = read_idx(p->img, 3, &p->ib, &p->ih, err);
 	if (st)
 		return st;
 	if ((st = read_idx(p->lab, 1, &p->lb, &p->lh, err))) {

@@ -3,7 +3,8 @@
  *
  * libpng and libjpeg report errors by calling a handler that must not return; ours
  * copy the library's message into our error and longjmp back to the decode call (the
- * default libjpeg handler would call exit()). Every variable changed between setjmp and
+ * default libjpeg handler would call exit()); libjpeg's warnings about corrupt data are
+ * errors too. Every variable changed between setjmp and
  * longjmp that is read afterwards is volatile. Gray = 0.299 R + 0.587 G + 0.114 B (ITU-R
  * 601, what PIL's convert('L') and libjpeg use), alpha is ignored, 16-bit is scaled.
  *
@@ -63,9 +64,11 @@ static enum qcq_status decode_png(const uint8_t *buf, size_t n, const char *name
 	}
 	float *volatile out = NULL;
 	png_bytep volatile row = NULL;
+	png_bytep *volatile rows = NULL; /* interlaced images: row pointers into row */
 	if (setjmp(png_jmpbuf(png))) {
 		free(out);
 		free(row);
+		free(rows);
 		png_destroy_read_struct(&png, &info, NULL);
 		return err ? err->code : QCQ_EFORMAT;
 	}
@@ -91,13 +94,14 @@ static enum qcq_status decode_png(const uint8_t *buf, size_t n, const char *name
 		png_error(png, "out of memory");
 	if (passes > 1) {
 		/* interlaced: read the whole image, then convert */
-		png_bytep *rows = malloc(h * sizeof *rows);
+		rows = malloc(h * sizeof *rows);
 		if (!rows)
 			png_error(png, "out of memory");
 		for (png_uint_32 y = 0; y < h; y++)
 			rows[y] = row + (size_t)y * rowbytes;
 		png_read_image(png, rows);
 		free(rows);
+		rows = NULL;
 	}
 	const float k = 1.0f / 255.0f;
 	for (png_uint_32 y = 0; y < h; y++) {
@@ -144,9 +148,21 @@ static void jpeg_on_error(j_common_ptr cinfo)
 	longjmp(e->jb, 1);
 }
 
-static void jpeg_on_message(j_common_ptr cinfo)
+/*
+ * libjpeg's messages: level -1 is a warning, which for a decoder means corrupt data that
+ * it papered over (a truncated file gets a fake end and grey fill, a bad Huffman code
+ * zeroes a block). Those images would load with wrong pixels, so a warning is an
+ * error naming the file. Trace messages (level >= 0) are ignored.
+ */
+static void jpeg_on_message(j_common_ptr cinfo, int level)
 {
-	(void)cinfo; /* libjpeg's warnings (corrupt data recovered) are not printed */
+	if (level < 0) {
+		struct jpeg_err *e = (struct jpeg_err *)cinfo->err;
+		char msg[JMSG_LENGTH_MAX];
+		e->mgr.format_message(cinfo, msg);
+		qcq_error_set(e->err, QCQ_EFORMAT, "%s: jpeg: corrupt data: %s", e->name, msg);
+		longjmp(e->jb, 1);
+	}
 }
 
 static enum qcq_status decode_jpeg(const uint8_t *buf, size_t n, const char *name, float **px,
@@ -156,7 +172,7 @@ static enum qcq_status decode_jpeg(const uint8_t *buf, size_t n, const char *nam
 	struct jpeg_err je;
 	cinfo.err = jpeg_std_error(&je.mgr);
 	je.mgr.error_exit = jpeg_on_error;
-	je.mgr.output_message = jpeg_on_message;
+	je.mgr.emit_message = jpeg_on_message;
 	je.name = name;
 	je.err = err;
 	float *volatile out = NULL;

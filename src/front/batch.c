@@ -85,9 +85,10 @@ void batch_attach(struct cmd_workspace *ws)
 	ws->interactive = false;
 }
 
+/* A quiet rank's errors, and its one-line notes (its share of a study), still show. */
 static void quiet_write(void *ctx, enum cmd_stream s, const char *text)
 {
-	if (s == CMD_STREAM_ERR)
+	if (s == CMD_STREAM_ERR || s == CMD_STREAM_INFO)
 		batch_write(ctx, s, text);
 }
 

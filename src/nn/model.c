@@ -185,7 +185,6 @@ size_t nn_model_in_floats(const struct nn_model *m)
 {
 	return (size_t)m->desc.in_c * m->desc.in_h * m->desc.in_w;
 }
-int nn_model_nclasses(const struct nn_model *m) { return 2; }
 size_t nn_model_nparams(const struct nn_model *m) { return m->nparams; }
 size_t nn_model_nparams_quantum(const struct nn_model *m) { return m->nparams_q; }
 float *nn_model_params(struct nn_model *m) { return m->params; }

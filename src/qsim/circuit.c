@@ -6,6 +6,7 @@
 #include "qsim-internal.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,24 @@ enum qcq_status qs_circuit_create(int n, struct qs_circuit **out, struct qcq_err
 	return QCQ_OK;
 }
 
+/* A copy of na angles, the last one cut to its ntok tokens (see struct qs_gate). */
+static const struct qs_angle *angles_copy(const struct qs_angle *a, int na)
+{
+	if (na == 0)
+		return NULL;
+	size_t last = offsetof(struct qs_angle, tok) + (size_t)a[na - 1].ntok * sizeof a->tok[0];
+	size_t bytes = (size_t)(na - 1) * sizeof *a + last;
+	struct qs_angle *d = qcq_xmalloc(bytes);
+	memcpy(d, a, bytes);
+	return d;
+}
+
 void qs_circuit_destroy(struct qs_circuit *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->ngates; i++)
+		free((void *)c->gates[i].angle);
 	free(c->gates);
 	free(c->meas_q);
 	free(c->meas_c);
@@ -38,8 +53,10 @@ enum qcq_status qs_circuit_clone(const struct qs_circuit *c, struct qs_circuit *
 	*d = *c;
 	d->cap = c->ngates;
 	d->gates = qcq_xmalloc(sizeof(struct qs_gate) * (c->ngates ? c->ngates : 1));
-	if (c->ngates)
-		memcpy(d->gates, c->gates, sizeof(struct qs_gate) * c->ngates);
+	for (size_t i = 0; i < c->ngates; i++) {
+		d->gates[i] = c->gates[i];
+		d->gates[i].angle = angles_copy(c->gates[i].angle, qs_gate_info(c->gates[i].kind)->nangles);
+	}
 	d->meas_q = qcq_xmalloc(sizeof(int) * (c->nmeas + 1));
 	d->meas_c = qcq_xmalloc(sizeof(int) * (c->nmeas + 1));
 	if (c->nmeas) {
@@ -99,9 +116,9 @@ enum qcq_status qs_circuit_add(struct qs_circuit *c, enum qs_gate_kind k, const 
 	g->kind = k;
 	for (int j = 0; j < gi->nqubits; j++)
 		g->q[j] = qubits[j];
+	g->angle = angles_copy(angles, gi->nangles);
 	for (int j = 0; j < gi->nangles; j++) {
 		uint32_t nx, nw;
-		g->angle[j] = angles[j];
 		qs_angle_vars(&angles[j], &nx, &nw);
 		c->ninputs = nx > c->ninputs ? nx : c->ninputs;
 		c->nweights = nw > c->nweights ? nw : c->nweights;

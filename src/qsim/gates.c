@@ -275,9 +275,3 @@ enum qcq_status qs_apply_u(struct qs_state *s, int q, double theta, double phi, 
 	double a[3] = {theta, phi, lambda};
 	return qs_apply_gate(s, QS_G_U, &q, a, err);
 }
-
-enum qcq_status qs_apply_ccx(struct qs_state *s, int c1, int c2, int t, struct qcq_error *err)
-{
-	int q[3] = {c1, c2, t};
-	return qs_apply_gate(s, QS_G_CCX, q, NULL, err);
-}

@@ -102,8 +102,3 @@ enum qcq_status rep_csv_close(struct rep_csv *csv, struct qcq_error *err)
 	}
 	return qcq_atomic_commit(&csv->af, err);
 }
-
-void rep_csv_abort(struct rep_csv *csv)
-{
-	qcq_atomic_abort(&csv->af);
-}

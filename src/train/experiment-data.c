@@ -31,10 +31,8 @@ void exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n)
 {
 	if (s->data_dir[0])
 		snprintf(buf, n, "%s", s->data_dir);
-	else if (is_dir("../shared/data"))
-		snprintf(buf, n, "../shared/data");
-	else
-		snprintf(buf, n, "data");
+	else if (!data_find(NULL, buf, n) && !data_home_dir(buf, n))
+		snprintf(buf, n, "data"); /* nowhere yet: name where `fetch` would put it */
 }
 
 /* The two sides of each task, as class specs for data_classes_parse. */

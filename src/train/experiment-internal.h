@@ -106,7 +106,7 @@ enum qcq_status exp_parse_int(const char *w, long lo, long hi, long *out, struct
 enum qcq_status exp_make_dirs(const char *path, struct qcq_error *err);
 
 /* experiment-data.c */
-/* Resolves "" to ../shared/data (if it exists) or data. */
+/* Resolves "" to the first data root that exists (data_find), else the data home. */
 void exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n);
 enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_data which,
 				 const struct qml_filter *filter, struct qcq_pool *pool,
@@ -121,7 +121,7 @@ void exp_data_downsample(struct exp_data *d, int side);
 void exp_run_identify(struct exp_run *r, const struct exp_data *d);
 /* Trains r (sets r->out, r->done on success). */
 enum qcq_status exp_run_train(struct exp_run *r, const struct exp_data *d,
-			      const struct qcq_sink *events, const volatile int *stop,
+			      const struct qcq_sink *events, const qcq_stop_flag *stop,
 			      struct qcq_error *err);
 /* The run file: text (malloc'd, *len bytes) and its parser, which checks that the
  * file belongs to r (same key) and fills r->out. */
@@ -140,8 +140,10 @@ enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out
 				 struct qcq_error *err);
 
 /* experiment-mpi.c (each a no-op, rank 0 of 1, without MPI) */
-/* Lazily initialises MPI when started under a launcher and s->use_mpi. */
-void exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size);
+/* Lazily initialises MPI when started under a launcher and s->use_mpi. Fails when
+ * several ranks run on an MPI that grants less than MPI_THREAD_SERIALIZED. */
+enum qcq_status exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
+			      struct qcq_error *err);
 /* Rank 0 broadcasts which of the n runs are done; the other ranks receive it. */
 void exp_mpi_share_done(bool *done, size_t n);
 /* A rank other than 0 sends run i's file to rank 0, then, when it has no more, an end. */

@@ -75,12 +75,21 @@ int train_exp_mpi_size(void)
 	return n;
 }
 
-void exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size)
+static const char *thread_level_name(int level)
+{
+	return level == MPI_THREAD_SINGLE ? "MPI_THREAD_SINGLE"
+	       : level == MPI_THREAD_FUNNELED ? "MPI_THREAD_FUNNELED"
+	       : level == MPI_THREAD_SERIALIZED ? "MPI_THREAD_SERIALIZED"
+					       : "MPI_THREAD_MULTIPLE";
+}
+
+enum qcq_status exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
+			      struct qcq_error *err)
 {
 	*rank = 0;
 	*size = 1;
 	if (!s->use_mpi)
-		return;
+		return QCQ_OK;
 	pthread_mutex_lock(&mpi_lock);
 	if (!train_exp_mpi_active() && under_launcher()) {
 		/* main() did not initialise MPI: do it here, finalize at exit */
@@ -90,7 +99,18 @@ void exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size)
 	*rank = train_exp_mpi_rank();
 	*size = train_exp_mpi_size();
 	ends_seen = 0;
+	/* worker threads send their runs: the library must allow calls from any thread,
+	 * one at a time (the mutex); an MPI built without thread support grants less */
+	int level = MPI_THREAD_MULTIPLE;
+	if (*size > 1)
+		MPI_Query_thread(&level);
 	pthread_mutex_unlock(&mpi_lock);
+	if (level < MPI_THREAD_SERIALIZED)
+		return qcq_error_set(err, QCQ_EUNSUPPORTED, "mpi: the MPI library grants only %s; the "
+				     "studies need MPI_THREAD_SERIALIZED (worker threads send "
+				     "results): use an MPI built with thread support",
+				     thread_level_name(level));
+	return QCQ_OK;
 }
 
 static bool multi(void)
@@ -199,11 +219,14 @@ bool train_exp_mpi_active(void) { return false; }
 int train_exp_mpi_rank(void) { return 0; }
 int train_exp_mpi_size(void) { return 1; }
 
-void exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size)
+enum qcq_status exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
+			      struct qcq_error *err)
 {
 	(void)s;
+	(void)err;
 	*rank = 0;
 	*size = 1;
+	return QCQ_OK;
 }
 void exp_mpi_share_done(bool *done, size_t n)
 {

@@ -97,7 +97,7 @@ static void part_data(const struct exp_run *r, const struct exp_data *d, int p,
 }
 
 enum qcq_status exp_run_train(struct exp_run *r, const struct exp_data *d,
-			      const struct qcq_sink *events, const volatile int *stop,
+			      const struct qcq_sink *events, const qcq_stop_flag *stop,
 			      struct qcq_error *err)
 {
 	struct train_data td[DATA_NPARTS];

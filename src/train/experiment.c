@@ -79,7 +79,7 @@ struct study {
 	size_t next;
 	size_t finished;         /* runs done, skipped ones included (progress) */
 	size_t received;         /* rank 0: runs other ranks trained */
-	volatile int halt;       /* read by train_fit */
+	qcq_stop_flag halt;       /* read by train_fit */
 	bool failed;
 	struct qcq_error err;
 	int active;              /* workers still running */
@@ -192,7 +192,7 @@ static void nap(void)
 }
 
 /* Start the workers and coordinate until they end. */
-static void train_pending(struct study *S, const volatile int *stop)
+static void train_pending(struct study *S, const qcq_stop_flag *stop)
 {
 	int nw = S->spec->jobs < (int)S->nmine ? S->spec->jobs : (int)S->nmine;
 	pthread_t th[TRAIN_EXP_MAX_JOBS];
@@ -275,7 +275,7 @@ static enum qcq_status prepare(struct study *S, const struct qml_filter *filter,
 	return QCQ_OK;
 }
 
-static enum qcq_status run_study(struct study *S, const volatile int *stop,
+static enum qcq_status run_study(struct study *S, const qcq_stop_flag *stop,
 				 struct train_exp_result *res, struct qcq_error *err)
 {
 	bool *done = qcq_xcalloc(S->nruns + 1, sizeof *done);
@@ -319,7 +319,7 @@ static enum qcq_status run_study(struct study *S, const volatile int *stop,
 }
 
 enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qcq_sink *events,
-			      const volatile int *stop, struct train_exp_result *out,
+			      const qcq_stop_flag *stop, struct train_exp_result *out,
 			      struct qcq_error *err)
 {
 	enum qcq_status st = train_exp_spec_check(spec, err);
@@ -331,7 +331,8 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	S.spec = spec;
 	S.events = events;
 	memset(out, 0, sizeof *out);
-	exp_mpi_begin(spec, &S.rank, &S.nranks);
+	if ((st = exp_mpi_begin(spec, &S.rank, &S.nranks, err)))
+		return st;
 	if (S.rank > 0)
 		S.events = events = NULL; /* rank 0 reports for everyone */
 	if (spec->out_dir[0])

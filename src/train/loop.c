@@ -203,7 +203,7 @@ struct fit {
 	struct train_opts o;
 	struct train_history *h;
 	const struct qcq_sink *sink;
-	const volatile int *stop;
+	const qcq_stop_flag *stop;
 	uint32_t *perm;
 	float *xb;
 	int32_t *yb;
@@ -358,7 +358,7 @@ static enum qcq_status fit_loop(struct fit *f, struct qcq_error *err)
 enum qcq_status train_fit(struct nn_model *m, const struct train_data *train,
 			  const struct train_data *val, const struct train_data *test,
 			  const struct train_opts *opts, struct train_history *h,
-			  const struct qcq_sink *sink, const volatile int *stop,
+			  const struct qcq_sink *sink, const qcq_stop_flag *stop,
 			  struct qcq_error *err)
 {
 	struct fit f = {.m = m, .train = train, .val = val, .h = h, .sink = sink, .stop = stop};

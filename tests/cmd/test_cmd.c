@@ -131,6 +131,53 @@ static void test_json_results(void)
 	cmd_workspace_destroy(ws);
 }
 
+/*
+ * The blow-up session: each level sources itself with the value of ${v} eight times over,
+ * so values multiply by 8 per level (unchecked: 2 GiB and beyond within the 16 levels).
+ * Expansions stop at 1 MiB a word and 16 MiB a file, with file:line:col.
+ */
+static void test_expansion_caps(void)
+{
+	char dir[] = "/tmp/qcq_cmd_capsXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[256], cmd[512];
+	snprintf(path, sizeof path, "%s/boom.qcq", dir);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "# grows\necho level\nsource %s v=", path);
+	for (int i = 0; i < 8; i++)
+		fprintf(f, "${v:-%0100d}", 0);
+	fprintf(f, "\n");
+	fclose(f);
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	snprintf(cmd, sizeof cmd, "source %s", path);
+	CHECK(cmd_run_text(ws, cmd, "<prompt>", 1, true) == QCQ_ERANGE);
+	/* 800 B, 6400 B, 51200 B, 409600 B, then the fifth level's word would pass 1 MiB */
+	CHECK_STR_CONTAINS(c.err, "boom.qcq:3:");
+	CHECK_STR_CONTAINS(c.err, "${v} (409600 bytes) makes a word longer than 1048576 bytes");
+	CHECK(ws->source_depth == 0);
+	/* many words each under the cap: the file's expansions are capped as a whole */
+	struct cmd_list l;
+	struct qcq_error e;
+	char *big = qcq_xmalloc(((size_t)1 << 20) - 16);
+	memset(big, 'x', ((size_t)1 << 20) - 17);
+	big[((size_t)1 << 20) - 17] = '\0';
+	const char *names[] = {"v"}, *values[] = {big};
+	struct cmd_vars vars = {1, names, values};
+	char text[40 * 12];
+	text[0] = '\0';
+	for (int i = 0; i < 20; i++)
+		strcat(text, "echo ${v}\n");
+	CHECK(cmd_parse(text, "many.qcq", 1, &vars, &l, &e) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(e.msg, "many.qcq:17:6: ${v} (1048559 bytes) makes the expanded file "
+			   "longer than 16777216 bytes");
+	CHECK(l.n == 0);
+	free(big);
+	cmd_workspace_destroy(ws);
+	remove(path);
+	rmdir(dir);
+}
+
 static void test_source_and_save_session(void)
 {
 	char dir[] = "/tmp/qcq_cmd_testXXXXXX";
@@ -211,7 +258,7 @@ struct slow_job {
 	enum qcq_status final;
 };
 
-static enum qcq_status slow_run(void *arg, const struct qcq_sink *ev, const volatile int *stop,
+static enum qcq_status slow_run(void *arg, const struct qcq_sink *ev, const qcq_stop_flag *stop,
 				struct qcq_error *err)
 {
 	struct slow_job *j = arg;
@@ -262,6 +309,60 @@ static void test_job_stop(void)
 	CHECK(events_seen == j.steps_done);
 	CHECK_STR_CONTAINS(c.out, "slow stopped: after");
 	CHECK(!cmd_job_running(ws));
+	cmd_workspace_destroy(ws);
+}
+
+/* A job that posts 100000 BATCH events and a LOG line every 10000, faster than anyone
+ * drains them. */
+struct flood_job {
+	_Atomic int posted;
+};
+
+static enum qcq_status flood_run(void *arg, const struct qcq_sink *ev, const qcq_stop_flag *stop,
+				 struct qcq_error *err)
+{
+	struct flood_job *j = arg;
+	for (int i = 0; i < 100000; i++) {
+		struct qcq_event e = {.kind = QCQ_EV_BATCH, .step = i, .text = "step"};
+		qcq_post(ev, &e);
+		if (i % 10000 == 9999) {
+			struct qcq_event l = {.kind = QCQ_EV_LOG, .step = i, .text = "ten thousand"};
+			qcq_post(ev, &l);
+		}
+	}
+	j->posted = 1;
+	return QCQ_OK;
+}
+
+static int flood_batches, flood_logs, flood_last_log;
+static bool flood_in_order = true;
+static void flood_count(void *ctx, const struct qcq_event *ev)
+{
+	if (ev->kind == QCQ_EV_BATCH) {
+		flood_batches++;
+	} else if (ev->kind == QCQ_EV_LOG) {
+		flood_in_order &= ev->step > flood_last_log;
+		flood_last_log = ev->step;
+		flood_logs++;
+	}
+}
+
+/* The queue stays bounded: old BATCH events go, log lines all arrive in order. */
+static void test_job_queue_bounded(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	ws->ui = (struct qcq_sink){flood_count, NULL};
+	struct qcq_error e;
+	struct cmd_ctx ctx = {.ws = ws, .err = &e};
+	struct flood_job j = {0};
+	CHECK(cmd_job_start(&ctx, "flood", flood_run, NULL, &j) == QCQ_OK);
+	while (!j.posted)
+		usleep(1000);
+	CHECK(cmd_job_wait(ws) == QCQ_OK);
+	CHECK(flood_logs == 10 && flood_in_order);
+	CHECK(flood_batches >= 1 && flood_batches <= 1024);
+	printf("  %d of 100000 batch events delivered, 10 of 10 log lines\n", flood_batches);
 	cmd_workspace_destroy(ws);
 }
 
@@ -402,6 +503,60 @@ static void test_measure_readout(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* What the long echo printed: its length and ends. */
+struct long_line {
+	size_t len;
+	char head[8], tail;
+};
+
+static void long_line_write(void *ctx, enum cmd_stream st, const char *text)
+{
+	struct long_line *l = ctx;
+	if (st != CMD_STREAM_OUT)
+		return;
+	l->len = strlen(text);
+	snprintf(l->head, sizeof l->head, "%s", text);
+	l->tail = l->len ? text[l->len - 1] : 0;
+}
+
+/* echo of two million words: joined in one pass (strcat per word took 16 s for a
+ * million, so this test would run into meson's timeout). */
+static void test_echo_many_words(void)
+{
+	size_t nw = 2000000;
+	char *text = qcq_xmalloc(5 + 2 * nw + 1);
+	memcpy(text, "echo ", 5);
+	for (size_t i = 0; i < nw; i++) {
+		text[5 + 2 * i] = (char)('a' + i % 26);
+		text[6 + 2 * i] = ' ';
+	}
+	text[5 + 2 * nw - 1] = '\0';
+	struct long_line l = {0};
+	struct cmd_out out = {long_line_write, &l};
+	struct cmd_workspace *ws = cmd_workspace_create(&out);
+	CHECK(cmd_run_text(ws, text, "-c", 1, false) == QCQ_OK);
+	CHECK(l.len == 2 * nw - 1); /* the words and single spaces */
+	CHECK(strcmp(l.head, "a b c d") == 0);
+	CHECK(l.tail == (char)('a' + (nw - 1) % 26));
+	free(text);
+	cmd_workspace_destroy(ws);
+}
+
+/* A session file's bytes reach the terminal through error messages only escaped. */
+static void test_control_bytes_escaped(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, "\033[2Jfrob\007", "evil.qcq", 1, false) != QCQ_OK);
+	CHECK_STR_CONTAINS(c.err, "unknown command '\\x1b[2Jfrob\\x07'");
+	CHECK(strchr(c.err, '\033') == NULL && strchr(c.err, '\007') == NULL);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set depth \0332", "evil.qcq", 1, false) != QCQ_OK);
+	CHECK(strchr(c.err, '\033') == NULL);
+	CHECK_STR_CONTAINS(c.err, "\\x1b2");
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_parse_words_quotes_options);
@@ -410,8 +565,12 @@ int main(void)
 	RUN(test_set_validates_before_changing);
 	RUN(test_json_results);
 	RUN(test_source_and_save_session);
+	RUN(test_expansion_caps);
+	RUN(test_echo_many_words);
+	RUN(test_control_bytes_escaped);
 	RUN(test_angles);
 	RUN(test_job_stop);
+	RUN(test_job_queue_bounded);
 	RUN(test_call_to_text_roundtrip);
 	RUN(test_pending_after_job);
 	RUN(test_measure_readout);

@@ -5,6 +5,7 @@
 #include "cmd/capture.h"
 #include "scratch.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -26,11 +27,15 @@ static void write_nhwc(const struct data_features *f, int p, const char *name, f
 	free(v);
 }
 
-static enum qcq_status run(struct cmd_workspace *ws, const char *fmt, const char *a,
-			   const char *b)
+/* Runs the formatted line (checked by the compiler against its arguments). */
+static enum qcq_status run(struct cmd_workspace *ws, const char *fmt, ...) QCQ_PRINTF(2, 3);
+static enum qcq_status run(struct cmd_workspace *ws, const char *fmt, ...)
 {
 	char line[512];
-	snprintf(line, sizeof line, fmt, scratch_dir, a, scratch_dir, b);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
 	return cmd_run_text(ws, line, "-c", 1, false);
 }
 
@@ -52,26 +57,26 @@ static void test_load_features(void)
 	float first = f->part[0][0], val0 = f->part[1][0], test0 = f->part[2][0];
 
 	/* one file: train from the file, val and test kept from quanv */
-	CHECK(run(ws, "load features %s/%s # %s%s", "train.npy", "") == QCQ_OK);
+	CHECK(run(ws, "load features %s/%s", scratch_dir, "train.npy") == QCQ_OK);
 	CHECK(ws->features->part[0][0] == -first && ws->features->part[2][0] == test0);
 	CHECK(ws->features->part[1][0] == val0);
-	CHECK(run(ws, "load features %s/%s %s/%s", "train.npy", "val.npy") == QCQ_OK);
+	CHECK(run(ws, "load features %s/%s %s/%s", scratch_dir, "train.npy", scratch_dir, "val.npy") == QCQ_OK);
 	CHECK(ws->features->part[1][0] == -val0);
 	/* wrong count: refused, the features stay as they were */
 	struct data_features *before = ws->features;
 	capture_reset(&c);
-	CHECK(run(ws, "load features %s/%s # %s%s", "short.npy", "") == QCQ_EFORMAT);
+	CHECK(run(ws, "load features %s/%s", scratch_dir, "short.npy") == QCQ_EFORMAT);
 	CHECK_STR_CONTAINS(c.err, "short.npy: 39 samples, the train part of the split has 40");
 	CHECK(ws->features == before);
 	/* not a 4-d array, not a file */
 	capture_reset(&c);
-	CHECK(run(ws, "load features %s/%s # %s%s", "nothing.npy", "") != QCQ_OK);
+	CHECK(run(ws, "load features %s/%s", scratch_dir, "nothing.npy") != QCQ_OK);
 	CHECK_STR_CONTAINS(c.err, "nothing.npy");
 	/* without features from quanv the other parts must come from files */
 	CHECK(cmd_run_text(ws, "split train=40 val=10 test=10 seed=3", "-c", 1, false) == QCQ_OK);
 	capture_reset(&c);
 	CHECK(ws->features == NULL); /* a new split drops the old features */
-	CHECK(run(ws, "load features %s/%s # %s%s", "train.npy", "") == QCQ_ESTATE);
+	CHECK(run(ws, "load features %s/%s", scratch_dir, "train.npy") == QCQ_ESTATE);
 	CHECK_STR_CONTAINS(c.err, "no features for the val part (10 samples)");
 	cmd_workspace_destroy(ws);
 }

@@ -2,7 +2,10 @@
 #include "qcq/core.h"
 #include "check.h"
 
+#include <dirent.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void test_error_prefix(void)
@@ -72,6 +75,14 @@ static void test_checked_alloc_refuses_huge(void)
 	CHECK(p == NULL);
 	CHECK(e.code == QCQ_ERANGE);
 	CHECK_STR_CONTAINS(e.msg, "state vector");
+	/* the limit follows this machine's memory: all of it is refused, with the numbers */
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	size_t phys = (size_t)pages * (size_t)page;
+	CHECK(qcq_mem_limit() == phys / 4 * 3);
+	CHECK(qcq_alloc_checked(phys / 4096, 4096, "features", &e) == NULL);
+	CHECK(e.code == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(e.msg, "features: ");
+	CHECK_STR_CONTAINS(e.msg, " GiB of memory)");
 	p = qcq_alloc_checked(100, 8, "small", &e);
 	CHECK(p != NULL && ((uintptr_t)p % 64) == 0);
 	qcq_aligned_free(p);
@@ -104,6 +115,87 @@ static void test_atomic_write(void)
 	CHECK(qcq_write_file_atomic("/nonexistent/dir/x", "a", 1, &e) == QCQ_EIO);
 }
 
+/* Names in dir starting with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+	struct dirent *ent;
+	while (d && (ent = readdir(d)))
+		n += strncmp(ent->d_name, prefix, strlen(prefix)) == 0;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/*
+ * The hostile cases: a link planted at the temporary's name (the old name was the
+ * predictable PATH.tmp.PID) must not be written through; a 0600 file stays 0600; the
+ * temporaries of killed runs go away; nothing is left behind by a write.
+ */
+static void test_atomic_write_hostile(void)
+{
+	char dir[] = "/tmp/qcq_test_atomicdirXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[256], victim[256], link[300], stale[300], live[300];
+	snprintf(path, sizeof path, "%s/model.qcqm", dir);
+	snprintf(victim, sizeof victim, "%s/victim", dir);
+	struct qcq_error e;
+	CHECK(qcq_write_file_atomic(victim, "precious", 8, &e) == QCQ_OK);
+	/* links at every name the old scheme would use */
+	snprintf(link, sizeof link, "%s.tmp.%ld", path, (long)getpid());
+	CHECK(symlink(victim, link) == 0);
+	CHECK(qcq_write_file_atomic(path, "model", 5, &e) == QCQ_OK);
+	char *buf;
+	size_t n;
+	CHECK(qcq_read_file(victim, 1 << 20, &buf, &n, &e) == QCQ_OK);
+	CHECK(n == 8 && memcmp(buf, "precious", 8) == 0);
+	free(buf);
+	CHECK(qcq_read_file(path, 1 << 20, &buf, &n, &e) == QCQ_OK);
+	CHECK(n == 5 && memcmp(buf, "model", 5) == 0);
+	free(buf);
+	unlink(link);
+	/* the mode of the replaced file is kept, whatever the umask */
+	CHECK(chmod(path, 0600) == 0);
+	mode_t old = umask(022);
+	CHECK(qcq_write_file_atomic(path, "model2", 6, &e) == QCQ_OK);
+	umask(old);
+	struct stat sb;
+	CHECK(stat(path, &sb) == 0 && (sb.st_mode & 07777) == 0600);
+	/* temporaries of a killed run (its PID is gone) are removed; a live one's stay */
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	CHECK(child > 0 && waitpid(child, NULL, 0) == child);
+	snprintf(stale, sizeof stale, "%s.tmp.%ld", path, (long)child);
+	CHECK(qcq_write_file_atomic(stale, "old", 3, &e) == QCQ_OK);
+	snprintf(stale, sizeof stale, "%s.tmp.%ld.1a2b3c4d", path, (long)child);
+	CHECK(qcq_write_file_atomic(stale, "old", 3, &e) == QCQ_OK);
+	snprintf(live, sizeof live, "%s.tmp.%ld.00000000", path, (long)getppid());
+	CHECK(qcq_write_file_atomic(live, "busy", 4, &e) == QCQ_OK);
+	CHECK(count_prefixed(dir, "model.qcqm.tmp.") == 3);
+	CHECK(qcq_write_file_atomic(path, "model3", 6, &e) == QCQ_OK);
+	CHECK(count_prefixed(dir, "model.qcqm.tmp.") == 1);
+	CHECK(access(live, F_OK) == 0);
+	unlink(live);
+	/* an aborted streaming write leaves nothing either */
+	struct qcq_atomic_file af;
+	CHECK(qcq_atomic_open(&af, path, &e) == QCQ_OK);
+	CHECK(count_prefixed(dir, "model.qcqm.tmp.") == 1);
+	qcq_atomic_abort(&af);
+	CHECK(count_prefixed(dir, "model.qcqm.tmp.") == 0);
+	/* a path without a folder part writes in the current folder */
+	char cwd[1024];
+	CHECK(getcwd(cwd, sizeof cwd) != NULL);
+	CHECK(chdir(dir) == 0);
+	CHECK(qcq_write_file_atomic("plain.txt", "x", 1, &e) == QCQ_OK);
+	CHECK(access("plain.txt", F_OK) == 0);
+	CHECK(chdir(cwd) == 0);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	RUN(test_error_prefix);
@@ -111,5 +203,6 @@ int main(void)
 	RUN(test_pool_covers_range);
 	RUN(test_checked_alloc_refuses_huge);
 	RUN(test_atomic_write);
+	RUN(test_atomic_write_hostile);
 	return check_summary();
 }

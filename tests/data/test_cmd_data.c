@@ -91,13 +91,88 @@ static void test_load_synth_and_bad_loads(void)
 	CHECK(run(ws, cmd) == QCQ_OK);
 	CHECK_STR_CONTAINS(cap.out, "loaded 2 images of 14x14, 2 classes");
 	CHECK_STR_CONTAINS(cap.out, "0=a, 1=b");
-	/* load mnist without files: says what to do */
+	/* load mnist without files: says what to do, naming every place it looked in (the
+	 * data places point into the temporary folder: no real data is found by accident) */
 	char cwd[1024];
 	CHECK(getcwd(cwd, sizeof cwd) != NULL);
 	CHECK(chdir(util_tmpdir()) == 0);
+	unsetenv("QCQ_DATA");
+	setenv("XDG_DATA_HOME", util_path("xdg"), 1);
 	CHECK(run(ws, "load fashion-mnist") == QCQ_EIO);
-	CHECK_STR_CONTAINS(cap.err, "no fashion-mnist files in data/fashion-mnist");
+	CHECK_STR_CONTAINS(cap.err, "no fashion-mnist files in ");
+	CHECK_STR_CONTAINS(cap.err, "xdg/qcqlab/fashion-mnist, data/fashion-mnist");
 	CHECK_STR_CONTAINS(cap.err, "fetch fashion-mnist");
+	CHECK(chdir(cwd) == 0);
+	cmd_workspace_destroy(ws);
+}
+
+/* Writes a 2-image IDX pair (labels a, b) into dir/mnist/. */
+static void tiny_mnist(const char *dir, uint8_t a, uint8_t b)
+{
+	uint8_t buf[64], px[2 * 2 * 2] = {0, 50, 100, 150, 200, 250, 30, 60}, lab[2] = {a, b};
+	util_mkdir(dir);
+	util_mkdir(util_path("%s/mnist", dir + strlen(util_tmpdir()) + 1));
+	size_t n = util_idx(buf, 3, 2, 2, 2, px);
+	util_write(util_path("%s/mnist/x-images-idx3-ubyte", dir + strlen(util_tmpdir()) + 1), buf, n);
+	n = util_idx(buf, 1, 2, 0, 0, lab);
+	util_write(util_path("%s/mnist/x-labels-idx1-ubyte", dir + strlen(util_tmpdir()) + 1), buf, n);
+}
+
+/* Where `load mnist` looks without DIR: $QCQ_DATA, then $XDG_DATA_HOME/qcqlab (else
+ * ~/.local/share/qcqlab), then ./data; never a folder of the development set-up. */
+static void test_data_places(void)
+{
+	struct cmd_workspace *ws = capture_ws(&cap);
+	char cwd[1024], dir[1024];
+	CHECK(getcwd(cwd, sizeof cwd) != NULL);
+	util_mkdir(util_path("places"));
+	CHECK(chdir(util_path("places")) == 0);
+	unsetenv("QCQ_DATA");
+	unsetenv("XDG_DATA_HOME");
+	char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	setenv("HOME", util_path("home"), 1);
+	/* ./data last */
+	snprintf(dir, sizeof dir, "%s", util_path("places/data"));
+	tiny_mnist(dir, 1, 2);
+	CHECK(run(ws, "load mnist") == QCQ_OK);
+	CHECK(ws->data && ws->data->n == 2 && ws->data->labels[1] == 2);
+	/* ~/.local/share/qcqlab before it */
+	util_mkdir(util_path("home"));
+	util_mkdir(util_path("home/.local"));
+	util_mkdir(util_path("home/.local/share"));
+	snprintf(dir, sizeof dir, "%s", util_path("home/.local/share/qcqlab"));
+	tiny_mnist(dir, 3, 4);
+	CHECK(run(ws, "load mnist") == QCQ_OK);
+	CHECK(ws->data && ws->data->labels[1] == 4);
+	/* $XDG_DATA_HOME/qcqlab instead of ~/.local/share when set */
+	util_mkdir(util_path("xdg2"));
+	setenv("XDG_DATA_HOME", util_path("xdg2"), 1);
+	snprintf(dir, sizeof dir, "%s", util_path("xdg2/qcqlab"));
+	tiny_mnist(dir, 5, 6);
+	CHECK(run(ws, "load mnist") == QCQ_OK);
+	CHECK(ws->data && ws->data->labels[1] == 6);
+	/* $QCQ_DATA first */
+	snprintf(dir, sizeof dir, "%s", util_path("qd"));
+	tiny_mnist(dir, 7, 8);
+	setenv("QCQ_DATA", dir, 1);
+	CHECK(run(ws, "load mnist") == QCQ_OK);
+	CHECK(ws->data && ws->data->labels[1] == 8);
+	/* and the command's DIR before all */
+	snprintf(dir, sizeof dir, "load mnist %s", util_path("places/data/mnist"));
+	CHECK(run(ws, dir) == QCQ_OK);
+	CHECK(ws->data && ws->data->labels[1] == 2);
+	/* the resolver the studies use agrees */
+	char root[DATA_PATH_MAX];
+	CHECK(data_find(NULL, root, sizeof root) && strcmp(root, util_path("qd")) == 0);
+	CHECK(!data_find("brain-mri", root, sizeof root));
+	CHECK_STR_CONTAINS(root, "qd/brain-mri, ");
+	CHECK_STR_CONTAINS(root, "xdg2/qcqlab/brain-mri, data/brain-mri");
+	unsetenv("QCQ_DATA");
+	unsetenv("XDG_DATA_HOME");
+	if (home) {
+		setenv("HOME", home, 1);
+		free(home);
+	}
 	CHECK(chdir(cwd) == 0);
 	cmd_workspace_destroy(ws);
 }
@@ -221,6 +296,11 @@ static void test_quanv_cache_heatmap_patch_export(void)
 	CHECK(data_read_image(util_path("im.png"), &px, &h, &w, NULL) == QCQ_OK);
 	if (px) {
 		CHECK(h == 224 && w == 224);
+		/* split image 3 at scale 8: pixel (5, 9) of the image is (40..47, 72..79) */
+		size_t local;
+		const struct data_subset *sub = data_split_locate(ws->split, 3, NULL, &local);
+		float want = sub->images[local * 28 * 28 + 5 * 28 + 9];
+		CHECK_NEAR(px[44 * 224 + 75], want, 0.6 / 255);
 		free(px);
 	}
 	snprintf(cmd, sizeof cmd, "export png %s heatmap 3 scale=4", util_path("hm.png"));
@@ -230,6 +310,30 @@ static void test_quanv_cache_heatmap_patch_export(void)
 		CHECK(h == 56 && w == 4 * 56 + 3 * 4);
 		free(px);
 	}
+	/* user-sized pictures are refused before allocating (native 260x260 images: 4 maps
+	 * of 130x130 at scale 32 would be 16652x4160 px) */
+	util_mkdir(util_path("big"));
+	util_mkdir(util_path("big/a"));
+	util_mkdir(util_path("big/b"));
+	for (int i = 0; i < 6; i++)
+		util_png(util_path("big/%c/%d.png", 'a' + i % 2, i), 260, 260, PNG_COLOR_TYPE_GRAY, 8,
+			 false, false);
+	struct cmd_workspace *big = capture_ws(&cap);
+	snprintf(cmd, sizeof cmd, "load folder %s size=native; classes a b; split train=2 val=2 "
+		 "test=2; quanv", util_path("big"));
+	CHECK(run(big, cmd) == QCQ_OK);
+	snprintf(cmd, sizeof cmd, "export png %s heatmap 0 scale=32", util_path("bighm.png"));
+	CHECK(run(big, cmd) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(cap.err, "export png: 4 maps of 130x130 at scale 32 make 16652x4160 px, "
+			   "over 8192 a side: use a smaller scale");
+	CHECK(access(util_path("bighm.png"), F_OK) != 0);
+	snprintf(cmd, sizeof cmd, "export png %s image 0 scale=32", util_path("bigim.png"));
+	CHECK(run(big, cmd) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(cap.err, "a 260x260 image at scale 32 makes 8320x8320 px");
+	/* a scale that fits works */
+	snprintf(cmd, sizeof cmd, "export png %s heatmap 0 scale=8", util_path("bighm.png"));
+	CHECK(run(big, cmd) == QCQ_OK);
+	cmd_workspace_destroy(big);
 	snprintf(cmd, sizeof cmd, "export png %s chart 3", util_path("x.png"));
 	CHECK(run(ws, cmd) == QCQ_EINVAL);
 	snprintf(cmd, sizeof cmd, "export npy %s features train layout=nhwc labels=%s",
@@ -264,9 +368,13 @@ static void test_fetch(void)
 	snprintf(cmd, sizeof cmd, "fetch brain-mri dir=%s", util_path("dl"));
 	CHECK(run(ws, cmd) == QCQ_EUNSUPPORTED);
 	CHECK_STR_CONTAINS(cap.err, "download it by hand");
+	/* url= is an http(s) address, never an option for curl (-K reads a config file) */
+	snprintf(cmd, sizeof cmd, "fetch mnist dir=%s url=-K.", util_path("dl"));
+	CHECK(run(ws, cmd) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "url: '-K.' is not an http:// or https:// address");
 	snprintf(cmd, sizeof cmd, "fetch mnist dir=%s url=file:///nonexistent/", util_path("dl"));
-	CHECK(run(ws, cmd) == QCQ_EIO);
-	CHECK_STR_CONTAINS(cap.err, "put them in");
+	CHECK(run(ws, cmd) == QCQ_EINVAL);
+	CHECK(access(util_path("dl"), F_OK) != 0);
 	CHECK(run(ws, "fetch cifar") == QCQ_EINVAL);
 	cmd_workspace_destroy(ws);
 }
@@ -274,6 +382,7 @@ static void test_fetch(void)
 int main(void)
 {
 	RUN(test_load_synth_and_bad_loads);
+	RUN(test_data_places);
 	RUN(test_classes_split_stats_show);
 	RUN(test_quanv_cache_heatmap_patch_export);
 	RUN(test_fetch);

@@ -191,6 +191,15 @@ static void test_idx_bad(void)
 	CHECK_STR_CONTAINS(err.msg, "expected 3 (images)");
 	CHECK(data_load_idx(util_path("a-img"), util_path("a-img"), &ds, &err) == QCQ_EFORMAT);
 	CHECK_STR_CONTAINS(err.msg, "expected 1 (labels)");
+	/* the label file's header is checked before the images are inflated: 10 million
+	 * images claimed (7.8 GB, data cut short) against 5 labels names the mismatch, not
+	 * the images' truncation that inflating them first would find */
+	uint8_t lab5[16];
+	util_write(util_path("five-lab"), lab5, util_idx(lab5, 1, 5, 0, 0, (const uint8_t *)"\1\2\3\4\5"));
+	CHECK(data_load_idx(util_path("claim.idx.gz"), util_path("five-lab"), &ds, &err) ==
+	      QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "five-lab: offset 4: 5 labels for 10000000 images in ");
+	CHECK(data_load_idx(util_path("a-img"), util_path("c.gz"), &ds, &err) != QCQ_OK);
 	CHECK(data_load_idx(util_path("nope"), util_path("a-lab"), &ds, &err) == QCQ_EIO);
 	CHECK_STR_CONTAINS(err.msg, "nope: cannot open");
 	CHECK(ds == (struct data_set *)0x1);
@@ -431,6 +440,19 @@ static void test_csv(void)
 		CHECK(data_csv_parse(bad[i].text, strlen(bad[i].text), "bad.csv", &ds, &err) != QCQ_OK);
 		CHECK_STR_CONTAINS(err.msg, bad[i].msg);
 	}
+	/* a field starting with a NUL byte is not 0; and bytes from the file that would
+	 * drive a terminal (ESC, BEL, C1 CSI) come out escaped */
+	const char nul[] = "1,2,3,4,5\n1,2,\0007,4,5\n";
+	CHECK(data_csv_parse(nul, sizeof nul - 1, "nul.csv", &ds, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "nul.csv: line 2: field 3: '\\x007' is not a number");
+	const char esc[] = "1,2,3,4,5\n1,\033]0;pwned\007\033[2J,3,4,5\n";
+	CHECK(data_csv_parse(esc, sizeof esc - 1, "esc.csv", &ds, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "field 2: '\\x1b]0;pwned\\x07\\x1b[2J' is not a number");
+	const char c1[] = "1,2,3,4,5\n1,\302\2332J,3,4,5\n";
+	CHECK(data_csv_parse(c1, sizeof c1 - 1, "c1.csv", &ds, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "field 2: '\\x9b2J' is not a number");
+	for (const char *m = err.msg; *m; m++)
+		CHECK((unsigned char)*m >= 0x20 && *m != 0x7f);
 	CHECK(ds == (struct data_set *)0x1);
 }
 
@@ -579,15 +601,42 @@ static void test_image_bad(void)
 		util_write(util_path("cut-%s", srcs[k]), raw, rn / 2);
 		free(raw);
 		enum qcq_status st = data_read_image(util_path("cut-%s", srcs[k]), &px, &h, &w, &err);
-		/* libjpeg recovers truncated data with a warning (gray fill), libpng fails */
-		if (k == 0) {
-			CHECK(st == QCQ_EFORMAT);
-			CHECK_STR_CONTAINS(err.msg, "cut-full.png: offset");
-		} else if (st == QCQ_OK) {
-			free(px);
-			px = (float *)0x1;
-		}
+		/* libjpeg recovers truncated data with a warning (gray fill): an error too */
+		CHECK(st == QCQ_EFORMAT);
+		CHECK_STR_CONTAINS(err.msg, k == 0 ? "cut-full.png: offset" :
+				   "cut-full.jpg: jpeg: corrupt data: ");
+		CHECK(px == (float *)0x1);
 	}
+	/* a JPEG whose entropy-coded data is damaged: a marker where none may be (RST5
+	 * without restart intervals), or bytes overwritten in the middle of the scan */
+	char *raw;
+	size_t rn;
+	CHECK(qcq_read_file(util_path("full.jpg"), 1 << 20, &raw, &rn, &err) == QCQ_OK);
+	size_t sos = 0;
+	for (size_t i = 2; i + 1 < rn; i++)
+		if ((uint8_t)raw[i] == 0xff && (uint8_t)raw[i + 1] == 0xda)
+			sos = i;
+	CHECK(sos > 0 && sos + 40 < rn);
+	size_t mid = sos + (rn - sos) / 2;
+	/* cut in the middle of the scan: libjpeg fills the rest with grey */
+	util_write(util_path("half-scan.jpg"), raw, mid);
+	CHECK(data_read_image(util_path("half-scan.jpg"), &px, &h, &w, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "half-scan.jpg: jpeg: corrupt data: ");
+	CHECK(px == (float *)0x1);
+	char *bad = malloc(rn);
+	memcpy(bad, raw, rn);
+	bad[mid] = (char)0xff, bad[mid + 1] = (char)0xd5;
+	util_write(util_path("marker.jpg"), bad, rn);
+	CHECK(data_read_image(util_path("marker.jpg"), &px, &h, &w, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "marker.jpg: jpeg: corrupt data: ");
+	CHECK(px == (float *)0x1);
+	memcpy(bad, raw, rn);
+	memset(bad + mid, 0xfe, 12);
+	util_write(util_path("garbage.jpg"), bad, rn);
+	CHECK(data_read_image(util_path("garbage.jpg"), &px, &h, &w, &err) == QCQ_EFORMAT);
+	CHECK_STR_CONTAINS(err.msg, "garbage.jpg: jpeg: corrupt data: ");
+	free(bad);
+	free(raw);
 	/* a JPEG header only */
 	uint8_t jh[4] = {0xff, 0xd8, 0xff, 0xe0};
 	util_write(util_path("hdr.jpg"), jh, 4);

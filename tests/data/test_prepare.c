@@ -6,6 +6,8 @@
 #include "../check.h"
 #include "util.h"
 
+#include <dirent.h>
+
 static struct qcq_error err;
 
 /* ---------------------------------------------------------------- synth */
@@ -348,44 +350,7 @@ static void test_cache(void)
 	CHECK(data_features_create(n, 0, 2, 3, &f, &err) == QCQ_EINVAL);
 }
 
-/* ---------------------------------------------------------------- png, sha256, fetch */
-
-static void test_png_out(void)
-{
-	float px[6] = {0, 0.5f, 1, 0.25f, -1, 2};
-	CHECK(data_write_png_gray(util_path("o.png"), px, 2, 3, 2, &err) == QCQ_OK);
-	float *back;
-	int h, w;
-	CHECK(data_read_image(util_path("o.png"), &back, &h, &w, &err) == QCQ_OK);
-	if (back) {
-		CHECK(h == 4 && w == 6);
-		CHECK_NEAR(back[2], 0.5, 0.003);
-		CHECK_NEAR(back[3 * 6 + 2], 0, 1e-7); /* -1 clamped */
-		CHECK_NEAR(back[3 * 6 + 5], 1, 1e-7); /* 2 clamped */
-		free(back);
-	}
-	uint8_t rgb[3 * 2];
-	data_viridis(0, rgb);
-	CHECK(rgb[0] == 68 && rgb[1] == 1 && rgb[2] == 84);
-	data_viridis(1, rgb + 3);
-	CHECK(rgb[3] == 253 && rgb[4] == 231 && rgb[5] == 37);
-	data_viridis(NAN, rgb);
-	CHECK(rgb[0] == 68);
-	CHECK(data_write_png_rgb(util_path("c.png"), rgb, 1, 2, &err) == QCQ_OK);
-	CHECK(data_read_image(util_path("c.png"), &back, &h, &w, &err) == QCQ_OK);
-	if (back) {
-		CHECK_NEAR(back[1], (0.299 * 253 + 0.587 * 231 + 0.114 * 37) / 255, 0.003);
-		free(back);
-	}
-	CHECK(data_write_png_gray(util_path("o.png"), px, 2, 3, 0, &err) == QCQ_EINVAL);
-	CHECK(data_write_png_rgb(util_path("o.png"), rgb, 0, 3, &err) == QCQ_EINVAL);
-	CHECK(data_write_png_gray("/nonexistent-dir/x.png", px, 2, 3, 1, &err) == QCQ_EIO);
-	CHECK_STR_CONTAINS(err.msg, "/nonexistent-dir/x.png");
-	int gh, gw;
-	float *g = data_image_grid(px, 1, 2, 3, 4, &gh, &gw);
-	CHECK(gh == 4 && gw == 17 && g[1 * 17 + 2] == 0.5f && g[0] == 0.25f);
-	free(g);
-}
+/* ---------------------------------------------------------------- sha256, fetch */
 
 static void test_sha256(void)
 {
@@ -405,6 +370,20 @@ static void log_line(void *ctx, const char *line)
 	(void)line;
 }
 
+/* Entries of a folder other than . and .. (temporaries left behind show here). */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
 static void test_fetch_failures(void)
 {
 	char dir[1024], src[1024], base[1100];
@@ -416,26 +395,54 @@ static void test_fetch_failures(void)
 	CHECK_STR_CONTAINS(err.msg, "brain-mri/{Training,Testing}/<class>");
 	CHECK(data_fetch("cifar", dir, NULL, NULL, NULL, &err) == QCQ_EINVAL);
 	CHECK_STR_CONTAINS(err.msg, "no data set 'cifar'");
-	/* a mirror (file:// URLs work without network) serving wrong files: checksum error */
+	/* only http(s) mirrors; a value that curl would take as an option never reaches it */
+	const char *refused[] = {"-K.", "file:///etc/", "--config=x", "scp://h/", "", "ftp://h/"};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+		CHECK(data_fetch("mnist", util_path("refused"), refused[i], NULL, NULL, &err) ==
+		      QCQ_EINVAL);
+		CHECK_STR_CONTAINS(err.msg, "is not an http:// or https:// address");
+	}
+	CHECK(access(util_path("refused"), F_OK) != 0);
+	/* a stand-in curl on PATH (no network needed): it logs its arguments and serves the
+	 * mirror folder's files, failing with 22 (HTTP 404) for the others */
 	util_mkdir(src);
+	util_mkdir(util_path("bin"));
 	util_write(util_path("mirror/train-images-idx3-ubyte.gz"), "not mnist", 9);
-	snprintf(base, sizeof base, "file://%s/", src);
+	char script[4096];
+	int len = snprintf(script, sizeof script,
+			   "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done >> '%s'\n"
+			   "out=; url=; while [ $# -gt 0 ]; do case $1 in -o) out=$2; shift;; "
+			   "--) url=$2; shift;; esac; shift; done\n"
+			   "f='%s'/${url##*/}; [ -f \"$f\" ] || exit 22; cat \"$f\" > \"$out\"\n",
+			   util_path("curl-args"), src);
+	util_write(util_path("bin/curl"), script, (size_t)len);
+	CHECK(chmod(util_path("bin/curl"), 0755) == 0);
+	snprintf(base, sizeof base, "https://mirror.invalid/files/");
 	const char *path = getenv("PATH");
 	char *saved = path ? strdup(path) : NULL;
-	if (system("command -v curl >/dev/null 2>&1") == 0) {
-		CHECK(data_fetch("mnist", dir, base, log_line, &lines, &err) == QCQ_EIO);
-		CHECK_STR_CONTAINS(err.msg, "train-images-idx3-ubyte.gz: checksum mismatch");
-		CHECK_STR_CONTAINS(err.msg, "put them in");
-		/* a file the mirror lacks: curl fails */
-		remove(util_path("mirror/train-images-idx3-ubyte.gz"));
-		CHECK(data_fetch("fashion-mnist", dir, base, log_line, &lines, &err) == QCQ_EIO);
-		CHECK_STR_CONTAINS(err.msg, "download failed (curl exit");
-		CHECK_STR_CONTAINS(err.msg, "dl/fashion-mnist/");
-		/* nothing half-written is left behind */
-		CHECK(access(util_path("dl/fashion-mnist/train-images-idx3-ubyte.gz"), F_OK) != 0);
-	} else {
-		printf("  curl not installed: only the no-curl path is tested\n");
-	}
+	char stand_in_path[1200];
+	snprintf(stand_in_path, sizeof stand_in_path, "%s:/usr/bin:/bin", util_path("bin"));
+	setenv("PATH", stand_in_path, 1);
+	/* a mirror serving wrong files: checksum error */
+	CHECK(data_fetch("mnist", dir, base, log_line, &lines, &err) == QCQ_EIO);
+	CHECK_STR_CONTAINS(err.msg, "train-images-idx3-ubyte.gz: checksum mismatch");
+	CHECK_STR_CONTAINS(err.msg, "put them in");
+	/* curl got the URL after "--", and only http(s) also for redirects */
+	char *args = NULL;
+	size_t nargs;
+	CHECK(qcq_read_file(util_path("curl-args"), 1 << 16, &args, &nargs, &err) == QCQ_OK);
+	CHECK_STR_CONTAINS(args, "--proto\n=https,http\n--proto-redir\n=https,http\n");
+	CHECK_STR_CONTAINS(args, "\n--\nhttps://mirror.invalid/files/train-images-idx3-ubyte.gz\n");
+	free(args);
+	/* a file the mirror lacks: curl fails */
+	remove(util_path("mirror/train-images-idx3-ubyte.gz"));
+	CHECK(data_fetch("fashion-mnist", dir, base, log_line, &lines, &err) == QCQ_EIO);
+	CHECK_STR_CONTAINS(err.msg, "download failed (curl exit 22");
+	CHECK_STR_CONTAINS(err.msg, "dl/fashion-mnist/");
+	/* nothing half-written is left behind */
+	CHECK(access(util_path("dl/fashion-mnist/train-images-idx3-ubyte.gz"), F_OK) != 0);
+	if (saved)
+		setenv("PATH", saved, 1);
 	/* no curl on PATH */
 	setenv("PATH", "/nonexistent", 1);
 	CHECK(data_fetch("mnist", dir, base, NULL, NULL, &err) == QCQ_EIO);
@@ -445,6 +452,8 @@ static void test_fetch_failures(void)
 		free(saved);
 	}
 	CHECK(lines == 0);
+	CHECK(count_entries(util_path("dl/fashion-mnist")) == 0);
+	CHECK(count_entries(util_path("dl/mnist")) == 0);
 	/* a destination that cannot be created */
 	CHECK(data_fetch("mnist", "/proc/nope", NULL, NULL, NULL, &err) == QCQ_EIO);
 	CHECK_STR_CONTAINS(err.msg, "cannot create directory");
@@ -459,7 +468,6 @@ int main(void)
 	RUN(test_split_stratified);
 	RUN(test_stats);
 	RUN(test_cache);
-	RUN(test_png_out);
 	RUN(test_sha256);
 	RUN(test_fetch_failures);
 	util_cleanup();

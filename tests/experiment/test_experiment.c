@@ -256,7 +256,7 @@ struct counter {
 	pthread_mutex_t lock;
 	int finished;   /* progress events */
 	int stop_after; /* set *stop after this many (0 = never) */
-	volatile int *stop;
+	qcq_stop_flag *stop;
 	int logs;
 };
 
@@ -347,7 +347,7 @@ static void test_resume_after_stop(void)
 	tmp_path(out, sizeof out, "resume");
 	struct train_exp_spec s;
 	tiny_spec(&s, out);
-	volatile int stop = 0;
+	qcq_stop_flag stop = 0;
 	struct counter c = {.lock = PTHREAD_MUTEX_INITIALIZER, .stop_after = 2, .stop = &stop};
 	struct qcq_sink sink = {count_post, &c};
 	struct train_exp_result r;

@@ -69,7 +69,7 @@ struct counter {
 	int batches, epochs, logs, done;
 	char done_text[160];
 	int stop_after_epoch, stop_at_batch, stop_epoch;
-	volatile int stop;
+	qcq_stop_flag stop;
 	size_t heap[64];
 	char last_log[256];
 };
@@ -149,7 +149,7 @@ static void test_learns_and_reports(void)
 		lines += txt[i] == '\n';
 	CHECK(lines == 16);
 	free(txt);
-	CHECK(rep_plot_history(h, "mlp on the toy set", scratch_path("history.png"), 1200, 520, &e) ==
+	CHECK(train_history_plot(h, "mlp on the toy set", scratch_path("history.png"), 1200, 520, &e) ==
 	      QCQ_OK);
 	CHECK(access(scratch_path("history.png"), F_OK) == 0);
 
@@ -387,7 +387,7 @@ static void test_validation_messages(void)
 	CHECK(train_evaluate(m, &d, 4, &mt, &e) == QCQ_OK && isnan(mt.acc) && mt.n == 0);
 	CHECK(train_history_write_csv(h, scratch_path("empty.csv"), &e) == QCQ_ESTATE);
 	CHECK_STR_CONTAINS(e.msg, "no training history to export");
-	CHECK(rep_plot_history(h, NULL, scratch_path("empty.png"), 1200, 500, &e) == QCQ_ESTATE);
+	CHECK(train_history_plot(h, NULL, scratch_path("empty.png"), 1200, 500, &e) == QCQ_ESTATE);
 	CHECK_STR_CONTAINS(e.msg, "no training history to plot");
 	CHECK(strcmp(train_end_name(TRAIN_EARLY_STOPPED), "early stopped") == 0);
 	train_history_free(h);

@@ -1,10 +1,12 @@
 /*
- * report/history-plot.c: the figure of one training run — loss and accuracy per epoch,
- * train and validation, side by side, with the best epoch marked.
+ * train/history-plot.c: the figure of one training run — loss and accuracy per epoch,
+ * train and validation, side by side, with the best epoch marked. Drawn with the report
+ * module's plots; here, not there, so that report knows nothing of training (train
+ * uses report, never the other way round).
  */
-#include "qcq/report.h"
-
 #include "qcq/train.h"
+
+#include "qcq/report.h"
 
 #include <stdlib.h>
 
@@ -25,8 +27,8 @@ static void add_pair(struct rep_plot *p, const struct train_history *h, const do
 		rep_plot_add_vline(p, h->best_epoch, "best");
 }
 
-enum qcq_status rep_plot_history(const struct train_history *h, const char *title,
-				 const char *path, int w, int h_px, struct qcq_error *err)
+enum qcq_status train_history_plot(const struct train_history *h, const char *title,
+				   const char *path, int w, int h_px, struct qcq_error *err)
 {
 	if (!h || h->n == 0)
 		return qcq_error_set(err, QCQ_ESTATE, "%s: no training history to plot (train first)",
