@@ -180,8 +180,17 @@ static enum qcq_status exec_expect(struct cmd_ctx *ctx, const struct cmd_call *c
 		else
 			qs_calc_pauli(s, p[j], &v, NULL);
 		qs_pauli_format(p[j], name, sizeof name);
-		cmd_print(ctx, "<%s> = %+.13f%s", name, v, shots > 0 ? "" : "");
-		cmd_json_num(ctx, name, v);
+		/* under the label typed (X1Y0 is Y0X1 in qubit order: both are said) */
+		const char *label = cmd_arg(call, j);
+		if (strcmp(label, name) != 0)
+			cmd_print(ctx, "<%s> = %+.13f  (%s in qubit order)", label, v, name);
+		else
+			cmd_print(ctx, "<%s> = %+.13f", label, v);
+		bool again = false; /* a label typed twice is one key of the object */
+		for (int k = 0; k < j; k++)
+			again |= strcmp(cmd_arg(call, k), label) == 0;
+		if (!again)
+			cmd_json_num(ctx, label, v);
 	}
 	cmd_json_obj_end(ctx);
 	cmd_json_end(ctx);

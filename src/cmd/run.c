@@ -41,19 +41,13 @@ void cmd_subcommand_list(const char *parent, char *out, size_t n)
 static void report(struct cmd_workspace *ws, const struct cmd_call *call,
 		   const struct cmd_entry *entry, const struct qcq_error *err)
 {
-	if (!ws->out.write)
-		return;
 	char line[QCQ_ERROR_MSG_MAX + 600];
 	if (call->file && strcmp(call->file, "<prompt>") != 0)
 		snprintf(line, sizeof line, "%s:%d: %s", call->file, call->line, err->msg);
 	else
 		snprintf(line, sizeof line, "%s", err->msg);
-	ws->out.write(ws->out.ctx, CMD_STREAM_ERR, line);
-	if (entry && entry->usage && (err->code == QCQ_EINVAL || err->code == QCQ_ERANGE)) {
-		snprintf(line, sizeof line, "usage: %s", entry->usage);
-		ws->out.write(ws->out.ctx, CMD_STREAM_ERR, line);
-	}
-	ws->dirty |= CMD_DIRTY_LOG;
+	bool usage = entry && entry->usage && (err->code == QCQ_EINVAL || err->code == QCQ_ERANGE);
+	cmd_report_error(ws, line, usage ? entry->usage : NULL);
 }
 
 static bool needs_quotes(const char *s)
@@ -361,8 +355,7 @@ enum qcq_status cmd_run_text(struct cmd_workspace *ws, const char *text, const c
 	struct qcq_error err;
 	enum qcq_status st = cmd_parse(text, file, first_line, NULL, &l, &err);
 	if (st) {
-		if (ws->out.write)
-			ws->out.write(ws->out.ctx, CMD_STREAM_ERR, err.msg);
+		cmd_report_error(ws, err.msg, NULL);
 		return st;
 	}
 	for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++) {
@@ -414,7 +407,6 @@ enum qcq_status cmd_run_file(struct cmd_workspace *ws, const char *path, const s
 			}
 		}
 	}
-	if (ws->out.write)
-		ws->out.write(ws->out.ctx, CMD_STREAM_ERR, err.msg);
+	cmd_report_error(ws, err.msg, NULL);
 	return err.code;
 }
