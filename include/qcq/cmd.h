@@ -70,7 +70,8 @@ void cmd_list_free(struct cmd_list *l);
 
 enum cmd_flags {
 	CMD_F_JOB_SAFE = 1 << 0, /* may run while a background job (training) runs */
-	CMD_F_NO_RECORD = 1 << 1, /* not recorded by save-session (help, show, ...) */
+	CMD_F_NO_RECORD = 1 << 1, /* not recorded by save-session (help, quit, stop, pause,
+				   * save-session: what does not redo the session's work) */
 	CMD_F_ANY_OPTIONS = 1 << 2, /* options are not checked against the list (source) */
 };
 

@@ -256,7 +256,7 @@ const struct cmd_entry cmd_state_entry = {
 	.usage = "state [amps|probs|bloch|density]",
 	.help = "Show the state at the cursor: amplitudes (pure states), probabilities, the\n"
 		"Bloch vector of each qubit, or the density matrix. Labels |q(n-1)...q0>.",
-	.flags = CMD_F_NO_RECORD | CMD_F_JOB_SAFE,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_state,
 };
 
@@ -267,7 +267,7 @@ const struct cmd_entry cmd_expect_entry = {
 	.usage = "expect PAULI...",
 	.help = "Expectation values of Pauli strings at the cursor: expect Z0 Z1 Z0Z1, or\n"
 		"Qiskit labels (IZ = Z on qubit 0). Exact, or from `set shots N` shots.",
-	.flags = CMD_F_NO_RECORD | CMD_F_JOB_SAFE,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_expect,
 };
 

@@ -41,6 +41,5 @@ const struct cmd_entry cmd_confusion_entry = {
 	.usage = "confusion [train|val|test]",
 	.help = "The confusion matrix of the model on a part of the split (default test): "
 		"rows are the true classes, columns the predicted ones.",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_confusion,
 };

@@ -127,6 +127,6 @@ const struct cmd_entry cmd_heatmap_entry = {
 	.help = "Show the quanvolved feature maps of split image I (train, val, test in that\n"
 		"order) side by side, or only CHANNEL, shaded over the range [-1, 1] of <Z>, with\n"
 		"each map's own range above it and a legend below. Needs `quanv` first.",
-	.flags = CMD_F_NO_RECORD | CMD_F_JOB_SAFE,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_heatmap,
 };

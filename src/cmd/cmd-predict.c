@@ -51,6 +51,5 @@ const struct cmd_entry cmd_predict_entry = {
 	.usage = "predict I",
 	.help = "The model's class probabilities for image I of the split (numbered train, "
 		"then val, then test, as `show image` numbers them).",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_predict,
 };

@@ -319,6 +319,6 @@ const struct cmd_entry cmd_show_settings_entry = {
 	.max_args = 0,
 	.usage = "show settings",
 	.help = "List the settings (see set).",
-	.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_show_settings,
 };

@@ -29,6 +29,8 @@ struct train_job {
 	struct train_history *h;
 	struct cmd_model_inputs in;
 	struct train_opts opts;
+	size_t history_at; /* where save-session's history records this command */
+	size_t epochs_before; /* of the history it continues (train resume) */
 };
 
 static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const volatile int *stop,
@@ -49,6 +51,8 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 	const char *arch = nn_arch_name((enum nn_arch)nn_model_get_desc(j->m)->arch);
 	cmd_model_put(ws, j->m, j->h);
 	cmd_model_inputs_free(&j->in);
+	if (h->end == TRAIN_STOPPED) /* a replay trains what was trained, not what was asked */
+		cmd_history_train_stopped(ws, j->history_at, h->n, h->n > j->epochs_before);
 	if (h->n && !ws->json) {
 		char best[96] = "", test[64] = "";
 		if (h->best_epoch)
@@ -198,8 +202,10 @@ static enum qcq_status exec_train(struct cmd_ctx *ctx, const struct cmd_call *ca
 	/* everything checked: the job takes the model and the history */
 	j->m = m;
 	j->opts = o;
+	j->history_at = ws->nhistory; /* the runner records the call after it started */
 	if (resume) {
 		j->h = ws->history;
+		j->epochs_before = j->h->n;
 	} else {
 		nn_model_reset(m, o.seed);
 		/* reseeds the quantum layer's shot stream from the new seed as well, so that a

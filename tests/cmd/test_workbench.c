@@ -5,6 +5,7 @@
  */
 #include "qcq/cmd.h"
 #include "qcq/nn.h"
+#include "qcq/train.h"
 #include "check.h"
 #include "cmd/capture.h"
 #include "cmd/cmd-internal.h"
@@ -58,8 +59,78 @@ static void test_set_depth_reaches_model(void)
 	cmd_workspace_destroy(ws);
 }
 
+static int epochs_seen;
+static void count_epochs(void *ctx, const struct qcq_event *ev)
+{
+	(void)ctx;
+	if (ev->kind == QCQ_EV_EPOCH)
+		epochs_seen++;
+}
+
+static char *read_text(const char *path)
+{
+	char *text = NULL;
+	size_t n;
+	struct qcq_error e;
+	if (qcq_read_file(path, 1 << 20, &text, &n, &e) != QCQ_OK)
+		return NULL;
+	return text;
+}
+
+/* save-session writes what ran (eval, confusion, state, heatmap, summary, circuit save)
+ * and a stopped training as the epochs it trained; replaying it trains as many. */
+static void test_save_session_replays(void)
+{
+	char dir[] = "/tmp/qcq_wb_testXXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char saved[256], circ[256], cmd[600];
+	snprintf(saved, sizeof saved, "%s/s.qcq", dir);
+	snprintf(circ, sizeof circ, "%s/c.qasm", dir);
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	ws->interactive = true; /* at the workbench: the training runs in the background */
+	ws->workbench = true;
+	ws->ui.post = count_epochs;
+	CHECK(cmd_run_text(ws, SYNTH "model cnn", "<prompt>", 1, true) == QCQ_OK);
+	epochs_seen = 0;
+	CHECK(cmd_run_text(ws, "train epochs=3000", "<prompt>", 1, true) == QCQ_OK);
+	for (int i = 0; i < 20000 && epochs_seen < 2; i++) {
+		cmd_job_poll(ws);
+		usleep(500);
+	}
+	CHECK(cmd_run_text(ws, "stop", "<prompt>", 1, true) == QCQ_OK);
+	cmd_job_wait(ws);
+	CHECK(ws->history && ws->history->n >= 2 && ws->history->n < 3000);
+	size_t trained = ws->history ? ws->history->n : 0;
+	snprintf(cmd, sizeof cmd,
+		 "eval test; confusion; summary; heatmap 0; circuit new 2; circuit gate h 0; "
+		 "state; circuit save %s; save-session %s",
+		 circ, saved);
+	CHECK(cmd_run_text(ws, cmd, "<prompt>", 1, true) == QCQ_OK);
+	char *text = read_text(saved);
+	char want[64];
+	snprintf(want, sizeof want, "\ntrain epochs=%zu\n", trained);
+	CHECK_STR_CONTAINS(text, want);
+	CHECK_STR_CONTAINS(text, "\neval test\nconfusion\nsummary\nheatmap 0\ncircuit new 2\n"
+				 "circuit gate h 0\nstate\ncircuit save ");
+	CHECK(text && !strstr(text, "stop") && !strstr(text, "save-session"));
+	free(text);
+	/* the replay trains the epochs that were trained */
+	struct capture c2;
+	struct cmd_workspace *ws2 = capture_ws(&c2);
+	CHECK(cmd_run_file(ws2, saved, NULL) == QCQ_OK);
+	CHECK(ws2->history && ws2->history->n == trained);
+	CHECK_STR_CONTAINS(c2.out, "test accuracy");
+	cmd_workspace_destroy(ws2);
+	cmd_workspace_destroy(ws);
+	unlink(saved);
+	unlink(circ);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(test_set_depth_reaches_model);
+	RUN(test_save_session_replays);
 	return check_summary();
 }
