@@ -122,7 +122,13 @@ static const short ramp_256[2][TUI_HEAT_LEVELS] = {
 	{18, 26, 33, 75, 153, 224, 210, 203, 160, 88},
 };
 
-#define HEAT_PAIR_BASE 64
+/* The heat pairs follow the semantic ones (pairs 1..TUI_C_COUNT). All must stay below
+ * 256: COLOR_PAIR() keeps 8 bits, so pair 263 would draw as pair 7 (a +1 cell in the
+ * prompt's green, issue 13), whatever COLOR_PAIRS the terminal reports. */
+#define HEAT_PAIR_BASE 32
+_Static_assert(TUI_C_COUNT + 1 <= HEAT_PAIR_BASE, "semantic pairs overlap the heat pairs");
+_Static_assert(HEAT_PAIR_BASE + 2 * TUI_HEAT_LEVELS * TUI_HEAT_LEVELS <= 256,
+	       "heat pairs past 255 do not fit COLOR_PAIR()");
 
 static void init_heat(struct tui *t)
 {
