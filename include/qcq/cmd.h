@@ -73,6 +73,10 @@ enum cmd_flags {
 	CMD_F_NO_RECORD = 1 << 1, /* not recorded by save-session (help, quit, stop, pause,
 				   * save-session: what does not redo the session's work) */
 	CMD_F_ANY_OPTIONS = 1 << 2, /* options are not checked against the list (source) */
+	CMD_F_PARENT = 1 << 3,    /* load, save, show, export, circuit: the entries named
+				   * "PARENT-KIND" are its kinds (`load synth` runs load-synth) */
+	CMD_F_NOT_KIND = 1 << 4,  /* a command of its own whose name only starts like a kind
+				   * (save-session is not `save session`) */
 };
 
 struct cmd_entry {
@@ -98,6 +102,11 @@ const struct cmd_entry *cmd_find(const char *name, struct qcq_error *err);
 const char *cmd_noise_kind(size_t i, const char *opt[2]);
 /* Iterate over every entry: i = 0, 1, ... until NULL. */
 const struct cmd_entry *cmd_entry_at(size_t i);
+/* The one dispatch table: the parent entry (CMD_F_PARENT) whose kind e is ("load" for
+ * load-synth), or NULL when e is a command of its own. */
+const struct cmd_entry *cmd_kind_parent(const struct cmd_entry *e);
+/* The entry of kind `kind` of parent ("load", "synth" -> load-synth), or NULL. */
+const struct cmd_entry *cmd_find_kind(const struct cmd_entry *parent, const char *kind);
 
 /* ---------------------------------------------------------------- settings */
 

@@ -130,7 +130,7 @@ const struct cmd_entry cmd_save_session_entry = {
 		"that qcqlab -x FILE replays: everything that ran (also eval, confusion, state, "
 		"heatmap, summary, circuit save ...) except help, quit, stop and pause; a training "
 		"that was stopped is written with the epochs it trained.",
-	.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD,
+	.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD | CMD_F_NOT_KIND,
 	.exec = exec_save_session,
 };
 
@@ -150,7 +150,7 @@ static enum qcq_status exec_parent(struct cmd_ctx *ctx, const struct cmd_call *c
 		.max_args = 0,                                                               \
 		.usage = use,                                                                \
 		.help = hlp,                                                                 \
-		.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD,                                   \
+		.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD | CMD_F_PARENT,                    \
 		.exec = exec_parent,                                                         \
 	}
 

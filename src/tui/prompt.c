@@ -122,38 +122,21 @@ static char *gen_list(const char *text, int state)
 	return NULL;
 }
 
-static const char *const dispatch_parents[] = {"load", "save", "show", "export", "circuit", NULL};
-
-static bool is_parent(const char *name)
-{
-	for (const char *const *p = dispatch_parents; *p; p++)
-		if (strcmp(*p, name) == 0)
-			return true;
-	return false;
-}
-
 /* Command names as `help` lists them: sub-commands (load-synth) are kinds, not names. */
 static void add_commands(void)
 {
 	const struct cmd_entry *e;
-	for (size_t i = 0; (e = cmd_entry_at(i)); i++) {
-		const char *dash = strchr(e->name, '-');
-		char parent[64];
-		if (dash) {
-			snprintf(parent, sizeof parent, "%.*s", (int)(dash - e->name), e->name);
-			if (is_parent(parent))
-				continue;
-		}
-		cand_add(e->name);
-	}
+	for (size_t i = 0; (e = cmd_entry_at(i)); i++)
+		if (!cmd_kind_parent(e))
+			cand_add(e->name);
 }
 
-static void add_kinds(const char *parent)
+static void add_kinds(const struct cmd_entry *parent)
 {
 	const struct cmd_entry *e;
-	size_t len = strlen(parent);
+	size_t len = strlen(parent->name);
 	for (size_t i = 0; (e = cmd_entry_at(i)); i++)
-		if (strncmp(e->name, parent, len) == 0 && e->name[len] == '-')
+		if (cmd_kind_parent(e) == parent)
 			cand_add(e->name + len + 1);
 }
 
@@ -276,8 +259,8 @@ static char **complete(const char *text, int start, int end)
 		const struct cmd_entry *e = cmd_find(w[0], NULL);
 		if (e && strcmp(e->name, "help") == 0 && nw == 1) {
 			add_commands();
-		} else if (e && is_parent(e->name) && nw == 1) {
-			add_kinds(e->name);
+		} else if (e && (e->flags & CMD_F_PARENT) && nw == 1) {
+			add_kinds(e);
 		} else if (e && strcmp(e->name, "set") == 0 && nw == 1) {
 			/* the setting names of `set` (cmd-set.c) */
 			static const char *const keys[] = {"threads", "jobs", "shots", "noise", "depth",
@@ -288,11 +271,8 @@ static char **complete(const char *text, int start, int end)
 			add_noise_words(nw, w[2]);
 		} else {
 			const struct cmd_entry *sub = e;
-			if (e && is_parent(e->name) && nw >= 2) {
-				char name[160];
-				snprintf(name, sizeof name, "%s-%s", e->name, w[1]);
-				sub = cmd_find(name, NULL);
-			}
+			if (e && (e->flags & CMD_F_PARENT) && nw >= 2)
+				sub = cmd_find_kind(e, w[1]);
 			add_options(sub);
 			bool fixed = add_usage_words(sub, nw);
 			if (sub && strstr(sub->name, "class"))

@@ -128,9 +128,59 @@ static void test_save_session_replays(void)
 	rmdir(dir);
 }
 
+/* help lists save-session and wraps its summaries at words within 78 columns; an
+ * unknown command names the closest ones; one dispatch table for the kinds */
+static void test_help_and_suggestions(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, "help", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "\n  save-session   Write the commands");
+	/* no line longer than 78 columns, and the words of a summary survive whole */
+	size_t longest = 0;
+	char joined[65536];
+	size_t j = 0;
+	for (const char *p = c.out; *p; p++) {
+		size_t l = strcspn(p, "\n");
+		if (l > longest)
+			longest = l;
+		for (size_t k = 0; k < l && j + 2 < sizeof joined; k++)
+			if (p[k] != ' ' || (j && joined[j - 1] != ' '))
+				joined[j++] = p[k];
+		if (j && joined[j - 1] != ' ')
+			joined[j++] = ' ';
+		p += l;
+		if (!*p)
+			break;
+	}
+	joined[j] = '\0';
+	CHECK(longest <= 78);
+	CHECK_STR_CONTAINS(joined, "parameters counted separately.");
+	CHECK_STR_CONTAINS(joined, "then val, then test, as `show image` numbers them).");
+
+	const struct cmd_entry *ss = cmd_find("save-session", NULL), *sv = cmd_find("save", NULL);
+	CHECK(ss && sv && !cmd_kind_parent(ss) && (sv->flags & CMD_F_PARENT));
+	CHECK(cmd_find_kind(sv, "model") && !cmd_find_kind(sv, "session"));
+	CHECK(cmd_kind_parent(cmd_find_kind(sv, "model")) == sv);
+
+	static const struct { const char *typed, *said; } typos[] = {
+		{"modle", "unknown command 'modle' (did you mean model?)"},
+		{"trian", "(did you mean train?)"},
+		{"heatmpa", "(did you mean heatmap?)"},
+		{"xyzzy", "unknown command 'xyzzy' (type help for the list)"},
+	};
+	for (size_t i = 0; i < sizeof typos / sizeof typos[0]; i++) {
+		capture_reset(&c);
+		CHECK(cmd_run_text(ws, typos[i].typed, "<prompt>", 1, false) != QCQ_OK);
+		CHECK_STR_CONTAINS(c.err, typos[i].said);
+	}
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_set_depth_reaches_model);
 	RUN(test_save_session_replays);
+	RUN(test_help_and_suggestions);
 	return check_summary();
 }
