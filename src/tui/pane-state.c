@@ -114,7 +114,8 @@ static void draw_basis(const struct tui *t, struct col *c, const struct qs_state
 
 static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state *s)
 {
-	heading(t, c, "qubits  <Z> and Bloch vector (x, y, z)");
+	heading(t, c, c->w >= 48 ? "qubits  <Z>, Bloch vector (x, y, z), length |r|"
+				 : "qubits  <Z> and Bloch length |r|");
 	for (int q = 0; q < s->n; q++) {
 		double v[3];
 		struct qcq_error err;
@@ -124,9 +125,11 @@ static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state
 			continue;
 		int x = c->x;
 		x += tui_putf(c->win, y, x, c->w, tui_attr(t, TUI_C_LABEL), "q%-2d ", q);
-		/* <Z> as a bar from -1 (left) to +1 (right) around a centre mark */
+		/* what fits, most telling first: <Z> and |r|, then the vector, then the bar
+		 * (4 + 10 + 10 columns; the vector 24 more, the bar 12) */
+		bool vec = c->w >= 48, bar = c->w >= 60;
 		int bw = 11;
-		if (c->w >= 44) {
+		if (bar) { /* <Z> as a bar from -1 (left) to +1 (right) around a centre mark */
 			int mid = bw / 2, pos = (int)lround((v[2] + 1) / 2 * (bw - 1));
 			for (int i = 0; i < bw; i++)
 				tui_glyph(t, c->win, y, x + i, i == mid ? "┼" : "─", i == mid ? '+' : '-',
@@ -136,8 +139,10 @@ static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state
 		}
 		x += tui_putf(c->win, y, x, c->x + c->w - x, tui_attr(t, TUI_C_VALUE), "<Z> %+.3f",
 			      v[2]);
-		tui_putf(c->win, y, x, c->x + c->w - x, tui_attr(t, TUI_C_NORMAL),
-			 "  (%+.2f, %+.2f, %+.2f) |r| %.2f", v[0], v[1], v[2],
+		if (vec)
+			x += tui_putf(c->win, y, x, c->x + c->w - x, tui_attr(t, TUI_C_NORMAL),
+				      "  (%+.2f, %+.2f, %+.2f)", v[0], v[1], v[2]);
+		tui_putf(c->win, y, x, c->x + c->w - x, tui_attr(t, TUI_C_NORMAL), "  |r| %.2f",
 			 sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]));
 	}
 	if (s->kind == QS_DENSITY) {
@@ -233,6 +238,13 @@ static bool state_key(struct tui *t, struct tui_pane *p, int key)
 {
 	int page = p->h > 3 ? p->h - 2 : 1;
 	switch (key) {
+	/* the state is watched while stepping: the circuit pane's stepping keys work here */
+	case 'n': case KEY_RIGHT:
+		tui_run_line(t, "step", true);
+		return true;
+	case 'p': case KEY_LEFT:
+		tui_run_line(t, "back", true);
+		return true;
 	case KEY_UP: p->scroll_y--; break;
 	case KEY_DOWN: p->scroll_y++; break;
 	case KEY_PPAGE: p->scroll_y -= page; break;
@@ -243,7 +255,6 @@ static bool state_key(struct tui *t, struct tui_pane *p, int key)
 	if (p->scroll_y < 0)
 		p->scroll_y = 0;
 	p->dirty = true;
-	(void)t;
 	return true;
 }
 

@@ -64,9 +64,23 @@ static void hook_line(char *line)
 {
 	struct tui *t = rl_tui;
 	if (!line) { /* Ctrl-D on an empty line */
-		t->quit = true;
+		bool busy = cmd_job_running(t->ws) || cmd_paused_count(t->ws);
+		if (!busy || t->quit_armed) {
+			t->quit = true;
+			return;
+		}
+		/* leaving would lose a running training or a paused session: ask once */
+		t->quit_armed = true;
+		char m[200];
+		snprintf(m, sizeof m, "%s: Ctrl-D again leaves (and stops it); `stop` ends "
+			 "it without leaving",
+			 cmd_job_running(t->ws) ? cmd_job_name(t->ws) : "a paused session");
+		tui_log_add(t, TUI_C_ERROR, m);
+		t->log.scroll = 0;
+		t->prompt_dirty = true;
 		return;
 	}
+	t->quit_armed = false;
 	const char *p = line;
 	while (*p == ' ' || *p == '\t')
 		p++;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/tui/e2e-workbench.sh QCQLAB: the workbench keeps its promises (issue 13), seen
-# through tmux: the heat maps' colours in a 256-colour terminal (capture-pane -e).
-# Skips (77) without tmux.
+# through tmux: the heat maps' colours in a 256-colour terminal (capture-pane -e);
+# at 80x24 a circuit and its state on screen together, stepped from the State pane;
+# zoom; a log that grows; End after PgUp; the mouse; Ctrl-D while training; Tab
+# completion of save-session. Skips (77) without tmux.
 BIN=$1
 if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
 	echo "usage: e2e-workbench.sh PATH-TO-QCQLAB"
@@ -27,5 +29,78 @@ if printf '%s\n' "$heat" | grep -q '[34]8;5;114m\|[34]8;5;114;'; then
 else
 	ok "256 colours: no heat cell outside the ramps"
 fi
+
+line quit
+wait_for "QCQ-EXITED rc=0"
+
+# ---------------------------------------------------------------- 80x24: stepping
+# row N of the screen (1 = the status bar)
+row_of() { screen | grep -n -F -- "$1" | head -1 | cut -d: -f1; }
+start 80 24 C.UTF-8 ""
+wait_for "qcq>" && wait_for "<Z3>"
+line "patch 0 7 7"
+wait_for "cursor 0/9"
+wait_for "─ Circuit" && wait_for "─ State" && wait_for "q0  <Z> +1.000" &&
+	ok "80x24: the circuit and its state side by side"
+keys F4
+wait_for "focus: State"
+keys n
+wait_for "cursor 1/9" && wait_gone "q0  <Z> +1.000" && wait_for "focus: State" &&
+	ok "80x24: n in the State pane steps the circuit and the state changes"
+keys p
+wait_for "cursor 0/9" && wait_for "q0  <Z> +1.000" && ok "80x24: p steps back"
+# zoom: the focused pane alone, and back
+keys z
+wait_gone "─ Log" && wait_gone "─ Circuit" && wait_for "─ State" && ok "z zooms the State pane"
+keys z
+wait_for "─ Log" && wait_for "─ Circuit" && ok "z again: back to the layout"
+keys F7
+wait_gone "─ Log" && keys F7 && wait_for "─ Log" && ok "F7 zooms and back"
+# the log grows with + in the log pane
+r1=$(row_of "─ Log")
+keys F6
+keys + +
+deadline 20
+until [ "$(row_of "─ Log")" -lt "$r1" ] 2>/dev/null || late; do sleep 0.2; done
+if [ "$(row_of "─ Log")" -lt "$r1" ]; then ok "+ grows the log (row $r1 -> $(row_of "─ Log"))"; else
+	failed "the log did not grow"; fi
+keys - -
+deadline 20
+until [ "$(row_of "─ Log")" = "$r1" ] || late; do sleep 0.2; done
+[ "$(row_of "─ Log")" = "$r1" ] && ok "- shrinks it back" || failed "the log did not shrink"
+keys Escape
+# End after PgUp follows the log again
+line "help"
+wait_for "commands may be shortened"
+keys PPage
+wait_for "scrolled up" && keys End && wait_gone "scrolled up" && ok "End after PgUp follows the log"
+# the mouse (xterm X10 reports, as tmux-256color's kmous says): a click focuses the
+# pane under it; the wheel scrolls the log
+click() { # X Y (0-based cells), button code B (0 left, 64 wheel up)
+	keys -l "$(printf '\033[M%b%b%b' "\\$(printf '%03o' $((32 + $3)))" \
+		"\\$(printf '%03o' $((33 + $1)))" "\\$(printf '%03o' $((33 + $2)))")"
+}
+click 10 5 0
+click 10 5 3
+wait_for "focus: Circuit" && ok "a click focuses the pane under it"
+lr=$(row_of "─ Log")
+click 10 $((lr + 1)) 64
+wait_for "scrolled up" && ok "the wheel scrolls the log"
+keys Escape
+keys End
+wait_gone "scrolled up"
+# Tab completes save-session
+keys -l "save-s"
+keys Tab
+wait_for "qcq> save-session" && ok "Tab completes save-session"
+keys C-u
+# Ctrl-D while training asks first; the second one leaves
+line "model cnn"
+line "train epochs=100000"
+wait_for "Ctrl-C stops"
+keys C-d
+wait_for "Ctrl-D again leaves" && absent "QCQ-EXITED" && ok "Ctrl-D while training asks"
+keys C-d
+wait_for "QCQ-EXITED rc=0" && ok "a second Ctrl-D leaves"
 
 finish
