@@ -254,6 +254,11 @@ enum qcq_status cmd_resume(struct cmd_workspace *ws);
 size_t cmd_paused_drop(struct cmd_workspace *ws);
 /* Run one parsed command (the runner: lookup, argument check, exec, error report). */
 enum qcq_status cmd_run_call(struct cmd_workspace *ws, const struct cmd_call *call, bool record);
+/* The model's class probabilities for image k of the split (numbered as `show image`:
+ * train, then val, then test) and its label, as `predict k` computes them, without
+ * printing: for front ends. QCQ_ESTATE without a model or split, or while a job runs. */
+enum qcq_status cmd_predict_image(struct cmd_workspace *ws, long k, double probs[2], int *label,
+				  struct qcq_error *err);
 /* Run a session file (what `source` and `-x` do). */
 enum qcq_status cmd_run_file(struct cmd_workspace *ws, const char *path, const struct cmd_vars *vars);
 

@@ -80,10 +80,13 @@ void tui_relayout(struct tui *t)
 	int f = t->featured[0];
 	if (t->cols >= 160 && up >= 30) {
 		t->slots = 4;
-		place(t, TUI_P_DATA, top, 0, up / 2, half, true);
-		place(t, TUI_P_CURVES, top, half, up / 2, t->cols - half, false);
-		place(t, TUI_P_CIRCUIT, top + up / 2, 0, up - up / 2, half, true);
-		place(t, TUI_P_STATE, top + up / 2, half, up - up / 2, t->cols - half, false);
+		/* the data row is the taller one: an image and four feature maps need rows,
+		 * a 4-qubit circuit about 12 */
+		int h1 = up * 5 / 8;
+		place(t, TUI_P_DATA, top, 0, h1, half, true);
+		place(t, TUI_P_CURVES, top, half, h1, t->cols - half, false);
+		place(t, TUI_P_CIRCUIT, top + h1, 0, up - h1, half, true);
+		place(t, TUI_P_STATE, top + h1, half, up - h1, t->cols - half, false);
 	} else if (t->cols >= 100 || f == TUI_P_CIRCUIT || f == TUI_P_STATE) {
 		/* side by side; on a small terminal only for the stepping pair, since a
 		 * circuit is stepped to watch its state change */

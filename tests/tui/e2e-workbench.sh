@@ -33,6 +33,40 @@ fi
 line quit
 wait_for "QCQ-EXITED rc=0"
 
+# ---------------------------------------------------------------- the data pane
+# column of TEXT on the screen row that holds it (1-based, in characters)
+col_of() { screen | python3 -c 'import sys
+t = sys.argv[1]
+for l in sys.stdin:
+    if t in l:
+        print(l.index(t) + 1)
+        break' "$1"; }
+rowx() { screen | grep -n -F -- "$1" | head -1 | cut -d: -f1; }
+have_py=0; command -v python3 > /dev/null && have_py=1
+# 120x40: four maps as 2x2 (not 3 + 1); the class, the task's label and the verdict in
+# class names
+start 120 40 C.UTF-8 ""
+wait_for "<Z3>" && wait_for "class 3  (label 0)" && absent "side " &&
+	ok "120x40: the data pane names the task label, no 'side'"
+if [ "$(rowx "<Z2>")" = "$(rowx "<Z3>")" ] && [ "$(rowx "<Z0>")" = "$(rowx "<Z1>")" ] &&
+	[ "$(rowx "<Z0>")" != "$(rowx "<Z2>")" ]; then ok "120x40: the four maps as 2x2"; else
+	failed "120x40: maps not 2x2"; fi
+line "model cnn; train epochs=2"
+wait_for "last run: 2 epochs" && wait_for "(p 0." && wait_for "3 (p 0." &&
+	ok "the verdict in class names (through cmd_predict_image)"
+line quit
+wait_for "QCQ-EXITED rc=0"
+# 200x60: maps larger than their 14 pixels
+start 200 60 C.UTF-8 ""
+wait_for "<Z3>" && wait_for "─ State"
+if [ $have_py = 1 ]; then
+	d=$(( $(col_of "<Z1>") - $(col_of "<Z0>") ))
+	if [ "$d" -gt 18 ]; then ok "200x60: feature maps magnified ($d columns apart)"; else
+		failed "200x60: maps $d columns apart (14 + 2 is unmagnified)"; fi
+fi
+line quit
+wait_for "QCQ-EXITED rc=0"
+
 # ---------------------------------------------------------------- 80x24: stepping
 # row N of the screen (1 = the status bar)
 row_of() { screen | grep -n -F -- "$1" | head -1 | cut -d: -f1; }

@@ -77,7 +77,7 @@ wait_for "─ Log" && wait_gone "needs a terminal" && ok "back to 100x30"
 line "load synth 2000"
 wait_for "synth 2000 digits" && wait_for "image 0/2000" && ok "load synth: the data pane"
 line "classes 3 8"
-wait_for "side " && ok "classes"
+wait_for "(label " && ok "classes"
 line "quanv"
 wait_for "features: 400 images" && wait_for "4x14x14" && wait_for "<Z3>" &&
 	ok "quanv: feature maps drawn"
