@@ -182,6 +182,10 @@ struct cmd_workspace {
 	struct data_split *split;    /* after classes + split (train/val/test) */
 	struct qml_filter *filter;   /* the quanvolution filter */
 	struct data_features *features; /* quanvolved split, or NULL */
+	/* quanvolved before a task was chosen: every image of ws->data in part 0, key = the
+	 * hash of the filter that made them; a split made later takes its features from
+	 * here (cmd-quanv.c), or NULL */
+	struct data_features *set_features;
 	/* image shown in the data pane, -1 = none: an index into the split's images
 	 * (train, then val, then test) once a split exists, else into the data set */
 	long cur_image;

@@ -303,8 +303,11 @@ static void data_draw(struct tui *t, struct tui_pane *p)
 	snprintf(p->subtitle, sizeof p->subtitle, "%s", ds->source);
 	struct shown s = resolve(ws);
 
-	const struct data_features *f = ws->features;
-	bool maps = s.in_split && f && f->part[s.part] && s.local < f->n[s.part];
+	/* the split's features, or (quanv before classes) those of every image loaded */
+	const struct data_features *f = s.in_split ? ws->features : ws->set_features;
+	size_t fk = s.in_split ? s.local : (size_t)s.k;
+	int fp = s.in_split ? s.part : 0;
+	bool maps = f && f->part[fp] && fk < f->n[fp];
 	int top = 3, avail = rows - top; /* picture rows, label row included */
 	int imgcols = maps ? p->cw * 2 / 5 : p->cw;
 	int fi = fit_factor(s.h, s.w, avail - 1, imgcols, 2);
@@ -331,7 +334,7 @@ static void data_draw(struct tui *t, struct tui_pane *p)
 	int info_end = draw_info(t, p, &s, fi ? bottom + 1 : -1, maps ? mx - 1 : p->cw);
 	int maps_end = bottom;
 	if (maps) {
-		const float *m = f->part[s.part] + s.local * (size_t)f->c * f->oh * f->ow;
+		const float *m = f->part[fp] + fk * (size_t)f->c * f->oh * f->ow;
 		const char *ends = t->heat_pair0[1] ? "blue..red" : "dark..light";
 		char cap[96];
 		snprintf(cap, sizeof cap, "quanvolved %dx%dx%d: <Z> -1 %s +1", f->c, f->oh, f->ow, ends);
@@ -342,7 +345,7 @@ static void data_draw(struct tui *t, struct tui_pane *p)
 		tui_put(p->win, 2, mx, p->cw - mx, cap, tui_attr(t, TUI_C_LABEL));
 		maps_end = draw_maps(t, p, top, mx, avail, p->cw - mx, m, f->c, f->oh, f->ow, &pm);
 	} else if (!ws->split) {
-		tui_put(p->win, 2, 0, p->cw, "next: classes A B  (a binary task), then quanv",
+		tui_put(p->win, 2, 0, p->cw, "next: quanv (feature maps), classes A B (a binary task)",
 			tui_attr(t, TUI_C_DIM));
 	} else if (!f) {
 		int hx = pm.on && fi ? 18 : 0; /* after the patch legend */

@@ -6,6 +6,7 @@
 #include "qcq/cmd.h"
 #include "qcq/nn.h"
 #include "qcq/train.h"
+#include "qcq/data.h"
 #include "check.h"
 #include "cmd/capture.h"
 #include "cmd/cmd-internal.h"
@@ -177,10 +178,47 @@ static void test_help_and_suggestions(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* quanv and heatmap right after load (all images); classes takes the split's features
+ * from them, equal to what quanv on the split computes */
+static void test_quanv_after_load(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, "load synth 200; quanv cache=off; heatmap 3", "-c", 1, false) ==
+	      QCQ_OK);
+	CHECK(ws->set_features && ws->set_features->n[0] == 200 && !ws->split);
+	CHECK_STR_CONTAINS(c.out, "features: 200 images (all loaded)");
+	CHECK_STR_CONTAINS(c.out, "image 3 (class ");
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "classes 3 5; quanv cache=off", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "taken from the quanvolved data set (no quanv needed)");
+	CHECK_STR_CONTAINS(c.out, "already computed for this split and filter");
+	CHECK(strstr(c.out, "quanvolved 1") == NULL); /* nothing quanvolved again */
+
+	struct capture c2;
+	struct cmd_workspace *w2 = capture_ws(&c2);
+	CHECK(cmd_run_text(w2, "load synth 200; classes 3 5; quanv cache=off", "-c", 1, false) ==
+	      QCQ_OK);
+	const struct data_features *a = ws->features, *b = w2->features;
+	CHECK(a && b && a->c == b->c && a->key == b->key);
+	for (int p = 0; a && b && p < 3; p++) {
+		CHECK(a->n[p] == b->n[p]);
+		if (a->n[p] == b->n[p] && a->n[p])
+			CHECK(memcmp(a->part[p], b->part[p],
+				     a->n[p] * (size_t)a->c * a->oh * a->ow * sizeof(float)) == 0);
+	}
+	/* a new data set or filter drops them */
+	CHECK(cmd_run_text(ws, "load synth 100", "-c", 1, false) == QCQ_OK);
+	CHECK(!ws->set_features);
+	cmd_workspace_destroy(w2);
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_set_depth_reaches_model);
 	RUN(test_save_session_replays);
 	RUN(test_help_and_suggestions);
+	RUN(test_quanv_after_load);
 	return check_summary();
 }
