@@ -71,6 +71,11 @@ static void draw_status(struct tui *t)
 	if (t->in_command) {
 		snprintf(right, sizeof right, " running: %.60s ", t->running);
 		ra = tui_attr(t, TUI_C_STATUS_JOB);
+	} else if (t->quit_armed && (cmd_job_running(ws) || cmd_paused_count(ws))) {
+		/* the log scrolls with epochs: the question stays here until answered */
+		snprintf(right, sizeof right, " Ctrl-D again leaves; stop ends %s ",
+			 cmd_job_running(ws) ? cmd_job_name(ws) : "the session");
+		ra = tui_attr(t, TUI_C_ERROR) | A_REVERSE;
 	} else if (cmd_job_running(ws)) {
 		const struct tui_curves *c = &t->curves;
 		double f = tui_curves_fraction(c);

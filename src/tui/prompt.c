@@ -67,6 +67,10 @@ static void hook_line(char *line)
 		bool busy = cmd_job_running(t->ws) || cmd_paused_count(t->ws);
 		if (!busy || t->quit_armed) {
 			t->quit = true;
+			if (cmd_job_running(t->ws)) { /* also ends a session file waiting for it */
+				cmd_job_stop(t->ws);
+				t->ws->quit = true;
+			}
 			return;
 		}
 		/* leaving would lose a running training or a paused session: ask once */
@@ -77,7 +81,7 @@ static void hook_line(char *line)
 			 cmd_job_running(t->ws) ? cmd_job_name(t->ws) : "a paused session");
 		tui_log_add(t, TUI_C_ERROR, m);
 		t->log.scroll = 0;
-		t->prompt_dirty = true;
+		t->prompt_dirty = t->status_dirty = true;
 		return;
 	}
 	t->quit_armed = false;

@@ -177,6 +177,7 @@ void tui_mark(struct tui *t, int pane_id);
 void tui_mark_all(struct tui *t);
 void tui_absorb_dirty(struct tui *t); /* ws->dirty into the panes' marks */
 void tui_run_line(struct tui *t, const char *line, bool echo);
+void tui_keys_while_busy(struct tui *t); /* keys (and a typed stop) during a command */
 
 /* layout.c */
 void tui_relayout(struct tui *t);

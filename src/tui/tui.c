@@ -156,8 +156,56 @@ static void run_sync(struct tui *t, const char *line, const char *label, bool sc
 	}
 }
 
+/* Keys typed while a command runs (a session file waiting for its training): they go
+ * to readline and the panes as usual, and a typed `stop` runs at once, so that it stops
+ * the job (and with it the session, as Ctrl-C does) instead of waiting for its end.
+ * Other lines wait in the queue. Called from the job's event delivery. */
+void tui_keys_while_busy(struct tui *t)
+{
+	wtimeout(t->prompt, 0);
+	int c;
+	for (int n = 0; n < 256 && (c = wgetch(t->prompt)) != ERR; n++)
+		tui_handle_key(t, c);
+	for (size_t i = 0; i < t->nqueue; i++) {
+		struct cmd_list l;
+		struct qcq_error err;
+		if (cmd_parse(t->queue[i], "<prompt>", 1, NULL, &l, &err) != QCQ_OK)
+			continue;
+		const struct cmd_entry *e = l.n == 1 ? cmd_find(l.calls[0].argv[0], NULL) : NULL;
+		bool stop = e && strcmp(e->name, "stop") == 0;
+		cmd_list_free(&l);
+		if (!stop)
+			continue;
+		char *line = t->queue[i];
+		memmove(t->queue + i, t->queue + i + 1, (t->nqueue - i - 1) * sizeof *t->queue);
+		t->nqueue--;
+		char buf[4096];
+		snprintf(buf, sizeof buf, "qcq> %s", line);
+		tui_log_add(t, TUI_C_LOG_CMD, buf);
+		free(line);
+		/* not through the runner: inside a session file it would wait for the job,
+		 * from inside the delivery of that job's events */
+		if (cmd_job_running(t->ws)) {
+			snprintf(buf, sizeof buf, "stopping %s (it finishes the current step and "
+				 "keeps its best result); the session file ends there",
+				 cmd_job_name(t->ws));
+			tui_log_add(t, TUI_C_LOG_INFO, buf);
+			cmd_job_stop(t->ws);
+		}
+		break;
+	}
+}
+
 void tui_run_line(struct tui *t, const char *line, bool echo)
 {
+	if (t->in_command) { /* a pane key while a session runs: after it, in order */
+		if (t->nqueue == t->qcap) {
+			t->qcap = t->qcap ? 2 * t->qcap : 8;
+			t->queue = qcq_xrealloc(t->queue, t->qcap * sizeof *t->queue);
+		}
+		t->queue[t->nqueue++] = qcq_xstrdup(line);
+		return;
+	}
 	if (echo) {
 		char buf[4096];
 		snprintf(buf, sizeof buf, "qcq> %s", line);
@@ -274,6 +322,7 @@ static void loop(struct tui *t, bool exit_when_done)
 			run_resume(t);
 		if (ws->job) {
 			if (!cmd_job_poll(ws)) {
+				t->quit_armed = false; /* the question was about that job */
 				t->status_dirty = true;
 				t->curves_job = NULL;
 			}

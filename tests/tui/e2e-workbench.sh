@@ -128,6 +128,15 @@ keys -l "save-s"
 keys Tab
 wait_for "qcq> save-session" && ok "Tab completes save-session"
 keys C-u
+# a typed stop while a session file trains: stops the training and ends the session
+printf 'echo session-start\ntrain epochs=100000\necho session-after-train\n' > "$TMP/long.qcq"
+line "model cnn"
+line "source $TMP/long.qcq"
+wait_for "session-start" && wait_for "running: source"
+wait_for "epoch "
+line "stop"
+wait_for "train stopped" && wait_gone "running: source" && absent "session-after-train" &&
+	ok "a typed stop stops the training of a running session file"
 # Ctrl-D while training asks first; the second one leaves
 line "model cnn"
 line "train epochs=100000"
