@@ -152,6 +152,17 @@ enum cmd_dirty {
 	CMD_DIRTY_ALL = 0xff,
 };
 
+/* A pane `view` asks the workbench to show (read and reset by the TUI). */
+enum cmd_view {
+	CMD_VIEW_NONE = 0,
+	CMD_VIEW_DATA,
+	CMD_VIEW_CIRCUIT,
+	CMD_VIEW_STATE,
+	CMD_VIEW_CURVES,
+	CMD_VIEW_LOG,
+	CMD_VIEW_COUNT
+};
+
 /* ---------------------------------------------------------------- workspace */
 
 struct qs_circuit;
@@ -206,6 +217,7 @@ struct cmd_workspace {
 	bool workbench;       /* a person is at the TUI (`pause` waits for them); unlike
 			       * interactive, also true while the TUI runs a session file */
 	unsigned dirty;       /* enum cmd_dirty bits, cleared by the TUI after drawing */
+	enum cmd_view view;   /* set by `view` at the workbench; the TUI shows it and resets */
 	bool quit;            /* set by `quit` */
 	/* set by the front end's SIGINT handler (STYLE 20); a running job is stopped and a
 	 * script stops before its next command */

@@ -88,6 +88,17 @@ void tui_absorb_dirty(struct tui *t)
 	if (d)
 		t->status_dirty = true;
 	t->ws->dirty = 0;
+	if (t->ws->view != CMD_VIEW_NONE) { /* `view PANE`: shown and focused */
+		static const int pane_of[CMD_VIEW_COUNT] = {
+			[CMD_VIEW_DATA] = TUI_P_DATA,     [CMD_VIEW_CIRCUIT] = TUI_P_CIRCUIT,
+			[CMD_VIEW_STATE] = TUI_P_STATE,   [CMD_VIEW_CURVES] = TUI_P_CURVES,
+			[CMD_VIEW_LOG] = TUI_P_LOG,
+		};
+		int id = pane_of[t->ws->view];
+		t->ws->view = CMD_VIEW_NONE;
+		if (!t->too_small)
+			tui_set_focus(t, id);
+	}
 }
 
 /* ---------------------------------------------------------------- commands */

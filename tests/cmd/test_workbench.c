@@ -214,11 +214,42 @@ static void test_quanv_after_load(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* The tour says true things when it says them: the state after the encoding has
+ * every |r| = 1, the CNOT it announces is the gate applied next, and nothing speaks of
+ * entanglement before a two-qubit gate ran. */
+static void test_tour_is_true(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, "tour", "-c", 1, false) == QCQ_OK);
+	const char *o = c.out;
+	const char *enc = strstr(o, "no qubit depends on another yet.");
+	CHECK(enc != NULL);
+	if (enc) {
+		const char *st = strstr(enc, "state after gate 4/9 (pure)\n");
+		CHECK(st != NULL);
+		for (int q = 0; st && q < 4; q++) {
+			st = strstr(st, "|r| = ");
+			CHECK(st && strncmp(st, "|r| = 1.000000", 14) == 0);
+			st = st ? st + 1 : NULL;
+		}
+	}
+	CHECK_STR_CONTAINS(o, "a CNOT from q1 to q3:\ngate 7/9: cx q[1], q[3]\n");
+	const char *cx = strstr(o, "gate 7/9: cx");
+	const char *ent = strstr(o, "entangle");
+	CHECK(cx && (!ent || ent > cx));
+	/* depth 2 reached the model it trained */
+	CHECK_STR_CONTAINS(o, "rebuilt the quantum classifier of qcq-cnn: RealAmplitudes(reps 2)");
+	CHECK_STR_CONTAINS(o, "== Done.");
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_set_depth_reaches_model);
 	RUN(test_save_session_replays);
 	RUN(test_help_and_suggestions);
 	RUN(test_quanv_after_load);
+	RUN(test_tour_is_true);
 	return check_summary();
 }
