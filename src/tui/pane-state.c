@@ -3,8 +3,9 @@
  *
  * A pure state shows each basis amplitude as a probability bar coloured by its phase
  * quadrant, with the phase in degrees written beside it (so colour is never the only
- * carrier). A density matrix (noise on) shows the populations rho[i][i] and the purity
- * tr(rho^2). Every state shows each qubit's Bloch vector and <Z>. After `measure`, the
+ * carrier). A density matrix (noise on) shows the populations rho[i][i], the purity
+ * tr(rho^2) and, up to 4 qubits, the matrix itself (magnitude as shade, phase as colour
+ * and arrow). Every state shows each qubit's Bloch vector and <Z>. After `measure`, the
  * histogram of counts. Basis labels are |q_{n-1}...q0> (Qiskit order: qubit 0 is the
  * rightmost digit). Two columns when the pane is wide, one scrolling column otherwise.
  */
@@ -112,6 +113,65 @@ static void draw_basis(const struct tui *t, struct col *c, const struct qs_state
 	free(probs);
 }
 
+#define MATRIX_MAX_QUBITS 4 /* 16 x 16 cells: the largest matrix a pane shows */
+
+/*
+ * The density matrix, for up to 4 qubits: one cell per entry rho[i][j], its magnitude as
+ * shading (relative to the largest entry, which the heading gives) and its phase as the
+ * colour of the PHASE0..3 quadrants and, two columns wide, as an arrow (so colour is
+ * never the only carrier). Rows and columns are labelled with the basis index in hex
+ * (|q_{n-1}..q0> read as a binary number), so coherences decaying under noise show as
+ * the off-diagonal cells fading.
+ */
+static void draw_matrix(const struct tui *t, struct col *c, const struct qs_state *s)
+{
+	int n = s->n;
+	size_t d = (size_t)1 << n;
+	double max = 0;
+	for (size_t i = 0; i < d; i++)
+		for (size_t j = 0; j < d; j++)
+			max = fmax(max, cabs(qs_density_get(s, i, j)));
+	int cw = 3 + 2 * (int)d <= c->w ? 2 : 1; /* a phase arrow beside the shade if it fits */
+	char h[120];
+	snprintf(h, sizeof h, "rho: shade |rho_ij| 0..%.3f, colour%s = phase", max,
+		 cw == 2 ? "+arrow" : "");
+	heading(t, c, h);
+	static const char *const shade_u[5] = {" ", "░", "▒", "▓", "█"};
+	static const char shade_a[5] = {' ', '.', ':', '*', '#'};
+	static const char *const arrow_u[4] = {"→", "↑", "←", "↓"};
+	static const char arrow_a[4] = {'>', '^', '<', 'v'};
+	int y = row(c);
+	c->vy++;
+	if (y > 0) /* column labels: the basis index in hex */
+		for (size_t j = 0; j < d; j++)
+			tui_putf(c->win, y, c->x + 3 + (int)j * cw, 1, tui_attr(t, TUI_C_LABEL), "%zx", j);
+	for (size_t i = 0; i < d; i++) {
+		y = row(c);
+		c->vy++;
+		if (y < 0)
+			continue;
+		tui_putf(c->win, y, c->x, 3, tui_attr(t, TUI_C_LABEL), "%zx", i);
+		for (size_t j = 0; j < d; j++) {
+			double complex v = qs_density_get(s, i, j);
+			double m = max > 0 ? cabs(v) / max : 0;
+			int lv = m < 0.02 ? 0 : 1 + (int)fmin(3, m * 4);
+			double deg = carg(v) * 180 / M_PI;
+			int q = ((int)floor((deg + 45 + 360) / 90)) % 4;
+			attr_t a = tui_attr(t, lv ? (enum tui_color)(TUI_C_PHASE0 + q) : TUI_C_DIM);
+			int x = c->x + 3 + (int)j * cw;
+			if (x >= c->x + c->w)
+				break;
+			if (lv == 0) {
+				tui_glyph(t, c->win, y, x, "·", '.', tui_attr(t, TUI_C_DIM));
+				continue;
+			}
+			tui_glyph(t, c->win, y, x, shade_u[lv], shade_a[lv], a);
+			if (cw == 2 && x + 1 < c->x + c->w)
+				tui_glyph(t, c->win, y, x + 1, arrow_u[q], arrow_a[q], a);
+		}
+	}
+}
+
 static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state *s)
 {
 	heading(t, c, c->w >= 48 ? "qubits  <Z>, Bloch vector (x, y, z), length |r|"
@@ -150,7 +210,7 @@ static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state
 		c->vy++;
 		if (y > 0)
 			tui_putf(c->win, y, c->x, c->w, tui_attr(t, TUI_C_VALUE),
-				 "purity tr(rho^2) = %.4f  (1 = pure, %.4f = fully mixed)",
+				 "purity tr(rho^2) %.4f  (pure 1, mixed %.4f)",
 				 qs_calc_purity(s), 1.0 / (double)((size_t)1 << s->n));
 	}
 }
@@ -218,6 +278,10 @@ static void state_draw(struct tui *t, struct tui_pane *p)
 		}
 	}
 	draw_basis(t, &left, s);
+	if (s->kind == QS_DENSITY && s->n <= MATRIX_MAX_QUBITS) {
+		left.vy++;
+		draw_matrix(t, &left, s);
+	}
 	if (two) {
 		draw_bloch(t, &right, s);
 		if (counts) {

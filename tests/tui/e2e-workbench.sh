@@ -67,6 +67,22 @@ fi
 line quit
 wait_for "QCQ-EXITED rc=0"
 
+# ---------------------------------------------------------------- the density matrix
+# under noise the State pane draws rho itself (rows and columns 0..3 for 2 qubits); the
+# Bell state's corner coherence is full-shaded with weak noise and fades with strong
+start 120 40 C.UTF-8 ""
+wait_for "qcq>"
+line "circuit new 2; circuit gate h 0; circuit gate cx 0 1; set noise depolarizing p1=0.001 p2=0.001; run"
+wait_for "cursor 2/2" && wait_for "rho: shade |rho_ij|" && wait_for "0  █→· · █→" &&
+	ok "the density matrix in the State pane: the Bell state's coherence"
+line "set noise depolarizing p1=0.3 p2=0.6; circuit new 2; circuit gate h 0; circuit gate cx 0 1; run"
+wait_for "rho: shade |rho_ij|" && wait_gone "0  █→· · █→" && wait_for "0  █→· · ▒→" &&
+	ok "strong noise: the off-diagonal cells fade"
+line "set noise off; run"
+wait_gone "rho: shade" && ok "a pure state: no matrix"
+line quit
+wait_for "QCQ-EXITED rc=0"
+
 # ---------------------------------------------------------------- the tour
 # each step shows the pane it talks about, focused, so the learner can act there
 start 100 30 C.UTF-8 ""

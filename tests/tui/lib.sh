@@ -16,7 +16,14 @@ trap cleanup EXIT INT TERM
 # the pane says QCQ-EXITED rc=N and stays for a while so the exit can be asserted. Its
 # stderr (nothing, unless a sanitizer reports) goes to a file checked at the end.
 start() {
-	tmux -S "$SOCK" kill-session -t $S 2>/dev/null
+	# the old server goes first: a new session must not race a server that is exiting
+	# ("server exited unexpectedly" on a busy machine)
+	tmux -S "$SOCK" kill-server 2>/dev/null
+	n=0
+	while tmux -S "$SOCK" ls > /dev/null 2>&1 && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
 	tmux -S "$SOCK" new-session -d -s $S -x "$1" -y "$2" \
 		"env HOME=$TMP XDG_STATE_HOME=$TMP/state QCQ_CACHE_DIR=$TMP/cache TERM=tmux-256color \
 		 LANG=$3 LC_ALL=$3 NO_COLOR=$4 $BIN $5 2>>$TMP/stderr; echo QCQ-EXITED rc=\$?; sleep 600"
