@@ -244,6 +244,21 @@ static void test_tour_is_true(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* confusion's headers are whole class names, never cut */
+static void test_confusion_headers(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, "load synth 300; classes 3 vs 0+1+2+4+5+6+7+8+9; model cnn; "
+			       "train epochs=1",
+			   "-c", 1, false) == QCQ_OK);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "confusion", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "  0+1+2+4+5+6+7+8+9  "); /* row label, whole */
+	CHECK_STR_CONTAINS(c.out, "  0+1+2+4+5+6+7+8+9\n"); /* column header, whole */
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_set_depth_reaches_model);
@@ -251,5 +266,6 @@ int main(void)
 	RUN(test_help_and_suggestions);
 	RUN(test_quanv_after_load);
 	RUN(test_tour_is_true);
+	RUN(test_confusion_headers);
 	return check_summary();
 }
