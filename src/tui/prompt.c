@@ -195,7 +195,9 @@ static bool add_usage_words(const struct cmd_entry *e, int nw)
 	char *save = NULL, *tok = strtok_r(u, " ", &save);
 	for (int i = 0; tok && i < nw; i++)
 		tok = strtok_r(NULL, " ", &save);
-	if (!tok || !strchr(tok, '|') || strchr(tok, '='))
+	/* alternatives (a|b) or one optional literal word ([resume]) */
+	bool literal = tok && tok[0] == '[' && tok[1] >= 'a' && tok[1] <= 'z' && !strchr(tok, '=');
+	if (!tok || (!strchr(tok, '|') && !literal) || strchr(tok, '='))
 		return false;
 	char *p2 = NULL;
 	for (char *alt = strtok_r(tok, "|[]", &p2); alt; alt = strtok_r(NULL, "|[]", &p2)) {
@@ -206,6 +208,20 @@ static bool add_usage_words(const struct cmd_entry *e, int nw)
 			cand_add(alt);
 	}
 	return cand.n > before;
+}
+
+/* Whether a command's usage names a path (FILE, DIR, PATH...): only then do file
+ * names complete, so that `train ` Tab offers train's options, not the directory. */
+static bool takes_path(const struct cmd_entry *e)
+{
+	if (!e || !e->usage)
+		return true; /* unknown: files may be what is meant */
+	static const char *const words[] = {"FILE", "DIR", "PATH", "IMAGES", ".npy", ".qcq",
+					    ".qasm", NULL};
+	for (const char *const *w = words; *w; w++)
+		if (strstr(e->usage, *w))
+			return true;
+	return false;
 }
 
 /* `set noise KIND OPTION=...`: the kinds, then the options of the kind. */
@@ -295,7 +311,7 @@ static char **complete(const char *text, int start, int end)
 			bool fixed = add_usage_words(sub, nw);
 			if (sub && strstr(sub->name, "class"))
 				add_classes(t, text);
-			else if (!fixed && !strchr(text, '='))
+			else if (!fixed && !strchr(text, '=') && takes_path(sub))
 				add_files(text);
 		}
 	}
@@ -309,10 +325,12 @@ static char **complete(const char *text, int start, int end)
 	return m;
 }
 
-/* Several matches: list them in the log instead of letting readline print. */
+/* Several matches: list them in the log instead of letting readline print; a second
+ * Tab on the same line lists nothing new, so it does not print the list again. */
 static void show_matches(char **matches, int num, int max_length)
 {
 	(void)max_length;
+	static char last[1024], last_line[1024];
 	char line[1024];
 	size_t len = 0;
 	line[0] = '\0';
@@ -320,6 +338,11 @@ static void show_matches(char **matches, int num, int max_length)
 		len += (size_t)snprintf(line + len, sizeof line - len, "%s  ", matches[i]);
 	if (num > 0 && len + 64 >= sizeof line)
 		snprintf(line + len, sizeof line - len, "... (%d in all)", num);
+	const char *typed = rl_line_buffer ? rl_line_buffer : "";
+	if (strcmp(line, last) == 0 && strcmp(typed, last_line) == 0)
+		return;
+	snprintf(last, sizeof last, "%s", line);
+	snprintf(last_line, sizeof last_line, "%s", typed);
 	tui_log_add(rl_tui, TUI_C_LOG_INFO, line);
 	rl_tui->prompt_dirty = true;
 }

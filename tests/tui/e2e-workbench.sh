@@ -165,6 +165,18 @@ wait_for "scrolled up" && ok "the wheel scrolls the log"
 keys Escape
 keys End
 wait_gone "scrolled up"
+# `train ` Tab lists train's options (not the files of the directory); a second Tab does
+# not print the list again
+keys -l "train "
+keys Tab
+wait_for "epochs=" && wait_for "resume" && ok "train Tab offers its options"
+n1=$(screen | grep -c "epochs=")
+keys Tab
+sleep 1
+n2=$(screen | grep -c "epochs=")
+[ "$n1" = "$n2" ] && ok "a second Tab does not print the list twice" ||
+	failed "the list printed again ($n1 -> $n2)"
+keys C-u
 # Tab completes save-session
 keys -l "save-s"
 keys Tab
