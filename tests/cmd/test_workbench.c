@@ -7,6 +7,9 @@
 #include "qcq/nn.h"
 #include "qcq/train.h"
 #include "qcq/data.h"
+#include "qcq/report.h"
+
+#include <png.h>
 #include "check.h"
 #include "cmd/capture.h"
 #include "cmd/cmd-internal.h"
@@ -259,6 +262,40 @@ static void test_confusion_headers(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* export png heatmap uses the workbench's blue-white-red map (report's diverging one),
+ * not viridis: a pixel of the file has the colour of its value */
+static void test_png_colours(void)
+{
+	char path[] = "/tmp/qcq_wb_pngXXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	close(fd);
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "load synth 100; classes 3 5; quanv cache=off; "
+		 "export png %s heatmap 0 scale=1", path);
+	CHECK(cmd_run_text(ws, cmd, "-c", 1, false) == QCQ_OK);
+	png_image img;
+	memset(&img, 0, sizeof img);
+	img.version = PNG_IMAGE_VERSION;
+	CHECK(png_image_begin_read_from_file(&img, path));
+	img.format = PNG_FORMAT_RGB;
+	uint8_t *buf = malloc(PNG_IMAGE_SIZE(img));
+	CHECK(png_image_finish_read(&img, NULL, buf, 0, NULL));
+	const struct data_features *f = ws->features;
+	for (int k = 0; f && k < 3; k++) { /* pixels (0,0), (5,3), (13,13) of map 0 */
+		int y = k == 0 ? 0 : k == 1 ? 5 : 13, x = k == 0 ? 0 : k == 1 ? 3 : 13;
+		float v = f->part[0][(size_t)y * f->ow + x];
+		uint32_t want = rep_cmap_color(REP_CMAP_DIVERGING, (v + 1) * 0.5);
+		const uint8_t *px = buf + ((size_t)y * img.width + (size_t)x) * 3;
+		CHECK(px[0] == (want >> 16 & 255) && px[1] == (want >> 8 & 255) && px[2] == (want & 255));
+	}
+	free(buf);
+	unlink(path);
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_set_depth_reaches_model);
@@ -267,5 +304,6 @@ int main(void)
 	RUN(test_quanv_after_load);
 	RUN(test_tour_is_true);
 	RUN(test_confusion_headers);
+	RUN(test_png_colours);
 	return check_summary();
 }

@@ -14,15 +14,16 @@ command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77
 
 # ---------------------------------------------------------------- heat map colours
 # <Z> = +1 (the background of the <Z0> map: blank pixels, cos(0) = 1) is the ramp's
-# dark red (88) on both halves of a cell; no heat cell may be drawn in a colour outside
+# red, report's diverging map at +1 as the nearest xterm colour (124), on both halves of a
+# cell, as `export png heatmap` writes it; no heat cell may be drawn in a colour outside
 # the two ramps (a colour pair past 255 wraps onto the prompt's green, 114)
 start 100 30 C.UTF-8 ""
 wait_for "qcq>" && wait_for "<Z3>" && wait_for "─ Log"
 heat=$(screen_e | grep '▀')
-if printf '%s\n' "$heat" | grep -q '38;5;88;48;5;88m\|38;5;88m.*48;5;88m\|48;5;88;38;5;88m'; then
-	ok "256 colours: <Z> = +1 cells are dark red"
+if printf '%s\n' "$heat" | grep -q '38;5;124;48;5;124m\|38;5;124m.*48;5;124m\|48;5;124;38;5;124m'; then
+	ok "256 colours: <Z> = +1 cells are the map's red (124, as export png)"
 else
-	failed "no dark red (88) +1 cell in the heat maps"
+	failed "no red (124) +1 cell in the heat maps"
 fi
 if printf '%s\n' "$heat" | grep -q '[34]8;5;114m\|[34]8;5;114;'; then
 	failed "a heat cell in green (114): a colour pair wrapped past 255"
