@@ -52,6 +52,9 @@ wait_for "<Z3>" && wait_for "class 3  (label 0)" && absent "side " &&
 if [ "$(rowx "<Z2>")" = "$(rowx "<Z3>")" ] && [ "$(rowx "<Z0>")" = "$(rowx "<Z1>")" ] &&
 	[ "$(rowx "<Z0>")" != "$(rowx "<Z2>")" ]; then ok "120x40: the four maps as 2x2"; else
 	failed "120x40: maps not 2x2"; fi
+line "patch 0 7 7"
+wait_for "─ State" && wait_for "q3  <Z> +1.000  (+0.00, +0.00, +1.00)  |r| 1.00" &&
+	ok "120x40: the State pane's rows end with |r| and its value"
 line "model cnn; train epochs=2"
 wait_for "last run: 2 epochs" && wait_for "(p 0." && wait_for "3 (p 0." &&
 	ok "the verdict in class names (through cmd_predict_image)"
@@ -112,6 +115,8 @@ line "patch 0 7 7"
 wait_for "cursor 0/9"
 wait_for "─ Circuit" && wait_for "─ State" && wait_for "q0  <Z> +1.000" &&
 	ok "80x24: the circuit and its state side by side"
+wait_for "set: depth 1  noise off  shots exact" && wait_for "|r| 1.00" &&
+	ok "80x24: the status bar keeps the settings; the State pane keeps |r|"
 keys F4
 wait_for "focus: State"
 keys n
