@@ -5,6 +5,17 @@
  */
 #include "tui-internal.h"
 
+bool tui_step_key(struct tui *t, int key)
+{
+	if (key == 'n' || key == KEY_RIGHT)
+		tui_run_line(t, "step", true);
+	else if (key == 'p' || key == KEY_LEFT)
+		tui_run_line(t, "back", true);
+	else
+		return false;
+	return true;
+}
+
 static void show_help(struct tui *t)
 {
 	t->help = true;

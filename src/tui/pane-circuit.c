@@ -343,13 +343,9 @@ static void circuit_draw(struct tui *t, struct tui_pane *p)
 static bool circuit_key(struct tui *t, struct tui_pane *p, int key)
 {
 	int page = p->cw > 20 ? (p->cw - LABEL_W) * 2 / 3 : 10;
+	if (tui_step_key(t, key))
+		return true;
 	switch (key) {
-	case 'n': case KEY_RIGHT:
-		tui_run_line(t, "step", true);
-		return true;
-	case 'p': case KEY_LEFT:
-		tui_run_line(t, "back", true);
-		return true;
 	case KEY_NPAGE: case '>': p->scroll_x += page; break;
 	case KEY_PPAGE: case '<': p->scroll_x -= page; break;
 	case KEY_HOME: p->scroll_x = 0; break;

@@ -301,14 +301,9 @@ static void state_draw(struct tui *t, struct tui_pane *p)
 static bool state_key(struct tui *t, struct tui_pane *p, int key)
 {
 	int page = p->h > 3 ? p->h - 2 : 1;
+	if (tui_step_key(t, key)) /* the state is watched while stepping */
+		return true;
 	switch (key) {
-	/* the state is watched while stepping: the circuit pane's stepping keys work here */
-	case 'n': case KEY_RIGHT:
-		tui_run_line(t, "step", true);
-		return true;
-	case 'p': case KEY_LEFT:
-		tui_run_line(t, "back", true);
-		return true;
 	case KEY_UP: p->scroll_y--; break;
 	case KEY_DOWN: p->scroll_y++; break;
 	case KEY_PPAGE: p->scroll_y -= page; break;

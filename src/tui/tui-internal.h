@@ -192,6 +192,9 @@ void tui_grow_log(struct tui *t, int rows);
 
 /* keys.c */
 void tui_handle_key(struct tui *t, int c);
+/* n/Right and p/Left step the circuit forward and back (runs step, back): the keys of
+ * the Circuit and State panes. Returns whether key was one of them. */
+bool tui_step_key(struct tui *t, int key);
 
 /* frame.c */
 void tui_frame(struct tui *t, bool force); /* draws what is dirty, at most ~20 times a second */

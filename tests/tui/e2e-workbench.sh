@@ -4,12 +4,6 @@
 # at 80x24 a circuit and its state on screen together, stepped from the State pane;
 # zoom; a log that grows; End after PgUp; the mouse; Ctrl-D while training; Tab
 # completion of save-session. Skips (77) without tmux.
-BIN=$1
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-	echo "usage: e2e-workbench.sh PATH-TO-QCQLAB"
-	exit 2
-fi
-command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
 . "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- heat map colours

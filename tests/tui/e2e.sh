@@ -13,13 +13,6 @@
 # time; every step polls the screen until what it expects is there, with a generous
 # deadline (seconds, scaled by QCQ_E2E_SCALE, default 1) that costs nothing when the
 # machine is fast.
-BIN=$1
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-	echo "usage: e2e.sh PATH-TO-QCQLAB"
-	exit 2
-fi
-command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
-
 . "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- the first screen

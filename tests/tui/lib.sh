@@ -1,6 +1,13 @@
 # tests/tui/lib.sh: what the tmux end-to-end scripts share (sourced; BIN is set): a
 # private tmux server, start/screen/keys/line and polls that wait for what they expect
-# with a generous deadline (QCQ_E2E_SCALE scales it) instead of fixed sleeps.
+# with a generous deadline (QCQ_E2E_SCALE scales it) instead of fixed sleeps. The
+# script's first argument is the qcqlab to drive; without tmux it skips (77).
+BIN=$1
+if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
+	echo "usage: $(basename "$0") PATH-TO-QCQLAB"
+	exit 2
+fi
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
 SCALE=${QCQ_E2E_SCALE:-1}
 TMP=$(mktemp -d)
 SOCK=$TMP/tmux.sock
