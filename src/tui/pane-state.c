@@ -277,11 +277,13 @@ static void state_draw(struct tui *t, struct tui_pane *p)
 			left.vy++;
 		}
 	}
-	draw_basis(t, &left, s);
+	/* the matrix before the populations: its diagonal holds them, and its off-diagonal
+	 * cells (the coherences noise takes away) are what the pane is looked at for */
 	if (s->kind == QS_DENSITY && s->n <= MATRIX_MAX_QUBITS) {
-		left.vy++;
 		draw_matrix(t, &left, s);
+		left.vy++;
 	}
+	draw_basis(t, &left, s);
 	if (two) {
 		draw_bloch(t, &right, s);
 		if (counts) {
