@@ -26,7 +26,7 @@ for f in "$S"/*.qcq; do
 	depth | noise | table1) run "$n" -x "$f" $small out="$T/$n" ;;
 	mnist-3v5 | fashion-tshirt-trouser | mri-tumour)
 		run "$n" -x "$f" data="$D" train=40 val=10 test=10 epochs=1 out="$T" ;;
-	paper-code) run "$n" -x "$f" data="$D" epochs=1 ;;
+	paper-code | tour) run "$n" -x "$f" data="$D" epochs=1 ;;
 	*) run "$n" -x "$f" ;;
 	esac
 done

@@ -86,14 +86,14 @@ wait_for "QCQ-EXITED rc=0"
 start 100 30 C.UTF-8 ""
 wait_for "qcq>" && wait_for "<Z3>"
 line "tour"
-wait_for "paused before tour.qcq:16" && wait_for "focus: Data" && ok "tour 1: the Data pane"
+wait_for "paused before tour.qcq:17" && wait_for "focus: Data" && ok "tour 1: the Data pane"
 keys Enter
-wait_for "paused before tour.qcq:27" && wait_for "focus: Circuit" && wait_for "cursor 0/9" &&
+wait_for "paused before tour.qcq:28" && wait_for "focus: Circuit" && wait_for "cursor 0/9" &&
 	ok "tour 2: the Circuit pane, focused"
 keys n n
 wait_for "cursor 2/9" && ok "tour 2: n steps the circuit where the tour asks"
 keys Enter
-wait_for "paused before tour.qcq:45" && wait_for "focus: State" && wait_for "cursor 9/9" &&
+wait_for "paused before tour.qcq:46" && wait_for "focus: State" && wait_for "cursor 9/9" &&
 	ok "tour 2: the State pane at the end of the circuit"
 line "stop"
 wait_for "ended the paused session"

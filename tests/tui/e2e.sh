@@ -181,15 +181,15 @@ fi
 
 # the tour waits at each pause (the line after it, as in sessions/tour.qcq) for Enter
 line "tour"
-wait_for "paused before tour.qcq:16" && wait_for "paused: Enter goes on" &&
+wait_for "paused before tour.qcq:17" && wait_for "paused: Enter goes on" &&
 	ok "tour: waits at its first pause"
 keys Enter
-wait_for "paused before tour.qcq:27" && ok "tour: Enter goes on to the next pause"
+wait_for "paused before tour.qcq:28" && ok "tour: Enter goes on to the next pause"
 line "stop"
 wait_for "ended the paused session" && wait_gone "paused: Enter goes on" &&
 	ok "tour: stop ends it at the pause"
 line "tour"
-for next in 16 27 45 54 64 73 88; do
+for next in 17 28 46 55 65 74 89; do
 	wait_for "paused before tour.qcq:$next " 180 && keys Enter
 done
 wait_for "== Done." 180 && wait_for "last run: 10 epochs" && ok "tour runs in the workbench"
