@@ -11,7 +11,8 @@ command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77
 SCALE=${QCQ_E2E_SCALE:-1}
 TMP=$(mktemp -d)
 SOCK=$TMP/tmux.sock
-S=qcqe2e
+S=qcqe2e0
+NSTART=0
 fail=0
 cleanup() {
 	tmux -S "$SOCK" kill-server 2>/dev/null
@@ -23,17 +24,16 @@ trap cleanup EXIT INT TERM
 # the pane says QCQ-EXITED rc=N and stays for a while so the exit can be asserted. Its
 # stderr (nothing, unless a sanitizer reports) goes to a file checked at the end.
 start() {
-	# the old server goes first: a new session must not race a server that is exiting
-	# ("server exited unexpectedly" on a busy machine)
-	tmux -S "$SOCK" kill-server 2>/dev/null
-	n=0
-	while tmux -S "$SOCK" ls > /dev/null 2>&1 && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	# a new session under a new name first, then the old one goes: the server always
+	# has a session, so a new one never races a server that is exiting ("server exited
+	# unexpectedly" on a busy machine)
+	old=$S
+	NSTART=$((NSTART + 1))
+	S=qcqe2e$NSTART
 	tmux -S "$SOCK" new-session -d -s $S -x "$1" -y "$2" \
 		"env HOME=$TMP XDG_STATE_HOME=$TMP/state QCQ_CACHE_DIR=$TMP/cache TERM=tmux-256color \
 		 LANG=$3 LC_ALL=$3 NO_COLOR=$4 $BIN $5 2>>$TMP/stderr; echo QCQ-EXITED rc=\$?; sleep 600"
+	tmux -S "$SOCK" kill-session -t "$old" 2>/dev/null
 }
 screen() { tmux -S "$SOCK" capture-pane -p -t $S; }
 keys() { tmux -S "$SOCK" send-keys -t $S "$@"; }
