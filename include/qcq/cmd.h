@@ -70,8 +70,13 @@ void cmd_list_free(struct cmd_list *l);
 
 enum cmd_flags {
 	CMD_F_JOB_SAFE = 1 << 0, /* may run while a background job (training) runs */
-	CMD_F_NO_RECORD = 1 << 1, /* not recorded by save-session (help, show, ...) */
+	CMD_F_NO_RECORD = 1 << 1, /* not recorded by save-session (help, quit, stop, pause,
+				   * save-session: what does not redo the session's work) */
 	CMD_F_ANY_OPTIONS = 1 << 2, /* options are not checked against the list (source) */
+	CMD_F_PARENT = 1 << 3,    /* load, save, show, export, circuit: the entries named
+				   * "PARENT-KIND" are its kinds (`load synth` runs load-synth) */
+	CMD_F_NOT_KIND = 1 << 4,  /* a command of its own whose name only starts like a kind
+				   * (save-session is not `save session`) */
 };
 
 struct cmd_entry {
@@ -97,6 +102,11 @@ const struct cmd_entry *cmd_find(const char *name, struct qcq_error *err);
 const char *cmd_noise_kind(size_t i, const char *opt[2]);
 /* Iterate over every entry: i = 0, 1, ... until NULL. */
 const struct cmd_entry *cmd_entry_at(size_t i);
+/* The one dispatch table: the parent entry (CMD_F_PARENT) whose kind e is ("load" for
+ * load-synth), or NULL when e is a command of its own. */
+const struct cmd_entry *cmd_kind_parent(const struct cmd_entry *e);
+/* The entry of kind `kind` of parent ("load", "synth" -> load-synth), or NULL. */
+const struct cmd_entry *cmd_find_kind(const struct cmd_entry *parent, const char *kind);
 
 /* ---------------------------------------------------------------- settings */
 
@@ -142,6 +152,17 @@ enum cmd_dirty {
 	CMD_DIRTY_ALL = 0xff,
 };
 
+/* A pane `view` asks the workbench to show (read and reset by the TUI). */
+enum cmd_view {
+	CMD_VIEW_NONE = 0,
+	CMD_VIEW_DATA,
+	CMD_VIEW_CIRCUIT,
+	CMD_VIEW_STATE,
+	CMD_VIEW_CURVES,
+	CMD_VIEW_LOG,
+	CMD_VIEW_COUNT
+};
+
 /* ---------------------------------------------------------------- workspace */
 
 struct qs_circuit;
@@ -172,6 +193,10 @@ struct cmd_workspace {
 	struct data_split *split;    /* after classes + split (train/val/test) */
 	struct qml_filter *filter;   /* the quanvolution filter */
 	struct data_features *features; /* quanvolved split, or NULL */
+	/* quanvolved before a task was chosen: every image of ws->data in part 0, key = the
+	 * hash of the filter that made them; a split made later takes its features from
+	 * here (cmd-quanv.c), or NULL */
+	struct data_features *set_features;
 	/* image shown in the data pane, -1 = none: an index into the split's images
 	 * (train, then val, then test) once a split exists, else into the data set */
 	long cur_image;
@@ -192,6 +217,7 @@ struct cmd_workspace {
 	bool workbench;       /* a person is at the TUI (`pause` waits for them); unlike
 			       * interactive, also true while the TUI runs a session file */
 	unsigned dirty;       /* enum cmd_dirty bits, cleared by the TUI after drawing */
+	enum cmd_view view;   /* set by `view` at the workbench; the TUI shows it and resets */
 	bool quit;            /* set by `quit` */
 	/* set by the front end's SIGINT handler (STYLE 20); a running job is stopped and a
 	 * script stops before its next command */
@@ -244,6 +270,11 @@ enum qcq_status cmd_resume(struct cmd_workspace *ws);
 size_t cmd_paused_drop(struct cmd_workspace *ws);
 /* Run one parsed command (the runner: lookup, argument check, exec, error report). */
 enum qcq_status cmd_run_call(struct cmd_workspace *ws, const struct cmd_call *call, bool record);
+/* The model's class probabilities for image k of the split (numbered as `show image`:
+ * train, then val, then test) and its label, as `predict k` computes them, without
+ * printing: for front ends. QCQ_ESTATE without a model or split, or while a job runs. */
+enum qcq_status cmd_predict_image(struct cmd_workspace *ws, long k, double probs[2], int *label,
+				  struct qcq_error *err);
 /* Run a session file (what `source` and `-x` do). */
 enum qcq_status cmd_run_file(struct cmd_workspace *ws, const char *path, const struct cmd_vars *vars);
 

@@ -200,7 +200,6 @@ const struct cmd_entry cmd_circuit_save_entry = {
 	.usage = "circuit save FILE.qasm",
 	.help = "Write the circuit as OpenQASM 2.0 (atomically). Symbolic angles are written\n"
 		"at the bound inputs and weights, with the expression as a comment.",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_save,
 };
 
@@ -214,6 +213,6 @@ const struct cmd_entry cmd_circuit_show_entry = {
 	.usage = "circuit show [width=W]",
 	.help = "Draw the circuit as text, qubit 0 on top, one column per gate; '^' marks\n"
 		"the gate just applied.",
-	.flags = CMD_F_NO_RECORD | CMD_F_JOB_SAFE,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_show,
 };

@@ -180,8 +180,17 @@ static enum qcq_status exec_expect(struct cmd_ctx *ctx, const struct cmd_call *c
 		else
 			qs_calc_pauli(s, p[j], &v, NULL);
 		qs_pauli_format(p[j], name, sizeof name);
-		cmd_print(ctx, "<%s> = %+.13f%s", name, v, shots > 0 ? "" : "");
-		cmd_json_num(ctx, name, v);
+		/* under the label typed (X1Y0 is Y0X1 in qubit order: both are said) */
+		const char *label = cmd_arg(call, j);
+		if (strcmp(label, name) != 0)
+			cmd_print(ctx, "<%s> = %+.13f  (%s in qubit order)", label, v, name);
+		else
+			cmd_print(ctx, "<%s> = %+.13f", label, v);
+		bool again = false; /* a label typed twice is one key of the object */
+		for (int k = 0; k < j; k++)
+			again |= strcmp(cmd_arg(call, k), label) == 0;
+		if (!again)
+			cmd_json_num(ctx, label, v);
 	}
 	cmd_json_obj_end(ctx);
 	cmd_json_end(ctx);
@@ -247,7 +256,7 @@ const struct cmd_entry cmd_state_entry = {
 	.usage = "state [amps|probs|bloch|density]",
 	.help = "Show the state at the cursor: amplitudes (pure states), probabilities, the\n"
 		"Bloch vector of each qubit, or the density matrix. Labels |q(n-1)...q0>.",
-	.flags = CMD_F_NO_RECORD | CMD_F_JOB_SAFE,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_state,
 };
 
@@ -258,7 +267,7 @@ const struct cmd_entry cmd_expect_entry = {
 	.usage = "expect PAULI...",
 	.help = "Expectation values of Pauli strings at the cursor: expect Z0 Z1 Z0Z1, or\n"
 		"Qiskit labels (IZ = Z on qubit 0). Exact, or from `set shots N` shots.",
-	.flags = CMD_F_NO_RECORD | CMD_F_JOB_SAFE,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_expect,
 };
 

@@ -47,6 +47,11 @@ static enum qcq_status exec_classes(struct cmd_ctx *ctx, const struct cmd_call *
 		return st;
 	cmd_data_install_split(ws, s);
 	report_split(ctx, s, " (default 0.7/0.15/0.15; `split train=N val=N test=N` to change)");
+	if (ws->features) /* quanv ran before: the split's features come from it */
+		cmd_print(ctx, "features: %zu images -> (%d, %d, %d) each, taken from the quanvolved "
+			  "data set (no quanv needed)",
+			  ws->features->n[0] + ws->features->n[1] + ws->features->n[2],
+			  ws->features->c, ws->features->oh, ws->features->ow);
 	return QCQ_OK;
 }
 

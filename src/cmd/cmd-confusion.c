@@ -4,6 +4,9 @@
 
 #include "qcq/data.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static enum qcq_status exec_confusion(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	int part;
@@ -15,10 +18,25 @@ static enum qcq_status exec_confusion(struct cmd_ctx *ctx, const struct cmd_call
 	const char *n1 = s->side_name[1][0] ? s->side_name[1] : "1";
 	cmd_print(ctx, "%s (%zu images, accuracy %.4f): rows true, columns predicted",
 		  data_part_names[part], mt.n, mt.acc);
-	cmd_print(ctx, "  %-20.20s %10.10s %10.10s", "", n0, n1);
-	cmd_print(ctx, "  %-20.20s %10llu %10llu", n0, (unsigned long long)mt.confusion[0][0],
+	/* headers are whole names, never cut: names that fit head the rows and columns;
+	 * longer ones (merged MRI classes) are numbered, with the names listed above */
+	int l0 = (int)strlen(n0), l1 = (int)strlen(n1);
+	char r0[64], r1[64], c0[64], c1[64];
+	if (l0 <= 24 && l1 <= 24) {
+		snprintf(r0, sizeof r0, "%s", n0), snprintf(r1, sizeof r1, "%s", n1);
+		snprintf(c0, sizeof c0, "%s", n0), snprintf(c1, sizeof c1, "%s", n1);
+	} else {
+		cmd_print(ctx, "  0 = %s", n0);
+		cmd_print(ctx, "  1 = %s", n1);
+		snprintf(r0, sizeof r0, "true 0"), snprintf(r1, sizeof r1, "true 1");
+		snprintf(c0, sizeof c0, "pred 0"), snprintf(c1, sizeof c1, "pred 1");
+	}
+	int rw = (int)(strlen(r0) > strlen(r1) ? strlen(r0) : strlen(r1));
+	int w0 = (int)strlen(c0) > 8 ? (int)strlen(c0) : 8, w1 = (int)strlen(c1) > 8 ? (int)strlen(c1) : 8;
+	cmd_print(ctx, "  %-*s  %*s  %*s", rw, "", w0, c0, w1, c1);
+	cmd_print(ctx, "  %-*s  %*llu  %*llu", rw, r0, w0, (unsigned long long)mt.confusion[0][0], w1,
 		  (unsigned long long)mt.confusion[0][1]);
-	cmd_print(ctx, "  %-20.20s %10llu %10llu", n1, (unsigned long long)mt.confusion[1][0],
+	cmd_print(ctx, "  %-*s  %*llu  %*llu", rw, r1, w0, (unsigned long long)mt.confusion[1][0], w1,
 		  (unsigned long long)mt.confusion[1][1]);
 	cmd_json_begin(ctx, "confusion");
 	cmd_json_str(ctx, "part", data_part_names[part]);
@@ -41,6 +59,5 @@ const struct cmd_entry cmd_confusion_entry = {
 	.usage = "confusion [train|val|test]",
 	.help = "The confusion matrix of the model on a part of the split (default test): "
 		"rows are the true classes, columns the predicted ones.",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_confusion,
 };

@@ -11,6 +11,11 @@
  * from it go, the image and patch cursors start over, the data pane is redrawn. */
 void cmd_data_install_split(struct cmd_workspace *ws, struct data_split *s);
 
+/* When the data set's images were quanvolved (ws->set_features) with the workspace's
+ * filter, the split's features are taken from them (no quanvolution) into
+ * ws->features; returns whether it did. */
+bool cmd_data_features_from_set(struct cmd_workspace *ws);
+
 /* The JSON result of a new split (classes and split make one). */
 void cmd_data_split_json(struct cmd_ctx *ctx, const struct data_split *s);
 

@@ -28,6 +28,5 @@ const struct cmd_entry cmd_eval_entry = {
 	.usage = "eval [train|val|test]",
 	.help = "Accuracy and mean cross-entropy loss of the model on a part of the split "
 		"(default test).",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_eval,
 };

@@ -23,6 +23,5 @@ const struct cmd_entry cmd_export_curves_entry = {
 	.usage = "export curves FILE.csv",
 	.help = "Write the training curves as CSV: epoch, train_loss, train_acc, val_loss, "
 		"val_acc, seconds, best (1 on the best epoch).",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_export_curves,
 };

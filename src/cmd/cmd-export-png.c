@@ -1,7 +1,8 @@
 /*
  * cmd/cmd-export-png.c: `export png FILE image|heatmap I [scale=K]` -- the picture `show
  * image` or `heatmap` draws, as a PNG: the image in grayscale, or its feature maps side
- * by side in the viridis colour map over [-1, 1] (perceptually uniform, readable in gray).
+ * by side in the blue-white-red map over [-1, 1] that the workbench's Data pane draws them
+ * in (report's REP_CMAP_DIVERGING: the same data look the same in both).
  * I indexes the split (train, val, test) when there is one, else the loaded data.
  */
 #include "cmd-internal.h"
@@ -59,14 +60,14 @@ static enum qcq_status export_heatmap(struct cmd_ctx *ctx, const char *path, lon
 			for (int x = 0; x < f->ow * scale; x++) {
 				float v = maps[(size_t)c * plane + (size_t)(y / scale) * f->ow + x / scale];
 				uint8_t *o = rgb + ((size_t)y * w + (size_t)c * (f->ow * scale + gap) + x) * 3;
-				uint32_t col = rep_cmap_color(REP_CMAP_VIRIDIS, (v + 1) * 0.5);
-				o[0] = (uint8_t)(col >> 16), o[1] = (uint8_t)(col >> 8), o[2] = (uint8_t)col;
+				uint32_t rgbv = rep_cmap_color(REP_CMAP_DIVERGING, (v + 1) * 0.5);
+				o[0] = (uint8_t)(rgbv >> 16), o[1] = (uint8_t)(rgbv >> 8), o[2] = (uint8_t)rgbv;
 			}
 	enum qcq_status st = rep_png_write_rgb(path, rgb, w, h, ctx->err);
 	qcq_aligned_free(rgb);
 	if (!st)
-		cmd_print(ctx, "wrote %s: %d feature maps of split image %ld, %dx%d px (viridis over "
-			  "[-1, 1]: dark purple -1, yellow +1)", path, f->c, idx, w, h);
+		cmd_print(ctx, "wrote %s: %d feature maps of split image %ld, %dx%d px (<Z> over "
+			  "[-1, 1]: blue -1, white 0, red +1, as the Data pane)", path, f->c, idx, w, h);
 	return st;
 }
 
@@ -134,7 +135,8 @@ const struct cmd_entry cmd_export_png_entry = {
 	.options = export_png_options,
 	.usage = "export png FILE image|heatmap I [scale=K]",
 	.help = "Write image I as a grayscale PNG (scaled up K times, default 8), or its\n"
-		"quanvolved feature maps side by side in the viridis colour map over [-1, 1]\n"
+		"quanvolved feature maps side by side, blue (-1) - white (0) - red (+1) as the\n"
+		"workbench draws them\n"
 		"(default scale 16). I counts the split's train, val and test images.",
 	.exec = exec_export_png,
 };

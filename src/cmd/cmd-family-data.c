@@ -38,6 +38,8 @@ const struct cmd_entry *const cmd_family_data[] = {
 void cmd_data_release(struct cmd_workspace *ws)
 {
 	data_features_free(ws->features);
+	data_features_free(ws->set_features);
+	ws->set_features = NULL;
 	data_split_free(ws->split);
 	data_set_free(ws->data);
 	qml_filter_destroy(ws->filter);

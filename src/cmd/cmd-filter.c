@@ -142,7 +142,8 @@ static enum qcq_status exec_filter(struct cmd_ctx *ctx, const struct cmd_call *c
 	ws->filter = f;
 	/* features quanvolved with the old filter are stale */
 	data_features_free(ws->features);
-	ws->features = NULL;
+	data_features_free(ws->set_features);
+	ws->features = ws->set_features = NULL;
 	ws->dirty |= CMD_DIRTY_DATA;
 	describe(ctx, f, false);
 	return QCQ_OK;

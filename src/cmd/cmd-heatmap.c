@@ -32,9 +32,12 @@ static const char *glyph(float v, bool utf8, char buf[2])
 static enum qcq_status exec_heatmap(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	struct cmd_workspace *ws = ctx->ws;
-	const struct data_features *f = ws->features;
-	if (!ws->split || !f)
-		return cmd_error(ctx, QCQ_ESTATE, "no features yet: `classes A B`, then `quanv`");
+	/* before a task: the features of every image loaded (quanv right after load) */
+	bool all = !ws->split && ws->set_features;
+	const struct data_features *f = all ? ws->set_features : ws->features;
+	if ((!ws->split && !all) || !f)
+		return cmd_error(ctx, QCQ_ESTATE, "no features yet: run quanv (after load, or after "
+				 "`classes A B`)");
 	size_t total = f->n[0] + f->n[1] + f->n[2];
 	long idx, ch = -1;
 	if (cmd_parse_long(ctx, "I", cmd_arg(call, 0), 0, (long)total - 1, &idx))
@@ -49,10 +52,16 @@ static enum qcq_status exec_heatmap(struct cmd_ctx *ctx, const struct cmd_call *
 	int c0 = ch < 0 ? 0 : (int)ch, c1 = ch < 0 ? (f->c < HM_MAX_CH ? f->c : HM_MAX_CH) : (int)ch + 1;
 	size_t plane = (size_t)f->oh * f->ow;
 	const float *maps = f->part[part] + local * (size_t)f->c * plane;
-	const struct data_subset *sub = &ws->split->part[part];
-	cmd_print(ctx, "%s image %zu (label %d = %s): features (%d, %d, %d)", data_part_names[part],
-		  local, sub->labels[local], ws->split->side_name[sub->labels[local]], f->c, f->oh,
-		  f->ow);
+	if (all) {
+		const struct data_set *ds = ws->data;
+		cmd_print(ctx, "image %zu (class %s): features (%d, %d, %d)", local,
+			  ds->class_names[ds->labels[local]], f->c, f->oh, f->ow);
+	} else {
+		const struct data_subset *sub = &ws->split->part[part];
+		cmd_print(ctx, "%s image %zu (label %d = %s): features (%d, %d, %d)",
+			  data_part_names[part], local, sub->labels[local],
+			  ws->split->side_name[sub->labels[local]], f->c, f->oh, f->ow);
+	}
 	bool utf8 = cmd_utf8_text(call);
 	cmd_json_begin(ctx, "heatmap");
 	cmd_json_int(ctx, "index", idx);
@@ -125,8 +134,9 @@ const struct cmd_entry cmd_heatmap_entry = {
 	.options = heatmap_options,
 	.usage = "heatmap I [CHANNEL] [ascii=1]",
 	.help = "Show the quanvolved feature maps of split image I (train, val, test in that\n"
-		"order) side by side, or only CHANNEL, shaded over the range [-1, 1] of <Z>, with\n"
-		"each map's own range above it and a legend below. Needs `quanv` first.",
-	.flags = CMD_F_NO_RECORD | CMD_F_JOB_SAFE,
+		"order; before `classes`, image I of the data set) side by side, or only CHANNEL, shaded over the range [-1, 1] of <Z>, with\n"
+		"each map's own range above it and a legend below. Needs `quanv` first (it works "
+		"right after load).",
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_heatmap,
 };

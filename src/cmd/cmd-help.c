@@ -4,16 +4,57 @@
  */
 #include "cmd-internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#define HELP_WIDTH 78 /* a terminal's 80 columns, less a margin */
+#define HELP_INDENT 17 /* "  " + the name in 14 + " " */
+
+/* The summary: the help's first sentence (outside parentheses) of its first line. */
 static void first_line(const char *s, char *out, size_t n)
 {
 	size_t i = 0;
+	int depth = 0;
 	while (s && s[i] && s[i] != '\n' && i + 1 < n) {
 		out[i] = s[i];
+		depth += (s[i] == '(') - (s[i] == ')');
 		i++;
+		if (s[i - 1] == '.' && depth <= 0 && (s[i] == ' ' || s[i] == '\n'))
+			break;
 	}
 	out[i] = '\0';
+}
+
+/* head, then text wrapped at blanks to HELP_WIDTH columns, continuation lines indented
+ * to HELP_INDENT (a word longer than a line gets a line of its own). */
+static void print_wrapped(struct cmd_ctx *ctx, const char *head, const char *text)
+{
+	char line[1024];
+	size_t len = (size_t)snprintf(line, sizeof line, "%s", head);
+	size_t start = len; /* where the first word of this line goes */
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t w = strcspn(p, " ");
+		if (!w)
+			break;
+		if (len > start && len + 1 + w > HELP_WIDTH) {
+			line[len] = '\0';
+			cmd_print(ctx, "%s", line);
+			len = (size_t)snprintf(line, sizeof line, "%*s", HELP_INDENT, "");
+			start = len;
+		}
+		if (len > start)
+			line[len++] = ' ';
+		if (len + w + 1 >= sizeof line)
+			w = sizeof line - len - 1;
+		memcpy(line + len, p, w);
+		len += w;
+		p += w;
+	}
+	line[len] = '\0';
+	cmd_print(ctx, "%s", line);
 }
 
 static enum qcq_status list_all(struct cmd_ctx *ctx)
@@ -22,18 +63,18 @@ static enum qcq_status list_all(struct cmd_ctx *ctx)
 	cmd_json_begin(ctx, "help");
 	cmd_json_arr_begin(ctx, "commands");
 	for (size_t i = 0; (e = cmd_entry_at(i)); i++) {
-		char sum[120], kinds[400];
+		char sum[600], kinds[400], head[64], text[1024];
 		first_line(e->help, sum, sizeof sum);
 		cmd_subcommand_list(e->name, kinds, sizeof kinds);
-		const char *dash = strchr(e->name, '-');
-		char parent[64];
-		snprintf(parent, sizeof parent, "%.*s", dash ? (int)(dash - e->name) : 0, e->name);
 		/* sub-commands (load-synth) are listed as kinds of their parent */
-		bool is_sub = dash && cmd_find(parent, NULL) && strcmp(cmd_find(parent, NULL)->name, parent) == 0;
-		if (!is_sub && kinds[0])
-			cmd_print(ctx, "  %-14s %s [%s]", e->name, sum, kinds);
-		else if (!is_sub)
-			cmd_print(ctx, "  %-14s %s", e->name, sum);
+		if (!cmd_kind_parent(e)) {
+			snprintf(head, sizeof head, "  %-14s ", e->name);
+			if (kinds[0])
+				snprintf(text, sizeof text, "%s [%s]", sum, kinds);
+			else
+				snprintf(text, sizeof text, "%s", sum);
+			print_wrapped(ctx, head, text);
+		}
 		cmd_json_obj_begin(ctx, NULL);
 		cmd_json_str(ctx, "name", e->name);
 		cmd_json_str(ctx, "usage", e->usage);

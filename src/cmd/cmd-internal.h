@@ -51,6 +51,19 @@ void cmd_circuit_noise(const struct cmd_workspace *ws, struct qs_noise *nm);
  * LANG) says UTF-8 and the call has no ascii=1 option. */
 bool cmd_utf8_text(const struct cmd_call *call);
 
+/* A training recorded as history line at (ws->history_lines[at], when that line is a
+ * `train` command) was stopped after epochs completed epochs: the line becomes the
+ * same command with epochs=EPOCHS, so that save-session replays what was trained (a
+ * comment when trained_any is false: no epoch completed). */
+void cmd_history_train_stopped(struct cmd_workspace *ws, size_t at, size_t epochs,
+			       bool trained_any);
+
+/* Reports an error outside a command's own return (the runner, a parse error, a job
+ * that failed): msg as one ERR line and "usage: U" after it when usage is not NULL;
+ * under --json also one object {"error": msg, "usage": U} on the JSON stream, so that
+ * every line a script reads from stdout is JSON. */
+void cmd_report_error(struct cmd_workspace *ws, const char *msg, const char *usage);
+
 /* Words after the command name, as a view (no copies): argv[1..]. */
 static inline int cmd_nargs(const struct cmd_call *call) { return call->argc - 1; }
 static inline const char *cmd_arg(const struct cmd_call *call, int i) { return call->argv[i + 1]; }

@@ -17,9 +17,10 @@ static enum qcq_status install(struct cmd_ctx *ctx, struct data_set *ds, double 
 {
 	struct cmd_workspace *ws = ctx->ws;
 	data_features_free(ws->features);
+	data_features_free(ws->set_features);
 	data_split_free(ws->split);
 	data_set_free(ws->data);
-	ws->features = NULL;
+	ws->features = ws->set_features = NULL;
 	ws->split = NULL;
 	ws->data = ds;
 	ws->cur_image = 0;

@@ -66,4 +66,15 @@ void cmd_model_out(struct cmd_workspace *ws, enum cmd_stream s, const char *fmt,
 enum qcq_status cmd_model_evaluate(struct cmd_ctx *ctx, const struct cmd_call *call, int *part,
 				   struct train_metrics *mt);
 
+/*
+ * After `set depth` or `set observable` (the new settings s, before they are stored):
+ * when the workspace's qcq-cnn has another depth or observable, builds the model again
+ * with them into *rebuilt, keeping the parameters of every layer that keeps its shape,
+ * and says so in the log (the caller installs it with cmd_model_put). *rebuilt is NULL
+ * when nothing needs rebuilding (no model, same classifier, or a model without a
+ * RealAmplitudes classifier, which is said). On error nothing has changed.
+ */
+enum qcq_status cmd_model_follow_settings(struct cmd_ctx *ctx, const struct cmd_settings *s,
+					  struct nn_model **rebuilt);
+
 #endif

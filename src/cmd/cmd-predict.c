@@ -4,31 +4,56 @@
 
 #include "qcq/data.h"
 
-static enum qcq_status exec_predict(struct cmd_ctx *ctx, const struct cmd_call *call)
+/* The one place a prediction is made: for `predict` and for front ends (the TUI's data
+ * pane asks here instead of running the model itself). */
+static enum qcq_status predict_image(struct cmd_ctx *ctx, long k, double p[2], int *part,
+				     size_t *local, int *label)
 {
+	struct cmd_workspace *ws = ctx->ws;
 	struct nn_model *m;
-	long k;
 	if (cmd_model_need(ctx, &m))
 		return ctx->err->code;
-	if (!ctx->ws->split)
+	if (!ws->split)
 		return cmd_error(ctx, QCQ_ESTATE, "no data split: load data and split first");
-	size_t total = data_split_total(ctx->ws->split);
+	size_t total = data_split_total(ws->split);
 	if (total == 0)
 		return cmd_error(ctx, QCQ_ESTATE, "the split is empty");
-	if (cmd_parse_long(ctx, "image", cmd_arg(call, 0), 0, (long)total - 1, &k))
-		return ctx->err->code;
-	int part;
-	size_t local;
-	data_split_locate(ctx->ws->split, (size_t)k, &part, &local);
+	if (k < 0 || (size_t)k >= total)
+		return cmd_error(ctx, QCQ_ERANGE, "image: %ld out of range [0, %zu]", k, total - 1);
+	data_split_locate(ws->split, (size_t)k, part, local);
 	struct cmd_model_inputs in;
 	if (cmd_model_inputs(ctx, m, true, &in))
 		return ctx->err->code;
-	double p[2];
-	enum qcq_status st = train_predict(m, &in.part[part], local, p, ctx->err);
-	int label = in.part[part].y[local];
+	enum qcq_status st = train_predict(m, &in.part[*part], *local, p, ctx->err);
+	*label = in.part[*part].y[*local];
 	cmd_model_inputs_free(&in);
 	if (st)
 		return qcq_error_prefix(ctx->err, "predict %ld", k);
+	return QCQ_OK;
+}
+
+enum qcq_status cmd_predict_image(struct cmd_workspace *ws, long k, double probs[2], int *label,
+				  struct qcq_error *err)
+{
+	if (cmd_job_running(ws)) /* the job holds the model */
+		return qcq_error_set(err, QCQ_ESTATE, "predict: not while %s is running",
+				     cmd_job_name(ws));
+	struct cmd_ctx ctx = {.ws = ws, .err = err};
+	int part;
+	size_t local;
+	return predict_image(&ctx, k, probs, &part, &local, label);
+}
+
+static enum qcq_status exec_predict(struct cmd_ctx *ctx, const struct cmd_call *call)
+{
+	long k;
+	if (cmd_parse_long(ctx, "image", cmd_arg(call, 0), 0, 0x7fffffffL, &k))
+		return ctx->err->code;
+	double p[2];
+	int part, label = 0;
+	size_t local;
+	if (predict_image(ctx, k, p, &part, &local, &label))
+		return ctx->err->code;
 	const struct data_split *s = ctx->ws->split;
 	int pred = p[1] > p[0];
 	cmd_print(ctx, "image %ld (%s #%zu): true %d (%s), predicted %d (%s), p = %.4f / %.4f%s", k,
@@ -51,6 +76,5 @@ const struct cmd_entry cmd_predict_entry = {
 	.usage = "predict I",
 	.help = "The model's class probabilities for image I of the split (numbered train, "
 		"then val, then test, as `show image` numbers them).",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_predict,
 };

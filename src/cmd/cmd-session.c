@@ -53,6 +53,44 @@ const struct cmd_entry cmd_stop_entry = {
 	.exec = exec_stop,
 };
 
+void cmd_history_train_stopped(struct cmd_workspace *ws, size_t at, size_t epochs,
+			       bool trained_any)
+{
+	if (at >= ws->nhistory)
+		return; /* not recorded (inside a session file): its `source` line is */
+	struct cmd_list l;
+	struct qcq_error err;
+	char *line = ws->history_lines[at];
+	if (cmd_parse(line, "<history>", 1, NULL, &l, &err) != QCQ_OK)
+		return;
+	if (l.n == 1 && strcmp(l.calls[0].argv[0], "train") == 0) {
+		struct cmd_call *c = &l.calls[0];
+		char *text;
+		if (!trained_any) {
+			text = qcq_xmalloc(strlen(line) + 64);
+			sprintf(text, "# %s  (stopped before its first epoch ended)", line);
+		} else {
+			char n[32];
+			snprintf(n, sizeof n, "%zu", epochs);
+			int k = 0;
+			while (k < c->nopt && strcmp(c->opts[k].key, "epochs") != 0)
+				k++;
+			if (k == c->nopt) { /* no epochs= given: add one */
+				c->opts = qcq_xrealloc(c->opts, sizeof *c->opts * (size_t)(k + 1));
+				c->opts[k].key = qcq_xstrdup("epochs");
+				c->opts[k].value = NULL;
+				c->nopt++;
+			}
+			free(c->opts[k].value);
+			c->opts[k].value = qcq_xstrdup(n);
+			text = cmd_call_to_text(c);
+		}
+		free(ws->history_lines[at]);
+		ws->history_lines[at] = text;
+	}
+	cmd_list_free(&l);
+}
+
 static enum qcq_status exec_save_session(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	const struct cmd_workspace *ws = ctx->ws;
@@ -89,8 +127,10 @@ const struct cmd_entry cmd_save_session_entry = {
 	.max_args = 1,
 	.usage = "save-session FILE.qcq",
 	.help = "Write the commands of this session that succeeded, in order, as a session file "
-		"that qcqlab -x FILE replays.",
-	.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD,
+		"that qcqlab -x FILE replays: everything that ran (also eval, confusion, state, "
+		"heatmap, summary, circuit save ...) except help, quit, stop and pause; a training "
+		"that was stopped is written with the epochs it trained.",
+	.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD | CMD_F_NOT_KIND,
 	.exec = exec_save_session,
 };
 
@@ -110,7 +150,7 @@ static enum qcq_status exec_parent(struct cmd_ctx *ctx, const struct cmd_call *c
 		.max_args = 0,                                                               \
 		.usage = use,                                                                \
 		.help = hlp,                                                                 \
-		.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD,                                   \
+		.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD | CMD_F_PARENT,                    \
 		.exec = exec_parent,                                                         \
 	}
 

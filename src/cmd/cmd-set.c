@@ -3,9 +3,10 @@
  * values that the other families read when they build circuits, models and jobs:
  * threads, jobs, shots, noise, depth, observable, seed, color.
  */
-#include "cmd-internal.h"
+#include "cmd-model-internal.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +206,42 @@ static void print_settings(struct cmd_ctx *ctx)
 	cmd_json_end(ctx);
 }
 
+/* The value of setting key (noise: all its kinds) as `show settings` words. */
+static void describe(const struct cmd_settings *s, const char *key, char *out, size_t n)
+{
+	if (strcmp(key, "threads") == 0)
+		snprintf(out, n, "%d", s->threads);
+	else if (strcmp(key, "jobs") == 0)
+		snprintf(out, n, "%d", s->jobs);
+	else if (strcmp(key, "shots") == 0 && s->shots)
+		snprintf(out, n, "%ld", s->shots);
+	else if (strcmp(key, "shots") == 0)
+		snprintf(out, n, "exact");
+	else if (strcmp(key, "depth") == 0)
+		snprintf(out, n, "%d", s->depth);
+	else if (strcmp(key, "observable") == 0)
+		snprintf(out, n, "%s", obs_name(s->observable));
+	else if (strcmp(key, "seed") == 0)
+		snprintf(out, n, "%llu", (unsigned long long)s->seed);
+	else if (strcmp(key, "color") == 0)
+		snprintf(out, n, "%s", s->color ? "on" : "off");
+	else { /* noise */
+		size_t len = 0;
+		out[0] = '\0';
+		for (size_t i = 0; i < NOISE_KINDS; i++) {
+			const struct noise_kind *k = &noise_kinds[i];
+			double a = *noise_field((struct cmd_settings *)s, k, 0);
+			double b = *noise_field((struct cmd_settings *)s, k, 1);
+			if ((a > 0 || b > 0) && len < n)
+				len += (size_t)snprintf(out + len, n - len, "%s%s %s=%g %s=%g",
+							len ? ", " : "", k->name, k->opt[0], a,
+							k->opt[1], b);
+		}
+		if (!len)
+			snprintf(out, n, "off");
+	}
+}
+
 static enum qcq_status exec_set(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	/* validate into a copy: a bad value leaves the settings as they were */
@@ -212,14 +249,31 @@ static enum qcq_status exec_set(struct cmd_ctx *ctx, const struct cmd_call *call
 	enum qcq_status st = set_value(ctx, call, &s);
 	if (st)
 		return st;
+	/* a setting that shapes the model's classifier reaches the model (or says why not) */
+	struct nn_model *rebuilt;
+	if (cmd_model_follow_settings(ctx, &s, &rebuilt))
+		return ctx->err->code;
+	if (rebuilt)
+		cmd_model_put(ctx->ws, rebuilt, NULL);
+	const char *key = cmd_arg(call, 0);
+	char was[160], now[160];
+	describe(&ctx->ws->set, key, was, sizeof was);
+	describe(&s, key, now, sizeof now);
 	if (s.threads != ctx->ws->set.threads)
 		cmd_workspace_set_threads(ctx->ws, s.threads);
 	if (s.seed != ctx->ws->set.seed)
 		qcq_rng_seed_domain(&ctx->ws->rng, s.seed, "cmd.workspace");
 	ctx->ws->set = s;
 	ctx->ws->dirty |= CMD_DIRTY_STATE;
+	if (strcmp(was, now) == 0)
+		cmd_print(ctx, "%s %s (unchanged)", key, now);
+	else
+		cmd_print(ctx, "%s %s (was %s)", key, now, was);
 	cmd_json_begin(ctx, "set");
-	cmd_json_str(ctx, "key", cmd_arg(call, 0));
+	cmd_json_str(ctx, "key", key);
+	cmd_json_str(ctx, "value", now);
+	cmd_json_str(ctx, "was", was);
+	cmd_json_bool(ctx, "model_rebuilt", rebuilt != NULL);
 	cmd_json_end(ctx);
 	return QCQ_OK;
 }
@@ -246,7 +300,9 @@ const struct cmd_entry cmd_set_entry = {
 		"measure. The kinds compose (setting one keeps the others; a parameter left out "
 		"of the kind set is 0); noise off clears them all. shots: finite-shot estimates "
 		"instead of exact expectations. depth: RealAmplitudes reps of the classifier (1, "
-		"2, 3 give 4, 6, 8 angles). threads: all of the program's threads, OpenBLAS's "
+		"2, 3 give 4, 6, 8 angles); depth and observable rebuild the classifier of a "
+		"qcq-cnn model that exists, keeping its classical weights (and, for observable, "
+		"its angles). threads: all of the program's threads, OpenBLAS's "
 		"included.",
 	.exec = exec_set,
 };
@@ -263,6 +319,6 @@ const struct cmd_entry cmd_show_settings_entry = {
 	.max_args = 0,
 	.usage = "show settings",
 	.help = "List the settings (see set).",
-	.flags = CMD_F_JOB_SAFE | CMD_F_NO_RECORD,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_show_settings,
 };

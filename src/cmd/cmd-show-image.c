@@ -109,6 +109,6 @@ const struct cmd_entry cmd_show_image_entry = {
 	.help = "Show image I as shading (Unicode blocks in a UTF-8 locale, else ASCII). With a\n"
 		"split, I counts the train, val and test images in that order (or within part=);\n"
 		"without one it indexes the loaded data.",
-	.flags = CMD_F_NO_RECORD | CMD_F_JOB_SAFE,
+	.flags = CMD_F_JOB_SAFE,
 	.exec = exec_show_image,
 };

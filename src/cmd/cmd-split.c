@@ -84,6 +84,7 @@ void cmd_data_install_split(struct cmd_workspace *ws, struct data_split *s)
 	ws->cur_image = 0;
 	ws->cur_patch_row = ws->cur_patch_col = -1;
 	ws->dirty |= CMD_DIRTY_DATA;
+	cmd_data_features_from_set(ws); /* quanv before classes: nothing to compute again */
 }
 
 void cmd_data_split_json(struct cmd_ctx *ctx, const struct data_split *s)

@@ -83,6 +83,5 @@ const struct cmd_entry cmd_stats_entry = {
 	.usage = "stats",
 	.help = "Class counts, pixel statistics and the mean image of the loaded data, and the\n"
 		"size and balance of each part of the split.",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_stats,
 };

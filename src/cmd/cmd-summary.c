@@ -49,6 +49,5 @@ const struct cmd_entry cmd_summary_entry = {
 	.usage = "summary",
 	.help = "Show the model's layers, their output shapes and parameter counts, with the "
 		"quantum and classical parameters counted separately.",
-	.flags = CMD_F_NO_RECORD,
 	.exec = exec_summary,
 };

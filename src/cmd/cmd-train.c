@@ -29,6 +29,8 @@ struct train_job {
 	struct train_history *h;
 	struct cmd_model_inputs in;
 	struct train_opts opts;
+	size_t history_at; /* where save-session's history records this command */
+	size_t epochs_before; /* of the history it continues (train resume) */
 };
 
 static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const qcq_stop_flag *stop,
@@ -41,15 +43,6 @@ static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const q
 			 err);
 }
 
-/* A number for a JSON line: null when not finite. */
-static void json_num(char *buf, size_t n, double v)
-{
-	if (isfinite(v))
-		snprintf(buf, n, "%.6g", v);
-	else
-		snprintf(buf, n, "null");
-}
-
 static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 		       const struct qcq_error *err)
 {
@@ -58,7 +51,9 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 	const char *arch = nn_arch_name((enum nn_arch)nn_model_get_desc(j->m)->arch);
 	cmd_model_put(ws, j->m, j->h);
 	cmd_model_inputs_free(&j->in);
-	if (h->n) {
+	if (h->end == TRAIN_STOPPED) /* a replay trains what was trained, not what was asked */
+		cmd_history_train_stopped(ws, j->history_at, h->n, h->n > j->epochs_before);
+	if (h->n && !ws->json) {
 		char best[96] = "", test[64] = "";
 		if (h->best_epoch)
 			snprintf(best, sizeof best, ", best validation accuracy %.4f at epoch %d",
@@ -68,18 +63,19 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 		cmd_model_out(ws, CMD_STREAM_OUT, "trained %s: %zu epochs in %.2f s (%s)%s%s", arch,
 			      h->n, h->total_seconds, train_end_name(h->end), best, test);
 	}
-	if (ws->json) {
-		char a[32], b[32], c[32];
-		json_num(a, sizeof a, h->best_epoch ? h->best_val_acc : NAN);
-		json_num(b, sizeof b, h->has_test ? h->test.acc : NAN);
-		json_num(c, sizeof c, h->total_seconds);
-		cmd_model_out(ws, CMD_STREAM_JSON,
-			      "{\"result\":\"train\",\"arch\":\"%s\",\"epochs\":%zu,\"end\":\"%s\","
-			      "\"ok\":%s,\"best_epoch\":%d,\"best_val_acc\":%s,\"test_acc\":%s,"
-			      "\"seconds\":%s}",
-			      arch, h->n, train_end_name(h->end), st == QCQ_OK ? "true" : "false",
-			      h->best_epoch, a, b, c);
-	}
+	/* finish runs outside a command: a context of its own for the result line */
+	struct cmd_ctx jc = {.ws = ws};
+	cmd_json_begin(&jc, "train");
+	cmd_json_str(&jc, "arch", arch);
+	cmd_json_int(&jc, "epochs", (long long)h->n);
+	cmd_json_str(&jc, "end", train_end_name(h->end));
+	cmd_json_bool(&jc, "ok", st == QCQ_OK);
+	cmd_json_int(&jc, "best_epoch", h->best_epoch);
+	cmd_json_num(&jc, "best_val_acc", h->best_epoch ? h->best_val_acc : NAN);
+	cmd_json_num(&jc, "test_acc", h->has_test ? h->test.acc : NAN);
+	cmd_json_num(&jc, "seconds", h->total_seconds);
+	cmd_json_end(&jc);
+	free(jc.json);
 	(void)err; /* the job layer has reported it */
 	free(j);
 }
@@ -206,8 +202,10 @@ static enum qcq_status exec_train(struct cmd_ctx *ctx, const struct cmd_call *ca
 	/* everything checked: the job takes the model and the history */
 	j->m = m;
 	j->opts = o;
+	j->history_at = ws->nhistory; /* the runner records the call after it started */
 	if (resume) {
 		j->h = ws->history;
+		j->epochs_before = j->h->n;
 	} else {
 		nn_model_reset(m, o.seed);
 		/* reseeds the quantum layer's shot stream from the new seed as well, so that a

@@ -7,7 +7,7 @@
  * function returns, poll joins the thread and runs the job's finish callback on the
  * main thread, which is where results enter the workspace.
  */
-#include "qcq/cmd.h"
+#include "cmd-internal.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -184,10 +184,10 @@ static enum qcq_status collect(struct cmd_workspace *ws)
 		snprintf(m, sizeof m, "%s stopped%s%s", j->name, j->err.msg[0] ? ": " : "",
 			 j->err.msg);
 		ws->out.write(ws->out.ctx, CMD_STREAM_INFO, m);
-	} else if (ws->out.write && st != QCQ_OK) {
+	} else if (st != QCQ_OK) {
 		char m[QCQ_ERROR_MSG_MAX + 80];
 		snprintf(m, sizeof m, "%s: %s", j->name, j->err.msg);
-		ws->out.write(ws->out.ctx, CMD_STREAM_ERR, m);
+		cmd_report_error(ws, m, NULL);
 	}
 	if (j->finish)
 		j->finish(ws, j->arg, j->status, &j->err);

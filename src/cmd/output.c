@@ -3,7 +3,7 @@
  * (cmd_error, which only fills ctx->err: the runner reports), and JSON results built
  * with cmd_json_* and written as one line when --json is on.
  */
-#include "qcq/cmd.h"
+#include "cmd-internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -60,6 +60,33 @@ enum qcq_status cmd_error(struct cmd_ctx *ctx, enum qcq_status code, const char 
 	return code;
 }
 
+static void jputs(struct cmd_ctx *ctx, const char *s);
+
+void cmd_report_error(struct cmd_workspace *ws, const char *msg, const char *usage)
+{
+	if (!ws->out.write)
+		return;
+	ws->out.write(ws->out.ctx, CMD_STREAM_ERR, msg);
+	if (usage) {
+		char *line = qcq_xmalloc(strlen(usage) + 8);
+		sprintf(line, "usage: %s", usage);
+		ws->out.write(ws->out.ctx, CMD_STREAM_ERR, line);
+		free(line);
+	}
+	ws->dirty |= CMD_DIRTY_LOG;
+	if (!ws->json)
+		return;
+	/* a result-less context: the line is built and written like every other result */
+	struct cmd_ctx ctx = {.ws = ws};
+	ctx.json_depth = 1;
+	jputs(&ctx, "{");
+	cmd_json_str(&ctx, "error", msg);
+	if (usage)
+		cmd_json_str(&ctx, "usage", usage);
+	cmd_json_end(&ctx);
+	free(ctx.json);
+}
+
 /* ---------------------------------------------------------------- JSON */
 
 static void jput(struct cmd_ctx *ctx, const char *s, size_t n)
@@ -78,22 +105,59 @@ static void jputs(struct cmd_ctx *ctx, const char *s)
 	jput(ctx, s, strlen(s));
 }
 
+/* Length of the well-formed UTF-8 sequence at s (1..4), or 0 if it is not one
+ * (overlong forms, surrogates and code points past U+10FFFF are not). */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	size_t n;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the terminating NUL */
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* A JSON string: quotes and backslashes escaped, control characters (and DEL) as
+ * \u00XX, and every byte that is not part of well-formed UTF-8 (a file name in
+ * Latin-1, a cut sequence) as U+FFFD, so that every line is valid UTF-8 JSON. */
 static void jstring(struct cmd_ctx *ctx, const char *s)
 {
 	jputs(ctx, "\"");
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		unsigned char c = *p;
 		char esc[8];
+		size_t n = utf8_len(p);
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)c;
 			jput(ctx, esc, 2);
-		} else if (c < 0x20) {
+		} else if (c < 0x20 || c == 0x7f) {
 			snprintf(esc, sizeof esc, "\\u%04x", c);
 			jputs(ctx, esc);
+		} else if (n == 0) {
+			jputs(ctx, "\\ufffd");
+			n = 1;
 		} else {
-			jput(ctx, (const char *)&c, 1);
+			jput(ctx, (const char *)p, n);
 		}
+		p += n ? n : 1;
 	}
 	jputs(ctx, "\"");
 }

@@ -11,24 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const dispatch_parents[] = {"load", "save", "show", "export", "circuit", NULL};
-
-static bool is_dispatch_parent(const char *name)
-{
-	for (const char *const *p = dispatch_parents; *p; p++)
-		if (strcmp(*p, name) == 0)
-			return true;
-	return false;
-}
-
 /* The sub-command kinds of a parent ("synth, mnist, ...") for messages and help. */
 void cmd_subcommand_list(const char *parent, char *out, size_t n)
 {
 	size_t len = strlen(parent);
-	const struct cmd_entry *e;
+	const struct cmd_entry *e, *p;
 	out[0] = '\0';
 	for (size_t i = 0; (e = cmd_entry_at(i)); i++) {
-		if (strncmp(e->name, parent, len) == 0 && e->name[len] == '-') {
+		if ((p = cmd_kind_parent(e)) && strcmp(p->name, parent) == 0) {
 			if (strlen(out) + strlen(e->name) + 3 >= n)
 				break;
 			if (out[0])
@@ -41,19 +31,13 @@ void cmd_subcommand_list(const char *parent, char *out, size_t n)
 static void report(struct cmd_workspace *ws, const struct cmd_call *call,
 		   const struct cmd_entry *entry, const struct qcq_error *err)
 {
-	if (!ws->out.write)
-		return;
 	char line[QCQ_ERROR_MSG_MAX + 600];
 	if (call->file && strcmp(call->file, "<prompt>") != 0)
 		snprintf(line, sizeof line, "%s:%d: %s", call->file, call->line, err->msg);
 	else
 		snprintf(line, sizeof line, "%s", err->msg);
-	ws->out.write(ws->out.ctx, CMD_STREAM_ERR, line);
-	if (entry && entry->usage && (err->code == QCQ_EINVAL || err->code == QCQ_ERANGE)) {
-		snprintf(line, sizeof line, "usage: %s", entry->usage);
-		ws->out.write(ws->out.ctx, CMD_STREAM_ERR, line);
-	}
-	ws->dirty |= CMD_DIRTY_LOG;
+	bool usage = entry && entry->usage && (err->code == QCQ_EINVAL || err->code == QCQ_ERANGE);
+	cmd_report_error(ws, line, usage ? entry->usage : NULL);
 }
 
 static bool needs_quotes(const char *s)
@@ -167,17 +151,13 @@ static const struct cmd_entry *resolve(struct cmd_ctx *ctx, const struct cmd_cal
 {
 	const struct cmd_entry *e = cmd_find(call->argv[0], ctx->err);
 	*view = *call;
-	if (!e || !is_dispatch_parent(e->name) || call->argc < 2)
+	if (!e || !(e->flags & CMD_F_PARENT) || call->argc < 2)
 		return e;
-	char name[128];
-	snprintf(name, sizeof name, "%s-%s", e->name, call->argv[1]);
-	const struct cmd_entry *sub;
-	for (size_t i = 0; (sub = cmd_entry_at(i)); i++) {
-		if (strcmp(sub->name, name) == 0) {
-			view->argv = call->argv + 1;
-			view->argc = call->argc - 1;
-			return sub;
-		}
+	const struct cmd_entry *sub = cmd_find_kind(e, call->argv[1]);
+	if (sub) {
+		view->argv = call->argv + 1;
+		view->argc = call->argc - 1;
+		return sub;
 	}
 	char kinds[400];
 	cmd_subcommand_list(e->name, kinds, sizeof kinds);
@@ -361,8 +341,7 @@ enum qcq_status cmd_run_text(struct cmd_workspace *ws, const char *text, const c
 	struct qcq_error err;
 	enum qcq_status st = cmd_parse(text, file, first_line, NULL, &l, &err);
 	if (st) {
-		if (ws->out.write)
-			ws->out.write(ws->out.ctx, CMD_STREAM_ERR, err.msg);
+		cmd_report_error(ws, err.msg, NULL);
 		return st;
 	}
 	for (size_t i = 0; i < l.n && st == QCQ_OK && !ws->quit; i++) {
@@ -414,7 +393,6 @@ enum qcq_status cmd_run_file(struct cmd_workspace *ws, const char *path, const s
 			}
 		}
 	}
-	if (ws->out.write)
-		ws->out.write(ws->out.ctx, CMD_STREAM_ERR, err.msg);
+	cmd_report_error(ws, err.msg, NULL);
 	return err.code;
 }

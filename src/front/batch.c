@@ -7,26 +7,29 @@
 #include "batch.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void batch_write(void *ctx, enum cmd_stream s, const char *text)
-{
-	(void)ctx;
-	static const char *const prefix[] = {"", "", "error: ", ""};
-	FILE *f = (s == CMD_STREAM_OUT || s == CMD_STREAM_JSON) ? stdout : stderr;
-	if (s == CMD_STREAM_ERR && text[0] && (text[0] == ' ' || !strncmp(text, "usage:", 6)))
-		fprintf(f, "%s\n", text);
-	else
-		fprintf(f, "%s%s\n", prefix[s], text);
-	fflush(f);
-}
 
 struct batch_state {
 	struct cmd_workspace *ws;
 	bool tty;
 	bool progress_shown;
 };
+
+static void batch_write(void *ctx, enum cmd_stream s, const char *text)
+{
+	const struct batch_state *b = ctx;
+	static const char *const prefix[] = {"", "", "error: ", ""};
+	/* under --json stdout holds JSON lines only: human text goes with the notes */
+	bool json = b && b->ws && b->ws->json;
+	FILE *f = s == CMD_STREAM_JSON || (s == CMD_STREAM_OUT && !json) ? stdout : stderr;
+	if (s == CMD_STREAM_ERR && text[0] && (text[0] == ' ' || !strncmp(text, "usage:", 6)))
+		fprintf(f, "%s\n", text);
+	else
+		fprintf(f, "%s%s\n", prefix[s], text);
+	fflush(f);
+}
 
 static void clear_progress(struct batch_state *b)
 {
@@ -54,12 +57,19 @@ static void batch_event(void *ctx, const struct qcq_event *ev)
 		break;
 	case QCQ_EV_EPOCH:
 		clear_progress(b);
-		if (b->ws->json)
-			printf("{\"result\":\"epoch\",\"epoch\":%d,\"train_loss\":%.6g,\"train_acc\":%.6g,"
-			       "\"val_loss\":%.6g,\"val_acc\":%.6g,\"seconds\":%.4g}\n",
-			       ev->epoch, ev->train_loss, ev->train_acc, ev->val_loss, ev->val_acc,
-			       ev->seconds);
-		else
+		if (b->ws->json) {
+			/* through the JSON writer: a NaN loss is null, not "nan" */
+			struct cmd_ctx jc = {.ws = b->ws};
+			cmd_json_begin(&jc, "epoch");
+			cmd_json_int(&jc, "epoch", ev->epoch);
+			cmd_json_num(&jc, "train_loss", ev->train_loss);
+			cmd_json_num(&jc, "train_acc", ev->train_acc);
+			cmd_json_num(&jc, "val_loss", ev->val_loss);
+			cmd_json_num(&jc, "val_acc", ev->val_acc);
+			cmd_json_num(&jc, "seconds", ev->seconds);
+			cmd_json_end(&jc);
+			free(jc.json);
+		} else
 			printf("epoch %3d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  %.2fs\n",
 			       ev->epoch, ev->train_loss, ev->train_acc, ev->val_loss, ev->val_acc,
 			       ev->seconds);
@@ -79,7 +89,7 @@ void batch_attach(struct cmd_workspace *ws)
 	state.ws = ws;
 	state.tty = isatty(STDERR_FILENO);
 	ws->out.write = batch_write;
-	ws->out.ctx = NULL;
+	ws->out.ctx = &state;
 	ws->ui.post = batch_event;
 	ws->ui.ctx = &state;
 	ws->interactive = false;

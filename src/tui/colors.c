@@ -9,6 +9,8 @@
  */
 #include "tui-internal.h"
 
+#include "qcq/report.h"
+
 #include <langinfo.h>
 #include <locale.h>
 #include <string.h>
@@ -115,26 +117,59 @@ static const attr_t scheme_mono[TUI_C_COUNT] = {
 	[TUI_C_MARK] = A_REVERSE | A_BOLD,
 };
 
-/* Ramps in the xterm 256-colour cube: a gray ramp for images and a blue-white-red one
- * for <Z> in [-1, 1] (0 sits between the two lightest entries). */
-static const short ramp_256[2][TUI_HEAT_LEVELS] = {
-	{232, 235, 238, 241, 244, 247, 250, 252, 254, 231},
-	{18, 26, 33, 75, 153, 224, 210, 203, 160, 88},
-};
+/* The gray ramp for images in the xterm 256-colour cube. The blue-white-red one for <Z>
+ * in [-1, 1] is made at start from report's diverging map, the one `export png heatmap`
+ * writes, so that the same data look the same on screen and in the file. */
+static const short gray_256[TUI_HEAT_LEVELS] = {232, 235, 238, 241, 244, 247, 250, 252, 254, 231};
 
-#define HEAT_PAIR_BASE 64
+/* The xterm-256 colour nearest to 0xRRGGBB: the 6x6x6 cube (16..231) or the gray ramp
+ * (232..255), by squared distance. */
+static short xterm_nearest(uint32_t rgb)
+{
+	static const int cube[6] = {0, 95, 135, 175, 215, 255};
+	int r = (int)(rgb >> 16 & 255), g = (int)(rgb >> 8 & 255), b = (int)(rgb & 255);
+	int best = 16;
+	long bd = -1;
+	for (int i = 16; i < 256; i++) {
+		int cr, cg, cb;
+		if (i < 232)
+			cr = cube[(i - 16) / 36], cg = cube[(i - 16) / 6 % 6], cb = cube[(i - 16) % 6];
+		else
+			cr = cg = cb = 8 + 10 * (i - 232);
+		long d = (long)(r - cr) * (r - cr) + (long)(g - cg) * (g - cg) + (long)(b - cb) * (b - cb);
+		if (bd < 0 || d < bd)
+			bd = d, best = i;
+	}
+	return (short)best;
+}
+
+/* The heat pairs follow the semantic ones (pairs 1..TUI_C_COUNT). All must stay below
+ * 256: COLOR_PAIR() keeps 8 bits, so pair 263 would draw as pair 7 (a +1 cell in the
+ * prompt's green, issue 13), whatever COLOR_PAIRS the terminal reports. */
+#define HEAT_PAIR_BASE 32
+_Static_assert(TUI_C_COUNT + 1 <= HEAT_PAIR_BASE, "semantic pairs overlap the heat pairs");
+_Static_assert(HEAT_PAIR_BASE + 2 * TUI_HEAT_LEVELS * TUI_HEAT_LEVELS <= 256,
+	       "heat pairs past 255 do not fit COLOR_PAIR()");
 
 static void init_heat(struct tui *t)
 {
 	int need = HEAT_PAIR_BASE + 2 * TUI_HEAT_LEVELS * TUI_HEAT_LEVELS;
 	if (t->scheme != TUI_SCHEME_256 || COLOR_PAIRS <= need)
 		return;
+	short ramp[2][TUI_HEAT_LEVELS];
+	for (int l = 0; l < TUI_HEAT_LEVELS; l++) {
+		ramp[0][l] = gray_256[l];
+		/* level l covers [l, l+1)/LEVELS of [0, 1]; its middle's colour (the ends at the
+		 * ends, so that -1 and +1 are the map's own blue and red) */
+		double mid = TUI_HEAT_LEVELS > 1 ? (double)l / (TUI_HEAT_LEVELS - 1) : 0.5;
+		ramp[1][l] = xterm_nearest(rep_cmap_color(REP_CMAP_DIVERGING, mid));
+	}
 	for (int r = 0; r < 2; r++) {
 		short base = (short)(HEAT_PAIR_BASE + r * TUI_HEAT_LEVELS * TUI_HEAT_LEVELS);
 		for (int a = 0; a < TUI_HEAT_LEVELS; a++)
 			for (int b = 0; b < TUI_HEAT_LEVELS; b++)
-				init_pair((short)(base + a * TUI_HEAT_LEVELS + b), ramp_256[r][a],
-					  ramp_256[r][b]);
+				init_pair((short)(base + a * TUI_HEAT_LEVELS + b), ramp[r][a],
+					  ramp[r][b]);
 		t->heat_pair0[r] = base;
 	}
 }

@@ -121,6 +121,7 @@ void tui_event(void *ctx, const struct qcq_event *ev)
 	/* A job waited for inside a command (a session file that trains) still shows its
 	 * progress: this runs on the main thread, inside the loop's command call. */
 	if (t->in_command) {
+		tui_keys_while_busy(t);
 		tui_absorb_dirty(t);
 		tui_frame(t, false);
 	}

@@ -71,6 +71,11 @@ static void draw_status(struct tui *t)
 	if (t->in_command) {
 		snprintf(right, sizeof right, " running: %.60s ", t->running);
 		ra = tui_attr(t, TUI_C_STATUS_JOB);
+	} else if (t->quit_armed && (cmd_job_running(ws) || cmd_paused_count(ws))) {
+		/* the log scrolls with epochs: the question stays here until answered */
+		snprintf(right, sizeof right, " Ctrl-D again leaves; stop ends %s ",
+			 cmd_job_running(ws) ? cmd_job_name(ws) : "the session");
+		ra = tui_attr(t, TUI_C_ERROR) | A_REVERSE;
 	} else if (cmd_job_running(ws)) {
 		const struct tui_curves *c = &t->curves;
 		double f = tui_curves_fraction(c);
@@ -86,12 +91,16 @@ static void draw_status(struct tui *t)
 	} else {
 		snprintf(right, sizeof right, " Tab: panes  F1/?: keys  quit: leave ");
 	}
-	int rw = tui_text_width(right);
 	char mid[200];
 	const struct cmd_settings *set = &ws->set;
 	bool noise = set->p1 > 0 || set->p2 > 0 || set->gamma > 0 || set->lambda > 0;
 	snprintf(mid, sizeof mid, "set: depth %d  noise %s  shots %s", set->depth,
 		 noise ? "on" : "off", set->shots ? "sampled" : "exact");
+	/* the settings matter more than the key reminder: a narrow bar keeps only F1's */
+	if (x + tui_text_width(mid) + tui_text_width(right) + 2 >= t->cols &&
+	    ra == a && !t->in_command)
+		snprintf(right, sizeof right, " F1/?: keys ");
+	int rw = tui_text_width(right);
 	if (x + tui_text_width(mid) + rw + 2 < t->cols)
 		tui_put(w, 0, x, t->cols - x - rw, mid, a);
 	tui_put(w, 0, t->cols - rw, rw, right, ra);
@@ -102,15 +111,18 @@ static const char *const help_text[] = {
 	"Keys",
 	"",
 	"Tab, Shift-Tab     next / previous pane (Tab on an empty prompt too)",
-	"F2 F3 F4 F5 F6     Data, Circuit, State, Curves, Log",
+	"F2 F3 F4 F5 F6     Data, Circuit, State, Curves, Log (or click a pane)",
+	"z or F7            zoom the focused pane to the full screen, and back",
 	"Esc                back to the prompt (typing goes there as well)",
-	"Up Down PgUp PgDn  scroll the focused pane (PgUp/PgDn at the prompt: log)",
-	"n p, Right Left    circuit pane: step forward / back (runs step, back)",
+	"Up Down PgUp PgDn  scroll the focused pane (PgUp/PgDn at the prompt: log;",
+	"                   End follows the log again); the mouse wheel scrolls too",
+	"+ -                log pane: a taller / shorter log",
+	"n p, Right Left    circuit and state panes: step forward / back (step, back)",
 	"n p, Right Left    data pane: next / previous image (runs show image)",
 	"Ctrl-C             stop the running job (it never quits)",
 	"Ctrl-L             redraw the screen",
 	"? or F1            this help (any key closes it)",
-	"quit or Ctrl-D     leave",
+	"quit or Ctrl-D     leave (while a job runs: Ctrl-D twice)",
 	"",
 	"At the prompt: Emacs editing keys, Up/Down for history, Tab completes",
 	"commands, kinds, options (key=), class names and file paths.",

@@ -153,6 +153,8 @@ static bool log_key(struct tui *t, struct tui_pane *p, int key)
 	case KEY_NPAGE: t->log.scroll -= page; break;
 	case KEY_HOME: t->log.scroll = 1 << 28; break;
 	case KEY_END: t->log.scroll = 0; break;
+	case '+': tui_grow_log(t, 2); return true;
+	case '-': tui_grow_log(t, -2); return true;
 	default: return false;
 	}
 	if (t->log.scroll < 0)

@@ -253,8 +253,9 @@ static void draw_info(struct tui *t, struct tui_pane *p, const struct qs_circuit
 {
 	attr_t lab = tui_attr(t, TUI_C_LABEL);
 	char buf[256];
-	snprintf(p->subtitle, sizeof p->subtitle, "%d qubits, %zu gates, cursor %zu/%zu%s",
-		 c->nqubits, c->ngates, cursor, c->ngates, e ? "" : " (no executor)");
+	/* the cursor first: a narrow title keeps it (the title is cut at a comma) */
+	snprintf(p->subtitle, sizeof p->subtitle, "cursor %zu/%zu, %d qubits, %zu gates%s", cursor,
+		 c->ngates, c->nqubits, c->ngates, e ? "" : " (no executor)");
 	if (e && cursor > 0) {
 		qs_exec_last_label(e, buf, sizeof buf);
 		int x = tui_put(p->win, 1, 0, p->cw, "applied: ", lab);
@@ -342,13 +343,9 @@ static void circuit_draw(struct tui *t, struct tui_pane *p)
 static bool circuit_key(struct tui *t, struct tui_pane *p, int key)
 {
 	int page = p->cw > 20 ? (p->cw - LABEL_W) * 2 / 3 : 10;
+	if (tui_step_key(t, key))
+		return true;
 	switch (key) {
-	case 'n': case KEY_RIGHT:
-		tui_run_line(t, "step", true);
-		return true;
-	case 'p': case KEY_LEFT:
-		tui_run_line(t, "back", true);
-		return true;
 	case KEY_NPAGE: case '>': p->scroll_x += page; break;
 	case KEY_PPAGE: case '<': p->scroll_x -= page; break;
 	case KEY_HOME: p->scroll_x = 0; break;

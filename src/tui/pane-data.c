@@ -12,9 +12,7 @@
 #include "tui-internal.h"
 
 #include "qcq/data.h"
-#include "qcq/nn.h"
 #include "qcq/qml.h"
-#include "qcq/train.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -108,30 +106,6 @@ static struct patch_mark patch_of(const struct cmd_workspace *ws, int h, int w)
 	return pm;
 }
 
-/* The model's prediction for the image (part, local), if the model takes what we have. */
-static bool predict(struct tui *t, int part, size_t local, double probs[2])
-{
-	struct cmd_workspace *ws = t->ws;
-	if (!ws->model || !ws->split || cmd_job_running(ws))
-		return false;
-	const struct nn_model_desc *d = nn_model_get_desc(ws->model);
-	const struct data_subset *sub = &ws->split->part[part];
-	struct train_data td = {.y = sub->labels, .n = sub->n};
-	const struct data_features *f = ws->features;
-	if (f && f->part[part] && (int)d->in_c == f->c && (int)d->in_h == f->oh &&
-	    (int)d->in_w == f->ow) {
-		td.x = f->part[part];
-		td.c = f->c, td.h = f->oh, td.w = f->ow;
-	} else if (d->in_c == 1 && (int)d->in_h == ws->split->h && (int)d->in_w == ws->split->w) {
-		td.x = sub->images;
-		td.c = 1, td.h = ws->split->h, td.w = ws->split->w;
-	} else {
-		return false;
-	}
-	struct qcq_error err;
-	return train_predict(ws->model, &td, local, probs, &err) == QCQ_OK;
-}
-
 /* The image the pane shows: with a split, ws->cur_image counts train, then val, then
  * test (as `show image` does); without one it indexes the loaded data set. */
 struct shown {
@@ -142,7 +116,7 @@ struct shown {
 	int part;
 	size_t local;
 	int cls;      /* class in the data set, -1 unknown */
-	int side;     /* label in the split (0/1), -1 without a split */
+	int side;     /* the task's label (0/1), -1 without a split */
 };
 
 static struct shown resolve(const struct cmd_workspace *ws)
@@ -188,13 +162,25 @@ static int draw_info(struct tui *t, struct tui_pane *p, const struct shown *s, i
 	}
 	if (!s->in_split)
 		return 1;
-	x += tui_putf(p->win, 1, x, p->cw - x, lab, "  side %d", s->side);
+	/* the task's label (0 or 1) of the image, named by its side of the task: a merged
+	 * side ("glioma_tumor+...") is cut to its first class */
+	char side[2][32];
+	for (int i = 0; i < 2; i++)
+		snprintf(side[i], sizeof side[i], "%.*s", (int)strcspn(ws->split->side_name[i], "+"),
+			 ws->split->side_name[i]);
+	if (s->cls < 0 || strcmp(ds->class_names[s->cls], side[s->side]) != 0)
+		x += tui_putf(p->win, 1, x, p->cw - x, lab, "  (label %d: %s)", s->side,
+			      side[s->side]);
+	else
+		x += tui_putf(p->win, 1, x, p->cw - x, lab, "  (label %d)", s->side);
 	double probs[2];
-	if (!predict(t, s->part, s->local, probs))
+	int label;
+	struct qcq_error err;
+	if (!ws->model || cmd_predict_image(ws, s->k, probs, &label, &err) != QCQ_OK)
 		return 1;
 	int pred = probs[1] > probs[0];
-	char verdict[48];
-	snprintf(verdict, sizeof verdict, "%d (p %.2f) %s", pred, probs[pred],
+	char verdict[96];
+	snprintf(verdict, sizeof verdict, "%s (p %.2f) %s", side[pred], probs[pred],
 		 pred == s->side ? "right" : "WRONG");
 	attr_t va = tui_attr(t, pred == s->side ? TUI_C_TRAIN_ACC : TUI_C_ERROR);
 	if (x + 12 + tui_text_width(verdict) <= p->cw || alt_y < 0 || alt_y + 1 >= p->h) {
@@ -207,21 +193,53 @@ static int draw_info(struct tui *t, struct tui_pane *p, const struct shown *s, i
 	return alt_y + 1;
 }
 
+/* v (h x w) resampled to dh x dw: each output pixel averages the input pixels its box
+ * covers, or takes the nearest one when magnifying (any scale, not just whole factors). */
+static float *resample(const float *v, int h, int w, int dh, int dw)
+{
+	float *o = qcq_xmalloc((size_t)dh * dw * sizeof *o);
+	for (int r = 0; r < dh; r++) {
+		int i0 = r * h / dh, i1 = (r + 1) * h / dh;
+		i1 = i1 > i0 ? i1 : i0 + 1;
+		for (int c = 0; c < dw; c++) {
+			int j0 = c * w / dw, j1 = (c + 1) * w / dw;
+			j1 = j1 > j0 ? j1 : j0 + 1;
+			double s = 0;
+			for (int i = i0; i < i1; i++)
+				for (int j = j0; j < j1; j++)
+					s += v[(size_t)i * w + j];
+			o[(size_t)r * dw + c] = (float)(s / ((i1 - i0) * (j1 - j0)));
+		}
+	}
+	return o;
+}
+
 struct grid {
-	int f, cols, rows;
+	int dw, dh; /* each map drawn dh x dw pixels (dh/2 rows of half blocks) */
+	int cols, rows;
 };
 
-/* The largest heat-map size that fits n maps of oh x ow into rows x cols cells. */
+/* The largest maps (any scale, up to 3x) that n maps of oh x ow fit into rows x cols
+ * cells; among grids with maps as large, the one with fewest empty places (four maps
+ * as 2x2 rather than 3 + 1), then fewest rows. dw 0: no room. */
 static struct grid choose_grid(int n, int oh, int ow, int rows, int cols)
 {
-	struct grid best = {0, 1, n};
+	struct grid best = {0, 0, 1, n};
 	for (int gc = n; gc >= 1; gc--) {
 		int gr = (n + gc - 1) / gc;
 		int bw = (cols - 2 * (gc - 1)) / gc;
 		int bh = rows / gr - 1; /* a label row under each */
-		int f = fit_factor(oh, ow, bh, bw, 3);
-		if (f && (!best.f || f < best.f))
-			best = (struct grid){f, gc, gr};
+		int dw = bw < 3 * ow ? bw : 3 * ow;
+		while (dw >= 2 && ((dw * oh + ow - 1) / ow + 1) / 2 > bh)
+			dw--;
+		if (dw > ow && dw * 4 < ow * 5) /* a few columns more only distort */
+			dw = ow;
+		if (dw < 2 || dw < ow / 4)
+			continue;
+		int empty = gc * gr - n, bempty = best.cols * best.rows - n;
+		if (dw > best.dw || (dw == best.dw && (empty < bempty ||
+						       (empty == bempty && gr < best.rows))))
+			best = (struct grid){dw, (dw * oh + ow - 1) / ow, gc, gr};
 	}
 	return best;
 }
@@ -231,20 +249,25 @@ static int draw_maps(struct tui *t, struct tui_pane *p, int y, int x, int rows, 
 		     const float *maps, int c, int oh, int ow, const struct patch_mark *pm)
 {
 	struct grid g = choose_grid(c, oh, ow, rows, cols);
-	if (!g.f) {
+	if (!g.dw) {
 		tui_put(p->win, y, x, cols, "(no room for the feature maps)", tui_attr(t, TUI_C_DIM));
 		return y;
 	}
-	int sw = g.f < 0 ? ow * -g.f : (ow + g.f - 1) / g.f;
-	int sh = g.f < 0 ? oh * -g.f : (oh + g.f - 1) / g.f;
-	int bw = sw, bh = (sh + 1) / 2;
+	int bw = g.dw, bh = (g.dh + 1) / 2;
 	for (int j = 0; j < c; j++) {
 		int gx = x + (j % g.cols) * (bw + 2), gy = y + (j / g.cols) * (bh + 1);
-		picture(t, p->win, gy, gx, maps + (size_t)j * oh * ow, oh, ow, g.f, -1, 1,
-			TUI_RAMP_DIVERGE);
-		if (pm->on && pm->row < oh && pm->col < ow)
-			mark_pixels(t, p->win, gy, gx, g.f, pm->row, pm->col, pm->row + 1,
-				    pm->col + 1);
+		float *m = resample(maps + (size_t)j * oh * ow, oh, ow, g.dh, g.dw);
+		tui_heatmap(t, p->win, gy, gx, m, g.dh, g.dw, -1, 1, TUI_RAMP_DIVERGE);
+		free(m);
+		if (pm->on && pm->row < oh && pm->col < ow) {
+			/* the display pixels of feature pixel (row, col), two to a cell row */
+			int r0 = pm->row * g.dh / oh, r1 = ((pm->row + 1) * g.dh - 1) / oh;
+			int c0 = pm->col * g.dw / ow, c1 = ((pm->col + 1) * g.dw - 1) / ow;
+			for (int cy = r0 / 2; cy <= r1 / 2; cy++)
+				for (int cx = c0; cx <= c1; cx++)
+					tui_glyph(t, p->win, gy + cy, gx + cx, "▣", 'X',
+						  tui_attr(t, TUI_C_MARK));
+		}
 		tui_putf(p->win, gy + bh, gx, bw, tui_attr(t, TUI_C_LABEL), "<Z%d>", j);
 	}
 	return y + g.rows * (bh + 1) - 1;
@@ -280,8 +303,11 @@ static void data_draw(struct tui *t, struct tui_pane *p)
 	snprintf(p->subtitle, sizeof p->subtitle, "%s", ds->source);
 	struct shown s = resolve(ws);
 
-	const struct data_features *f = ws->features;
-	bool maps = s.in_split && f && f->part[s.part] && s.local < f->n[s.part];
+	/* the split's features, or (quanv before classes) those of every image loaded */
+	const struct data_features *f = s.in_split ? ws->features : ws->set_features;
+	size_t fk = s.in_split ? s.local : (size_t)s.k;
+	int fp = s.in_split ? s.part : 0;
+	bool maps = f && f->part[fp] && fk < f->n[fp];
 	int top = 3, avail = rows - top; /* picture rows, label row included */
 	int imgcols = maps ? p->cw * 2 / 5 : p->cw;
 	int fi = fit_factor(s.h, s.w, avail - 1, imgcols, 2);
@@ -308,7 +334,7 @@ static void data_draw(struct tui *t, struct tui_pane *p)
 	int info_end = draw_info(t, p, &s, fi ? bottom + 1 : -1, maps ? mx - 1 : p->cw);
 	int maps_end = bottom;
 	if (maps) {
-		const float *m = f->part[s.part] + s.local * (size_t)f->c * f->oh * f->ow;
+		const float *m = f->part[fp] + fk * (size_t)f->c * f->oh * f->ow;
 		const char *ends = t->heat_pair0[1] ? "blue..red" : "dark..light";
 		char cap[96];
 		snprintf(cap, sizeof cap, "quanvolved %dx%dx%d: <Z> -1 %s +1", f->c, f->oh, f->ow, ends);
@@ -319,7 +345,7 @@ static void data_draw(struct tui *t, struct tui_pane *p)
 		tui_put(p->win, 2, mx, p->cw - mx, cap, tui_attr(t, TUI_C_LABEL));
 		maps_end = draw_maps(t, p, top, mx, avail, p->cw - mx, m, f->c, f->oh, f->ow, &pm);
 	} else if (!ws->split) {
-		tui_put(p->win, 2, 0, p->cw, "next: classes A B  (a binary task), then quanv",
+		tui_put(p->win, 2, 0, p->cw, "next: quanv (feature maps), classes A B (a binary task)",
 			tui_attr(t, TUI_C_DIM));
 	} else if (!f) {
 		int hx = pm.on && fi ? 18 : 0; /* after the patch legend */

@@ -3,8 +3,9 @@
  *
  * A pure state shows each basis amplitude as a probability bar coloured by its phase
  * quadrant, with the phase in degrees written beside it (so colour is never the only
- * carrier). A density matrix (noise on) shows the populations rho[i][i] and the purity
- * tr(rho^2). Every state shows each qubit's Bloch vector and <Z>. After `measure`, the
+ * carrier). A density matrix (noise on) shows the populations rho[i][i], the purity
+ * tr(rho^2) and, up to 4 qubits, the matrix itself (magnitude as shade, phase as colour
+ * and arrow). Every state shows each qubit's Bloch vector and <Z>. After `measure`, the
  * histogram of counts. Basis labels are |q_{n-1}...q0> (Qiskit order: qubit 0 is the
  * rightmost digit). Two columns when the pane is wide, one scrolling column otherwise.
  */
@@ -112,9 +113,69 @@ static void draw_basis(const struct tui *t, struct col *c, const struct qs_state
 	free(probs);
 }
 
+#define MATRIX_MAX_QUBITS 4 /* 16 x 16 cells: the largest matrix a pane shows */
+
+/*
+ * The density matrix, for up to 4 qubits: one cell per entry rho[i][j], its magnitude as
+ * shading (relative to the largest entry, which the heading gives) and its phase as the
+ * colour of the PHASE0..3 quadrants and, two columns wide, as an arrow (so colour is
+ * never the only carrier). Rows and columns are labelled with the basis index in hex
+ * (|q_{n-1}..q0> read as a binary number), so coherences decaying under noise show as
+ * the off-diagonal cells fading.
+ */
+static void draw_matrix(const struct tui *t, struct col *c, const struct qs_state *s)
+{
+	int n = s->n;
+	size_t d = (size_t)1 << n;
+	double max = 0;
+	for (size_t i = 0; i < d; i++)
+		for (size_t j = 0; j < d; j++)
+			max = fmax(max, cabs(qs_density_get(s, i, j)));
+	int cw = 3 + 2 * (int)d <= c->w ? 2 : 1; /* a phase arrow beside the shade if it fits */
+	char h[120];
+	snprintf(h, sizeof h, "rho: shade |rho_ij| 0..%.3f, colour%s = phase", max,
+		 cw == 2 ? "+arrow" : "");
+	heading(t, c, h);
+	static const char *const shade_u[5] = {" ", "░", "▒", "▓", "█"};
+	static const char shade_a[5] = {' ', '.', ':', '*', '#'};
+	static const char *const arrow_u[4] = {"→", "↑", "←", "↓"};
+	static const char arrow_a[4] = {'>', '^', '<', 'v'};
+	int y = row(c);
+	c->vy++;
+	if (y > 0) /* column labels: the basis index in hex */
+		for (size_t j = 0; j < d; j++)
+			tui_putf(c->win, y, c->x + 3 + (int)j * cw, 1, tui_attr(t, TUI_C_LABEL), "%zx", j);
+	for (size_t i = 0; i < d; i++) {
+		y = row(c);
+		c->vy++;
+		if (y < 0)
+			continue;
+		tui_putf(c->win, y, c->x, 3, tui_attr(t, TUI_C_LABEL), "%zx", i);
+		for (size_t j = 0; j < d; j++) {
+			double complex v = qs_density_get(s, i, j);
+			double m = max > 0 ? cabs(v) / max : 0;
+			int lv = m < 0.02 ? 0 : 1 + (int)fmin(3, m * 4);
+			double deg = carg(v) * 180 / M_PI;
+			int q = ((int)floor((deg + 45 + 360) / 90)) % 4;
+			attr_t a = tui_attr(t, lv ? (enum tui_color)(TUI_C_PHASE0 + q) : TUI_C_DIM);
+			int x = c->x + 3 + (int)j * cw;
+			if (x >= c->x + c->w)
+				break;
+			if (lv == 0) {
+				tui_glyph(t, c->win, y, x, "·", '.', tui_attr(t, TUI_C_DIM));
+				continue;
+			}
+			tui_glyph(t, c->win, y, x, shade_u[lv], shade_a[lv], a);
+			if (cw == 2 && x + 1 < c->x + c->w)
+				tui_glyph(t, c->win, y, x + 1, arrow_u[q], arrow_a[q], a);
+		}
+	}
+}
+
 static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state *s)
 {
-	heading(t, c, "qubits  <Z> and Bloch vector (x, y, z)");
+	heading(t, c, c->w >= 48 ? "qubits  <Z>, Bloch vector (x, y, z), length |r|"
+				 : "qubits  <Z> and Bloch length |r|");
 	for (int q = 0; q < s->n; q++) {
 		double v[3];
 		struct qcq_error err;
@@ -124,9 +185,11 @@ static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state
 			continue;
 		int x = c->x;
 		x += tui_putf(c->win, y, x, c->w, tui_attr(t, TUI_C_LABEL), "q%-2d ", q);
-		/* <Z> as a bar from -1 (left) to +1 (right) around a centre mark */
+		/* what fits, most telling first: <Z> and |r|, then the vector, then the bar
+		 * (4 + 10 + 10 columns; the vector 24 more, the bar 12) */
+		bool vec = c->w >= 48, bar = c->w >= 60;
 		int bw = 11;
-		if (c->w >= 44) {
+		if (bar) { /* <Z> as a bar from -1 (left) to +1 (right) around a centre mark */
 			int mid = bw / 2, pos = (int)lround((v[2] + 1) / 2 * (bw - 1));
 			for (int i = 0; i < bw; i++)
 				tui_glyph(t, c->win, y, x + i, i == mid ? "┼" : "─", i == mid ? '+' : '-',
@@ -136,8 +199,10 @@ static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state
 		}
 		x += tui_putf(c->win, y, x, c->x + c->w - x, tui_attr(t, TUI_C_VALUE), "<Z> %+.3f",
 			      v[2]);
-		tui_putf(c->win, y, x, c->x + c->w - x, tui_attr(t, TUI_C_NORMAL),
-			 "  (%+.2f, %+.2f, %+.2f) |r| %.2f", v[0], v[1], v[2],
+		if (vec)
+			x += tui_putf(c->win, y, x, c->x + c->w - x, tui_attr(t, TUI_C_NORMAL),
+				      "  (%+.2f, %+.2f, %+.2f)", v[0], v[1], v[2]);
+		tui_putf(c->win, y, x, c->x + c->w - x, tui_attr(t, TUI_C_NORMAL), "  |r| %.2f",
 			 sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]));
 	}
 	if (s->kind == QS_DENSITY) {
@@ -145,7 +210,7 @@ static void draw_bloch(const struct tui *t, struct col *c, const struct qs_state
 		c->vy++;
 		if (y > 0)
 			tui_putf(c->win, y, c->x, c->w, tui_attr(t, TUI_C_VALUE),
-				 "purity tr(rho^2) = %.4f  (1 = pure, %.4f = fully mixed)",
+				 "purity tr(rho^2) %.4f  (pure 1, mixed %.4f)",
 				 qs_calc_purity(s), 1.0 / (double)((size_t)1 << s->n));
 	}
 }
@@ -212,6 +277,12 @@ static void state_draw(struct tui *t, struct tui_pane *p)
 			left.vy++;
 		}
 	}
+	/* the matrix before the populations: its diagonal holds them, and its off-diagonal
+	 * cells (the coherences noise takes away) are what the pane is looked at for */
+	if (s->kind == QS_DENSITY && s->n <= MATRIX_MAX_QUBITS) {
+		draw_matrix(t, &left, s);
+		left.vy++;
+	}
 	draw_basis(t, &left, s);
 	if (two) {
 		draw_bloch(t, &right, s);
@@ -232,6 +303,8 @@ static void state_draw(struct tui *t, struct tui_pane *p)
 static bool state_key(struct tui *t, struct tui_pane *p, int key)
 {
 	int page = p->h > 3 ? p->h - 2 : 1;
+	if (tui_step_key(t, key)) /* the state is watched while stepping */
+		return true;
 	switch (key) {
 	case KEY_UP: p->scroll_y--; break;
 	case KEY_DOWN: p->scroll_y++; break;
@@ -243,7 +316,6 @@ static bool state_key(struct tui *t, struct tui_pane *p, int key)
 	if (p->scroll_y < 0)
 		p->scroll_y = 0;
 	p->dirty = true;
-	(void)t;
 	return true;
 }
 

@@ -64,9 +64,27 @@ static void hook_line(char *line)
 {
 	struct tui *t = rl_tui;
 	if (!line) { /* Ctrl-D on an empty line */
-		t->quit = true;
+		bool busy = cmd_job_running(t->ws) || cmd_paused_count(t->ws);
+		if (!busy || t->quit_armed) {
+			t->quit = true;
+			if (cmd_job_running(t->ws)) { /* also ends a session file waiting for it */
+				cmd_job_stop(t->ws);
+				t->ws->quit = true;
+			}
+			return;
+		}
+		/* leaving would lose a running training or a paused session: ask once */
+		t->quit_armed = true;
+		char m[200];
+		snprintf(m, sizeof m, "%s: Ctrl-D again leaves (and stops it); `stop` ends "
+			 "it without leaving",
+			 cmd_job_running(t->ws) ? cmd_job_name(t->ws) : "a paused session");
+		tui_log_add(t, TUI_C_ERROR, m);
+		t->log.scroll = 0;
+		t->prompt_dirty = t->status_dirty = true;
 		return;
 	}
+	t->quit_armed = false;
 	const char *p = line;
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -122,38 +140,21 @@ static char *gen_list(const char *text, int state)
 	return NULL;
 }
 
-static const char *const dispatch_parents[] = {"load", "save", "show", "export", "circuit", NULL};
-
-static bool is_parent(const char *name)
-{
-	for (const char *const *p = dispatch_parents; *p; p++)
-		if (strcmp(*p, name) == 0)
-			return true;
-	return false;
-}
-
 /* Command names as `help` lists them: sub-commands (load-synth) are kinds, not names. */
 static void add_commands(void)
 {
 	const struct cmd_entry *e;
-	for (size_t i = 0; (e = cmd_entry_at(i)); i++) {
-		const char *dash = strchr(e->name, '-');
-		char parent[64];
-		if (dash) {
-			snprintf(parent, sizeof parent, "%.*s", (int)(dash - e->name), e->name);
-			if (is_parent(parent))
-				continue;
-		}
-		cand_add(e->name);
-	}
+	for (size_t i = 0; (e = cmd_entry_at(i)); i++)
+		if (!cmd_kind_parent(e))
+			cand_add(e->name);
 }
 
-static void add_kinds(const char *parent)
+static void add_kinds(const struct cmd_entry *parent)
 {
 	const struct cmd_entry *e;
-	size_t len = strlen(parent);
+	size_t len = strlen(parent->name);
 	for (size_t i = 0; (e = cmd_entry_at(i)); i++)
-		if (strncmp(e->name, parent, len) == 0 && e->name[len] == '-')
+		if (cmd_kind_parent(e) == parent)
 			cand_add(e->name + len + 1);
 }
 
@@ -194,7 +195,9 @@ static bool add_usage_words(const struct cmd_entry *e, int nw)
 	char *save = NULL, *tok = strtok_r(u, " ", &save);
 	for (int i = 0; tok && i < nw; i++)
 		tok = strtok_r(NULL, " ", &save);
-	if (!tok || !strchr(tok, '|') || strchr(tok, '='))
+	/* alternatives (a|b) or one optional literal word ([resume]) */
+	bool literal = tok && tok[0] == '[' && tok[1] >= 'a' && tok[1] <= 'z' && !strchr(tok, '=');
+	if (!tok || (!strchr(tok, '|') && !literal) || strchr(tok, '='))
 		return false;
 	char *p2 = NULL;
 	for (char *alt = strtok_r(tok, "|[]", &p2); alt; alt = strtok_r(NULL, "|[]", &p2)) {
@@ -205,6 +208,20 @@ static bool add_usage_words(const struct cmd_entry *e, int nw)
 			cand_add(alt);
 	}
 	return cand.n > before;
+}
+
+/* Whether a command's usage names a path (FILE, DIR, PATH...): only then do file
+ * names complete, so that `train ` Tab offers train's options, not the directory. */
+static bool takes_path(const struct cmd_entry *e)
+{
+	if (!e || !e->usage)
+		return true; /* unknown: files may be what is meant */
+	static const char *const words[] = {"FILE", "DIR", "PATH", "IMAGES", ".npy", ".qcq",
+					    ".qasm", NULL};
+	for (const char *const *w = words; *w; w++)
+		if (strstr(e->usage, *w))
+			return true;
+	return false;
 }
 
 /* `set noise KIND OPTION=...`: the kinds, then the options of the kind. */
@@ -276,8 +293,8 @@ static char **complete(const char *text, int start, int end)
 		const struct cmd_entry *e = cmd_find(w[0], NULL);
 		if (e && strcmp(e->name, "help") == 0 && nw == 1) {
 			add_commands();
-		} else if (e && is_parent(e->name) && nw == 1) {
-			add_kinds(e->name);
+		} else if (e && (e->flags & CMD_F_PARENT) && nw == 1) {
+			add_kinds(e);
 		} else if (e && strcmp(e->name, "set") == 0 && nw == 1) {
 			/* the setting names of `set` (cmd-set.c) */
 			static const char *const keys[] = {"threads", "jobs", "shots", "noise", "depth",
@@ -288,16 +305,13 @@ static char **complete(const char *text, int start, int end)
 			add_noise_words(nw, w[2]);
 		} else {
 			const struct cmd_entry *sub = e;
-			if (e && is_parent(e->name) && nw >= 2) {
-				char name[160];
-				snprintf(name, sizeof name, "%s-%s", e->name, w[1]);
-				sub = cmd_find(name, NULL);
-			}
+			if (e && (e->flags & CMD_F_PARENT) && nw >= 2)
+				sub = cmd_find_kind(e, w[1]);
 			add_options(sub);
 			bool fixed = add_usage_words(sub, nw);
 			if (sub && strstr(sub->name, "class"))
 				add_classes(t, text);
-			else if (!fixed && !strchr(text, '='))
+			else if (!fixed && !strchr(text, '=') && takes_path(sub))
 				add_files(text);
 		}
 	}
@@ -311,10 +325,12 @@ static char **complete(const char *text, int start, int end)
 	return m;
 }
 
-/* Several matches: list them in the log instead of letting readline print. */
+/* Several matches: list them in the log instead of letting readline print; a second
+ * Tab on the same line lists nothing new, so it does not print the list again. */
 static void show_matches(char **matches, int num, int max_length)
 {
 	(void)max_length;
+	static char last[1024], last_line[1024];
 	char line[1024];
 	size_t len = 0;
 	line[0] = '\0';
@@ -322,6 +338,11 @@ static void show_matches(char **matches, int num, int max_length)
 		len += (size_t)snprintf(line + len, sizeof line - len, "%s  ", matches[i]);
 	if (num > 0 && len + 64 >= sizeof line)
 		snprintf(line + len, sizeof line - len, "... (%d in all)", num);
+	const char *typed = rl_line_buffer ? rl_line_buffer : "";
+	if (strcmp(line, last) == 0 && strcmp(typed, last_line) == 0)
+		return;
+	snprintf(last, sizeof last, "%s", line);
+	snprintf(last_line, sizeof last_line, "%s", typed);
 	tui_log_add(rl_tui, TUI_C_LOG_INFO, line);
 	rl_tui->prompt_dirty = true;
 }

@@ -136,6 +136,9 @@ struct tui {
 	int focus;          /* a pane id, or -1 for the prompt */
 	int featured[2];    /* panes shown when only one or two fit */
 	int slots;          /* 1, 2 or 4 panes above the log */
+	int zoom;           /* the pane shown alone on the full screen, or -1 */
+	int log_grow;       /* rows added to (or taken from) the log's usual height */
+	bool quit_armed;    /* Ctrl-D once while a job runs: the second one leaves */
 	bool too_small;
 	bool help;          /* the key help is shown */
 	bool status_dirty, prompt_dirty, all_dirty;
@@ -174,6 +177,24 @@ void tui_mark(struct tui *t, int pane_id);
 void tui_mark_all(struct tui *t);
 void tui_absorb_dirty(struct tui *t); /* ws->dirty into the panes' marks */
 void tui_run_line(struct tui *t, const char *line, bool echo);
+void tui_keys_while_busy(struct tui *t); /* keys (and a typed stop) during a command */
+
+/* layout.c */
+void tui_relayout(struct tui *t);
+void tui_free_windows(struct tui *t);
+void tui_feature(struct tui *t, int id); /* show pane id when not all panes fit */
+void tui_set_focus(struct tui *t, int id); /* a pane id, or -1 for the prompt */
+void tui_cycle_focus(struct tui *t, int dir);
+/* Zoom pane id to the full screen, or back when it is zoomed already (or id < 0). */
+void tui_zoom(struct tui *t, int id);
+/* The log `rows` rows taller (negative: shorter), within what leaves the panes room. */
+void tui_grow_log(struct tui *t, int rows);
+
+/* keys.c */
+void tui_handle_key(struct tui *t, int c);
+/* n/Right and p/Left step the circuit forward and back (runs step, back): the keys of
+ * the Circuit and State panes. Returns whether key was one of them. */
+bool tui_step_key(struct tui *t, int key);
 
 /* frame.c */
 void tui_frame(struct tui *t, bool force); /* draws what is dirty, at most ~20 times a second */

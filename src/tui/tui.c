@@ -88,126 +88,17 @@ void tui_absorb_dirty(struct tui *t)
 	if (d)
 		t->status_dirty = true;
 	t->ws->dirty = 0;
-}
-
-/* ---------------------------------------------------------------- layout */
-
-static void free_windows(struct tui *t)
-{
-	for (int i = 0; i < TUI_NPANES; i++) {
-		if (t->pane[i].win)
-			delwin(t->pane[i].win);
-		t->pane[i].win = NULL;
+	if (t->ws->view != CMD_VIEW_NONE) { /* `view PANE`: shown and focused */
+		static const int pane_of[CMD_VIEW_COUNT] = {
+			[CMD_VIEW_DATA] = TUI_P_DATA,     [CMD_VIEW_CIRCUIT] = TUI_P_CIRCUIT,
+			[CMD_VIEW_STATE] = TUI_P_STATE,   [CMD_VIEW_CURVES] = TUI_P_CURVES,
+			[CMD_VIEW_LOG] = TUI_P_LOG,
+		};
+		int id = pane_of[t->ws->view];
+		t->ws->view = CMD_VIEW_NONE;
+		if (!t->too_small)
+			tui_set_focus(t, id);
 	}
-	if (t->status)
-		delwin(t->status);
-	if (t->prompt)
-		delwin(t->prompt);
-	if (t->helpwin)
-		delwin(t->helpwin);
-	t->status = t->prompt = t->helpwin = NULL;
-}
-
-static void place(struct tui *t, int id, int y, int x, int h, int w, bool sep)
-{
-	struct tui_pane *p = &t->pane[id];
-	p->y = y, p->x = x, p->h = h, p->w = w;
-	p->sep_right = sep;
-	p->cw = sep ? w - 1 : w;
-	p->win = newwin(h, w, y, x);
-	p->dirty = true;
-	if (p->ops->resize)
-		p->ops->resize(t, p);
-}
-
-/* The two panes shown together when two fit: data with curves, circuit with state. */
-static int partner(int id)
-{
-	switch (id) {
-	case TUI_P_DATA: return TUI_P_CURVES;
-	case TUI_P_CURVES: return TUI_P_DATA;
-	case TUI_P_CIRCUIT: return TUI_P_STATE;
-	default: return TUI_P_CIRCUIT;
-	}
-}
-
-static void relayout(struct tui *t)
-{
-	free_windows(t);
-	getmaxyx(stdscr, t->rows, t->cols);
-	t->too_small = t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS;
-	werase(stdscr);
-	wnoutrefresh(stdscr);
-	if (t->rows >= 1) {
-		t->prompt = newwin(1, t->cols, t->rows - 1, 0);
-		keypad(t->prompt, TRUE);
-	}
-	tui_mark_all(t);
-	if (t->too_small)
-		return;
-	t->status = newwin(1, t->cols, 0, 0);
-	int avail = t->rows - 2;
-	int log_h = avail * 3 / 10;
-	log_h = log_h < 7 ? 7 : log_h > 16 ? 16 : log_h;
-	int up = avail - log_h, top = 1, half = t->cols / 2;
-	int f = t->featured[0];
-	if (t->cols >= 160 && up >= 30) {
-		t->slots = 4;
-		place(t, TUI_P_DATA, top, 0, up / 2, half, true);
-		place(t, TUI_P_CURVES, top, half, up / 2, t->cols - half, false);
-		place(t, TUI_P_CIRCUIT, top + up / 2, 0, up - up / 2, half, true);
-		place(t, TUI_P_STATE, top + up / 2, half, up - up / 2, t->cols - half, false);
-	} else if (t->cols >= 100) {
-		t->slots = 2;
-		int a = f == TUI_P_DATA || f == TUI_P_CIRCUIT ? f : partner(f);
-		/* the left column is the wider one: data and circuits need the room */
-		int lw = t->cols * 11 / 20;
-		place(t, a, top, 0, up, lw, true);
-		place(t, partner(a), top, lw, up, t->cols - lw, false);
-	} else if (up >= 36) {
-		t->slots = 2;
-		int a = f == TUI_P_DATA || f == TUI_P_CIRCUIT ? f : partner(f);
-		place(t, a, top, 0, up / 2, t->cols, false);
-		place(t, partner(a), top + up / 2, 0, up - up / 2, t->cols, false);
-	} else {
-		t->slots = 1;
-		place(t, f, top, 0, up, t->cols, false);
-	}
-	place(t, TUI_P_LOG, top + up, 0, log_h, t->cols, false);
-}
-
-/* Show pane id (when not every pane fits): the most recently featured one wins. */
-static void feature(struct tui *t, int id)
-{
-	if (id == TUI_P_LOG || id < 0)
-		return;
-	bool visible = t->pane[id].win != NULL;
-	t->featured[1] = t->featured[0];
-	t->featured[0] = id;
-	if (!visible && !t->too_small)
-		relayout(t);
-}
-
-static void set_focus(struct tui *t, int id)
-{
-	int old = t->focus;
-	t->focus = id;
-	if (id >= 0)
-		feature(t, id);
-	if (old >= 0)
-		tui_mark(t, old);
-	if (id >= 0)
-		tui_mark(t, id);
-	curs_set(id < 0 ? 1 : 0);
-	t->prompt_dirty = true;
-}
-
-static void cycle_focus(struct tui *t, int dir)
-{
-	/* the ring: prompt, data, circuit, state, curves, log */
-	int n = TUI_NPANES + 1;
-	int cur = t->focus + 1;
-	set_focus(t, (cur + dir + n) % n - 1);
 }
 
 /* ---------------------------------------------------------------- commands */
@@ -235,17 +126,17 @@ static bool runs_as_script(const char *text)
 static void feature_from_dirty(struct tui *t, unsigned d, bool job_started)
 {
 	if (job_started)
-		feature(t, TUI_P_CURVES);
+		tui_feature(t, TUI_P_CURVES);
 	else if (d == CMD_DIRTY_ALL || !d)
 		return;
 	else if (d & CMD_DIRTY_CIRCUIT)
-		feature(t, TUI_P_CIRCUIT);
+		tui_feature(t, TUI_P_CIRCUIT);
 	else if (d & CMD_DIRTY_STATE)
-		feature(t, TUI_P_STATE);
+		tui_feature(t, TUI_P_STATE);
 	else if (d & CMD_DIRTY_DATA)
-		feature(t, TUI_P_DATA);
+		tui_feature(t, TUI_P_DATA);
 	else if (d & CMD_DIRTY_CURVES)
-		feature(t, TUI_P_CURVES);
+		tui_feature(t, TUI_P_CURVES);
 }
 
 /* Runs line (or, when line is NULL, what a `pause` left waiting) to its end with
@@ -276,8 +167,56 @@ static void run_sync(struct tui *t, const char *line, const char *label, bool sc
 	}
 }
 
+/* Keys typed while a command runs (a session file waiting for its training): they go
+ * to readline and the panes as usual, and a typed `stop` runs at once, so that it stops
+ * the job (and with it the session, as Ctrl-C does) instead of waiting for its end.
+ * Other lines wait in the queue. Called from the job's event delivery. */
+void tui_keys_while_busy(struct tui *t)
+{
+	wtimeout(t->prompt, 0);
+	int c;
+	for (int n = 0; n < 256 && (c = wgetch(t->prompt)) != ERR; n++)
+		tui_handle_key(t, c);
+	for (size_t i = 0; i < t->nqueue; i++) {
+		struct cmd_list l;
+		struct qcq_error err;
+		if (cmd_parse(t->queue[i], "<prompt>", 1, NULL, &l, &err) != QCQ_OK)
+			continue;
+		const struct cmd_entry *e = l.n == 1 ? cmd_find(l.calls[0].argv[0], NULL) : NULL;
+		bool stop = e && strcmp(e->name, "stop") == 0;
+		cmd_list_free(&l);
+		if (!stop)
+			continue;
+		char *line = t->queue[i];
+		memmove(t->queue + i, t->queue + i + 1, (t->nqueue - i - 1) * sizeof *t->queue);
+		t->nqueue--;
+		char buf[4096];
+		snprintf(buf, sizeof buf, "qcq> %s", line);
+		tui_log_add(t, TUI_C_LOG_CMD, buf);
+		free(line);
+		/* not through the runner: inside a session file it would wait for the job,
+		 * from inside the delivery of that job's events */
+		if (cmd_job_running(t->ws)) {
+			snprintf(buf, sizeof buf, "stopping %s (it finishes the current step and "
+				 "keeps its best result); the session file ends there",
+				 cmd_job_name(t->ws));
+			tui_log_add(t, TUI_C_LOG_INFO, buf);
+			cmd_job_stop(t->ws);
+		}
+		break;
+	}
+}
+
 void tui_run_line(struct tui *t, const char *line, bool echo)
 {
+	if (t->in_command) { /* a pane key while a session runs: after it, in order */
+		if (t->nqueue == t->qcap) {
+			t->qcap = t->qcap ? 2 * t->qcap : 8;
+			t->queue = qcq_xrealloc(t->queue, t->qcap * sizeof *t->queue);
+		}
+		t->queue[t->nqueue++] = qcq_xstrdup(line);
+		return;
+	}
 	if (echo) {
 		char buf[4096];
 		snprintf(buf, sizeof buf, "qcq> %s", line);
@@ -308,85 +247,6 @@ static void run_queue(struct tui *t)
 	t->nqueue--;
 	tui_run_line(t, line, true);
 	free(line);
-}
-
-/* ---------------------------------------------------------------- keys */
-
-static void show_help(struct tui *t)
-{
-	t->help = true;
-	tui_mark_all(t);
-}
-
-static void handle_key(struct tui *t, int c)
-{
-	if (c == KEY_RESIZE) {
-		relayout(t);
-		return;
-	}
-	if (t->help) { /* any key closes the help */
-		t->help = false;
-		if (t->helpwin)
-			delwin(t->helpwin);
-		t->helpwin = NULL;
-		tui_mark_all(t);
-		return;
-	}
-	if (c == KEY_F(1)) {
-		show_help(t);
-		return;
-	}
-	if (c >= KEY_F(2) && c <= KEY_F(6)) {
-		set_focus(t, c - KEY_F(2));
-		return;
-	}
-	if (c == 12) { /* Ctrl-L */
-		clearok(curscr, TRUE);
-		tui_mark_all(t);
-		return;
-	}
-	if (c == KEY_BTAB) {
-		cycle_focus(t, -1);
-		return;
-	}
-	if (c == KEY_MOUSE || t->too_small) {
-		if (t->too_small && c >= 0)
-			tui_prompt_key(t, c);
-		return;
-	}
-	if (t->focus >= 0) {
-		struct tui_pane *p = &t->pane[t->focus];
-		if (c == '\t') {
-			cycle_focus(t, 1);
-			return;
-		}
-		if (c == 27) {
-			set_focus(t, -1);
-			return;
-		}
-		if (c == '?') {
-			show_help(t);
-			return;
-		}
-		if (p->ops->on_key && p->ops->on_key(t, p, c))
-			return;
-		if (c >= KEY_MIN)
-			return; /* an unbound special key: ignore */
-		set_focus(t, -1); /* typing goes to the prompt */
-	}
-	if (c == '\t' && tui_prompt_empty()) {
-		cycle_focus(t, 1);
-		return;
-	}
-	if (c == '?' && tui_prompt_empty()) {
-		show_help(t);
-		return;
-	}
-	if (c == KEY_PPAGE || c == KEY_NPAGE) {
-		tui_log_ops.on_key(t, &t->pane[TUI_P_LOG], c);
-		return;
-	}
-	tui_prompt_key(t, c);
 }
 
 static void handle_signals(struct tui *t)
@@ -429,6 +289,9 @@ static bool start_curses(struct tui *t)
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	/* click to focus, wheel to scroll (Shift+drag still selects text in most terminals) */
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	tui_colors_init(t);
 	curs_set(1);
 	return true;
@@ -459,7 +322,7 @@ static void loop(struct tui *t, bool exit_when_done)
 		wtimeout(t->prompt, wait_ms);
 		int c = wgetch(t->prompt);
 		for (int n = 0; c != ERR && n < 256 && !t->quit; n++) {
-			handle_key(t, c);
+			tui_handle_key(t, c);
 			wtimeout(t->prompt, 0);
 			c = wgetch(t->prompt);
 		}
@@ -470,6 +333,7 @@ static void loop(struct tui *t, bool exit_when_done)
 			run_resume(t);
 		if (ws->job) {
 			if (!cmd_job_poll(ws)) {
+				t->quit_armed = false; /* the question was about that job */
 				t->status_dirty = true;
 				t->curves_job = NULL;
 			}
@@ -499,6 +363,7 @@ int tui_run(struct cmd_workspace *ws, const struct tui_options *o, struct tui_st
 	struct tui *t = qcq_xcalloc(1, sizeof *t);
 	t->ws = ws;
 	t->focus = -1;
+	t->zoom = -1;
 	t->circ_cursor = t->circ_ngates = (size_t)-1;
 	t->featured[0] = TUI_P_DATA;
 	t->featured[1] = TUI_P_CURVES;
@@ -536,7 +401,7 @@ int tui_run(struct cmd_workspace *ws, const struct tui_options *o, struct tui_st
 		ws->interactive = true;
 		ws->workbench = true;
 		tui_prompt_init(t);
-		relayout(t);
+		tui_relayout(t);
 		if (startup)
 			tui_run_line(t, startup, true);
 		welcome(t); /* after the startup's output, so a short log still shows it */
@@ -553,7 +418,7 @@ int tui_run(struct cmd_workspace *ws, const struct tui_options *o, struct tui_st
 			cmd_job_wait(ws);
 		}
 		tui_prompt_end(t);
-		free_windows(t);
+		tui_free_windows(t);
 		restore_terminal();
 		delscreen(t->screen);
 	}

@@ -13,85 +13,7 @@
 # time; every step polls the screen until what it expects is there, with a generous
 # deadline (seconds, scaled by QCQ_E2E_SCALE, default 1) that costs nothing when the
 # machine is fast.
-BIN=$1
-if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
-	echo "usage: e2e.sh PATH-TO-QCQLAB"
-	exit 2
-fi
-command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
-
-SCALE=${QCQ_E2E_SCALE:-1}
-TMP=$(mktemp -d)
-SOCK=$TMP/tmux.sock
-S=qcqe2e
-fail=0
-cleanup() {
-	tmux -S "$SOCK" kill-server 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-# start W H LANG NO_COLOR [ARGS]: a fresh session running the workbench; after it exits
-# the pane says QCQ-EXITED rc=N and stays for a while so the exit can be asserted. Its
-# stderr (nothing, unless a sanitizer reports) goes to a file checked at the end.
-start() {
-	tmux -S "$SOCK" kill-session -t $S 2>/dev/null
-	tmux -S "$SOCK" new-session -d -s $S -x "$1" -y "$2" \
-		"env HOME=$TMP XDG_STATE_HOME=$TMP/state QCQ_CACHE_DIR=$TMP/cache TERM=tmux-256color \
-		 LANG=$3 LC_ALL=$3 NO_COLOR=$4 $BIN $5 2>>$TMP/stderr; echo QCQ-EXITED rc=\$?; sleep 600"
-}
-screen() { tmux -S "$SOCK" capture-pane -p -t $S; }
-keys() { tmux -S "$SOCK" send-keys -t $S "$@"; }
-line() { tmux -S "$SOCK" send-keys -t $S -l "$1"; tmux -S "$SOCK" send-keys -t $S Enter; }
-dump() { screen | sed 's/^/    | /'; }
-failed() {
-	echo "FAIL: $1"
-	dump
-	fail=$((fail + 1))
-	return 1
-}
-
-# deadline [SECONDS]: sets END, the time (s since the epoch) a poll gives up
-deadline() { END=$(( $(date +%s) + ${1:-60} * SCALE )); }
-late() { [ "$(date +%s)" -gt "$END" ]; }
-# has TEXT: TEXT is on the screen now
-has() { screen | grep -F -q -- "$1"; }
-
-# wait_for TEXT [SECONDS]: poll the screen until TEXT is on it (default 60 s)
-wait_for() {
-	deadline "$2"
-	until has "$1"; do
-		late && { failed "'$1' not on screen after $((${2:-60} * SCALE))s"; return 1; }
-		sleep 0.2
-	done
-	return 0
-}
-# wait_gone TEXT [SECONDS]: poll until TEXT has left the screen
-wait_gone() {
-	deadline "$2"
-	while has "$1"; do
-		late && { failed "'$1' still on screen after $((${2:-60} * SCALE))s"; return 1; }
-		sleep 0.2
-	done
-	return 0
-}
-absent() {
-	if has "$1"; then failed "'$1' is on screen"; fi
-}
-# count TEXT: how many times TEXT is on the screen above the log
-count() { screen | sed '/─ Log\|- Log -/,$d' | grep -F -o -- "$1" | wc -l; }
-# wait_count TEXT N [SECONDS]: poll until TEXT is there at least N times above the log
-wait_count() {
-	deadline "$3"
-	until [ "$(count "$1")" -ge "$2" ]; do
-		late && { failed "'$1' not $2 times above the log"; return 1; }
-		sleep 0.2
-	done
-	return 0
-}
-ok() { echo "ok: $1"; }
-
-have() { "$BIN" -c "help $1" >/dev/null 2>&1; }
+. "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- the first screen
 # what a new user sees: the startup line has loaded the digits, made the 3-vs-5 task
@@ -148,7 +70,7 @@ wait_for "─ Log" && wait_gone "needs a terminal" && ok "back to 100x30"
 line "load synth 2000"
 wait_for "synth 2000 digits" && wait_for "image 0/2000" && ok "load synth: the data pane"
 line "classes 3 8"
-wait_for "side " && ok "classes"
+wait_for "(label " && ok "classes"
 line "quanv"
 wait_for "features: 400 images" && wait_for "4x14x14" && wait_for "<Z3>" &&
 	ok "quanv: feature maps drawn"
@@ -259,15 +181,15 @@ fi
 
 # the tour waits at each pause (the line after it, as in sessions/tour.qcq) for Enter
 line "tour"
-wait_for "paused before tour.qcq:13" && wait_for "paused: Enter goes on" &&
+wait_for "paused before tour.qcq:17" && wait_for "paused: Enter goes on" &&
 	ok "tour: waits at its first pause"
 keys Enter
-wait_for "paused before tour.qcq:30" && ok "tour: Enter goes on to the next pause"
+wait_for "paused before tour.qcq:28" && ok "tour: Enter goes on to the next pause"
 line "stop"
 wait_for "ended the paused session" && wait_gone "paused: Enter goes on" &&
 	ok "tour: stop ends it at the pause"
 line "tour"
-for next in 13 30 37 45 52 65; do
+for next in 17 28 46 55 65 74 89; do
 	wait_for "paused before tour.qcq:$next " 180 && keys Enter
 done
 wait_for "== Done." 180 && wait_for "last run: 10 epochs" && ok "tour runs in the workbench"
