@@ -10,9 +10,6 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef __AVX512F__
-#include <immintrin.h>
-#endif
 
 /* ---------------------------------------------------------------- max-pool */
 
@@ -22,37 +19,6 @@
  * input belongs to exactly one window) instead of scattering to a recomputed arg
  * max. Ties go to the first maximum in row-major order, as in the generic path.
  */
-#ifdef __AVX512F__
-/*
- * Eight 2x2 windows at a time: 16 floats of each of the two input rows, lane pairs
- * (2j, 2j+1) are window j. mx gets every lane its window's max; the masks pick the
- * first position equal to it (a, then b, then c, then d).
- */
-struct pool8 {
-	__m512 r0, r1, mx;
-	__mmask16 w0, w1; /* winners in row 0 and row 1 */
-};
-
-static inline struct pool8 pool8(const float *r0, const float *r1, __mmask16 ld)
-{
-	const __m512i swap = _mm512_set_epi32(14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1);
-	struct pool8 p;
-	p.r0 = _mm512_maskz_loadu_ps(ld, r0), p.r1 = _mm512_maskz_loadu_ps(ld, r1);
-	__m512 m0 = _mm512_max_ps(p.r0, _mm512_permutexvar_ps(swap, p.r0));
-	__m512 m1 = _mm512_max_ps(p.r1, _mm512_permutexvar_ps(swap, p.r1));
-	p.mx = _mm512_max_ps(m0, m1);
-	__mmask16 e0 = _mm512_cmp_ps_mask(p.r0, p.mx, _CMP_EQ_OQ);
-	__mmask16 e1 = _mm512_cmp_ps_mask(p.r1, p.mx, _CMP_EQ_OQ);
-	unsigned a = e0 & 0x5555u, b = e0 & 0xaaaau, c = e1 & 0x5555u, d = e1 & 0xaaaau;
-	unsigned wb = b & ~(a << 1);
-	unsigned taken = a | (wb >> 1); /* window decided in row 0 (even bit) */
-	unsigned wc = c & ~taken;
-	unsigned wd = d & ~((taken | wc) << 1);
-	p.w0 = (__mmask16)(a | wb), p.w1 = (__mmask16)(wc | wd);
-	return p;
-}
-#endif
-
 static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
 {
 	int OH = H / 2, OW = W / 2;
@@ -60,19 +26,7 @@ static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
 		for (int oy = 0; oy < OH; oy++) {
 			const float *r0 = inp + ((size_t)bc * H + 2 * oy) * W, *r1 = r0 + W;
 			float *o = out + ((size_t)bc * OH + oy) * OW;
-			int ox = 0;
-#ifdef __AVX512F__
-			const __m512i even = _mm512_set_epi32(15, 13, 11, 9, 7, 5, 3, 1, 14, 12, 10, 8, 6,
-							      4, 2, 0);
-			for (; ox < OW; ox += 8) {
-				int n = OW - ox < 8 ? OW - ox : 8;
-				struct pool8 p = pool8(r0 + 2 * ox, r1 + 2 * ox,
-						       (__mmask16)((1u << (2 * n)) - 1));
-				_mm512_mask_storeu_ps(o + ox, (__mmask16)((1u << n) - 1),
-						      _mm512_permutexvar_ps(even, p.mx));
-			}
-#endif
-			for (; ox < OW; ox++) {
+			for (int ox = 0; ox < OW; ox++) {
 				float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
 				float ab = b > a ? b : a, cd = d > c ? d : c;
 				o[ox] = cd > ab ? cd : ab;
@@ -89,22 +43,7 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 			const float *r0 = inp + ((size_t)bc * H + 2 * oy) * W, *r1 = r0 + W;
 			float *d0 = dinp + ((size_t)bc * H + 2 * oy) * W, *d1 = d0 + W;
 			const float *g = dout + ((size_t)bc * OH + oy) * OW;
-			int ox = 0;
-#ifdef __AVX512F__
-			const __m512i dup = _mm512_set_epi32(7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0);
-			for (; ox < OW; ox += 8) {
-				int n = OW - ox < 8 ? OW - ox : 8;
-				__mmask16 ld = (__mmask16)((1u << (2 * n)) - 1);
-				struct pool8 p = pool8(r0 + 2 * ox, r1 + 2 * ox, ld);
-				__m512 gv = _mm512_permutexvar_ps(
-					dup, _mm512_maskz_loadu_ps((__mmask16)((1u << n) - 1), g + ox));
-				__m512 x0 = _mm512_maskz_loadu_ps(ld, d0 + 2 * ox);
-				__m512 x1 = _mm512_maskz_loadu_ps(ld, d1 + 2 * ox);
-				_mm512_mask_storeu_ps(d0 + 2 * ox, ld, _mm512_mask_add_ps(x0, p.w0, x0, gv));
-				_mm512_mask_storeu_ps(d1 + 2 * ox, ld, _mm512_mask_add_ps(x1, p.w1, x1, gv));
-			}
-#endif
-			for (; ox < OW; ox++) {
+			for (int ox = 0; ox < OW; ox++) {
 				float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
 				float ab = b > a ? b : a, cd = d > c ? d : c, m = cd > ab ? cd : ab;
 				/* the first position equal to the max; & not && keeps it branch-free */
