@@ -316,6 +316,10 @@ enum qcq_status nn_model_train_step(struct nn_model *m, const float *x, const in
  * (snprintf convention).
  */
 size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n);
+/* The CPU, the vector width of the kernels and, per matrix product of the model's
+ * layers, the implementation chosen by timing (loops, kernel or sgemm) with the
+ * measured microseconds; snprintf convention. */
+size_t nn_model_kernels_describe(const struct nn_model *m, char *buf, size_t n);
 
 /* Layer listing for front ends. */
 int nn_model_nlayers(const struct nn_model *m);

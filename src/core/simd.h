@@ -11,7 +11,7 @@
  * how the scalar path is built and tested on a vector machine.
  *
  * Not here: shuffles and masked loads (no portable spelling); kernels handle ragged
- * edges by packing or by scalar tails.
+ * edges with narrower vectors or scalar tails.
  */
 #ifndef QCQ_CORE_SIMD_H
 #define QCQ_CORE_SIMD_H
@@ -31,7 +31,7 @@
 #endif
 #endif
 
-#define QCQ_VF_N (QCQ_SIMD_BYTES / (int)sizeof(float))
+#define QCQ_VF_N (QCQ_SIMD_BYTES / 4) /* floats per vector (usable in #if) */
 
 typedef float qcq_vf __attribute__((vector_size(QCQ_SIMD_BYTES)));
 /* Lane masks of comparisons (-1 true, 0 false) and the bits of a qcq_vf. */
@@ -54,21 +54,6 @@ static inline void qcq_vf_store(float *p, qcq_vf v)
 static inline qcq_vf qcq_vf_splat(float x)
 {
 	return -(qcq_vf){ 0 } + x;
-}
-
-/* The first n (< QCQ_VF_N) floats; the other lanes are zero. */
-static inline qcq_vf qcq_vf_load_part(const float *p, int n)
-{
-	qcq_vf v = { 0 };
-	for (int i = 0; i < n; i++)
-		v[i] = p[i];
-	return v;
-}
-
-static inline void qcq_vf_store_part(float *p, qcq_vf v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = v[i];
 }
 
 /* mask ? a : b lane by lane (C has no ?: on vectors). */

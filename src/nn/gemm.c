@@ -23,6 +23,7 @@
 #include "core/simd.h"
 
 #include <cblas.h>
+#include <string.h>
 
 /* Row i of C gets sum_k a(i,k) B[k]; the j loop is contiguous in B and C. */
 void nn_gemm_loops(float *restrict C, const float *restrict A, const float *restrict B, int M,
@@ -47,93 +48,107 @@ void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K,
 
 /*
  * A tile of R rows x V vectors of C (rows i0.., columns j0..) kept in registers
- * over k = 0..K-1: per k, V loads of B (row stride ldb), R broadcasts of A, R V
- * multiply-adds. The last vector holds `last` valid columns (QCQ_VF_N when full).
- * R and V are compile-time constants in each caller so the accumulators stay in
- * registers (8 x 1 or 4 x 2 fit the 16 registers of AVX2 with room for B and A).
+ * over k = 0..K-1: per k, V loads of B, R broadcasts of A, R V multiply-adds. The
+ * tile is defined once per vector type VT of VN floats: the build's own width
+ * (qcq_vf) for the body and the narrower widths down to one float for the ragged
+ * right edge, so no column is ever masked, packed or done by plain loops. R and V
+ * are compile-time constants at each call so the accumulators stay in registers
+ * (8 x 1 and 4 x 2 fit AVX2's 16 registers with room for B and A).
  */
-static inline __attribute__((always_inline)) void tile(float *C, int ldc, const float *A,
-						       size_t sa, size_t ra, const float *B, int ldb,
-						       int K, int R, int V, int last)
-{
-	qcq_vf acc[8][2];
-	for (int r = 0; r < R; r++)
-		for (int v = 0; v < V; v++) {
-			const float *c = C + (size_t)r * ldc + v * QCQ_VF_N;
-			acc[r][v] = (v == V - 1 && last < QCQ_VF_N) ? qcq_vf_load_part(c, last)
-								     : qcq_vf_load(c);
-		}
-	for (int k = 0; k < K; k++) {
-		qcq_vf b[2];
-		for (int v = 0; v < V; v++)
-			b[v] = qcq_vf_load(B + (size_t)k * ldb + v * QCQ_VF_N);
-		const float *a = A + (size_t)k * sa;
-		for (int r = 0; r < R; r++) {
-			qcq_vf ar = qcq_vf_splat(a[(size_t)r * ra]);
-			for (int v = 0; v < V; v++)
-				acc[r][v] += ar * b[v];
-		}
+#define NN_DEFINE_TILE(NAME, VT, VN)                                                              \
+	static inline __attribute__((always_inline)) void NAME(float *C, int ldc, const float *A, \
+							       size_t sa, size_t ra, const float *B, \
+							       int ldb, int K, int R, int V)         \
+	{                                                                                         \
+		VT acc[8][2];                                                                     \
+		for (int r = 0; r < R; r++)                                                       \
+			for (int v = 0; v < V; v++)                                               \
+				memcpy(&acc[r][v], C + (size_t)r * ldc + v * VN, sizeof(VT));     \
+		for (int k = 0; k < K; k++) {                                                     \
+			VT b[2];                                                                  \
+			for (int v = 0; v < V; v++)                                               \
+				memcpy(&b[v], B + (size_t)k * ldb + v * VN, sizeof(VT));          \
+			const float *a = A + (size_t)k * sa;                                      \
+			for (int r = 0; r < R; r++) {                                             \
+				VT ar = -(VT){ 0 } + a[(size_t)r * ra]; /* see qcq_vf_splat */    \
+				for (int v = 0; v < V; v++)                                       \
+					acc[r][v] += ar * b[v];                                   \
+			}                                                                         \
+		}                                                                                 \
+		for (int r = 0; r < R; r++)                                                       \
+			for (int v = 0; v < V; v++)                                               \
+				memcpy(C + (size_t)r * ldc + v * VN, &acc[r][v], sizeof(VT));     \
 	}
-	for (int r = 0; r < R; r++)
-		for (int v = 0; v < V; v++) {
-			float *c = C + (size_t)r * ldc + v * QCQ_VF_N;
-			if (v == V - 1 && last < QCQ_VF_N)
-				qcq_vf_store_part(c, acc[r][v], last);
-			else
-				qcq_vf_store(c, acc[r][v]);
-		}
-}
 
-/* All rows of one column strip: blocks of 4 rows x 2 vectors, or 8 rows x 1 vector,
- * leftover rows one at a time. A's element (i, k) is at A[i ra + k sa]. */
-static void strip(float *C, int ldc, const float *A, size_t sa, size_t ra, const float *B,
-		  int ldb, int M, int K, int V, int last)
-{
-	int i = 0;
-	if (V == 2) {
-		for (; i + 4 <= M; i += 4)
-			tile(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldb, K, 4, 2, QCQ_VF_N);
-		for (; i < M; i++)
-			tile(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldb, K, 1, 2, QCQ_VF_N);
-		return;
+/* All M rows of one strip of V vectors: blocks of 8 x 1 or 4 x 2, leftover rows one
+ * at a time. A's element (i, k) is at A[i ra + k sa]. */
+#define NN_DEFINE_STRIP(NAME, TILE)                                                               \
+	static void NAME(float *C, int ldc, const float *A, size_t sa, size_t ra, const float *B, \
+			 int M, int K, int V)                                                     \
+	{                                                                                         \
+		int i = 0;                                                                        \
+		if (V == 2) {                                                                     \
+			for (; i + 4 <= M; i += 4)                                                \
+				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 4, 2); \
+			for (; i < M; i++)                                                        \
+				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 1, 2); \
+			return;                                                                   \
+		}                                                                                 \
+		for (; i + 8 <= M; i += 8)                                                        \
+			TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 8, 1);      \
+		for (; i < M; i++)                                                                \
+			TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 1, 1);      \
 	}
-	if (last == QCQ_VF_N) {
-		for (; i + 8 <= M; i += 8)
-			tile(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldb, K, 8, 1, QCQ_VF_N);
-		for (; i < M; i++)
-			tile(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldb, K, 1, 1, QCQ_VF_N);
-		return;
-	}
-	for (; i + 8 <= M; i += 8)
-		tile(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldb, K, 8, 1, last);
-	for (; i < M; i++)
-		tile(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldb, K, 1, 1, last);
-}
 
-/* Rows of B packed per chunk of the ragged right edge (chunk x one vector on the stack). */
-#define NN_GEMM_PACK_K 128
+typedef float nn_v8 __attribute__((vector_size(32)));
+typedef float nn_v4 __attribute__((vector_size(16)));
+typedef float nn_v2 __attribute__((vector_size(8)));
+typedef float nn_v1 __attribute__((vector_size(4)));
+
+NN_DEFINE_TILE(tile_w, qcq_vf, QCQ_VF_N)
+NN_DEFINE_STRIP(strip_w, tile_w)
+#if QCQ_VF_N > 8
+NN_DEFINE_TILE(tile_8, nn_v8, 8)
+NN_DEFINE_STRIP(strip_8, tile_8)
+#endif
+#if QCQ_VF_N > 4
+NN_DEFINE_TILE(tile_4, nn_v4, 4)
+NN_DEFINE_STRIP(strip_4, tile_4)
+#endif
+#if QCQ_VF_N > 2
+NN_DEFINE_TILE(tile_2, nn_v2, 2)
+NN_DEFINE_STRIP(strip_2, tile_2)
+#endif
+#if QCQ_VF_N > 1
+NN_DEFINE_TILE(tile_1, nn_v1, 1)
+NN_DEFINE_STRIP(strip_1, tile_1)
+#endif
 
 void nn_gemm_small(float *C, const float *A, const float *B, int M, int N, int K, bool ta)
 {
 	const size_t sa = ta ? (size_t)M : 1, ra = ta ? 1 : (size_t)K;
 	int j0 = 0;
 	for (; j0 + 2 * QCQ_VF_N <= N; j0 += 2 * QCQ_VF_N)
-		strip(C + j0, N, A, sa, ra, B + j0, N, M, K, 2, QCQ_VF_N);
+		strip_w(C + j0, N, A, sa, ra, B + j0, M, K, 2);
 	for (; j0 + QCQ_VF_N <= N; j0 += QCQ_VF_N)
-		strip(C + j0, N, A, sa, ra, B + j0, N, M, K, 1, QCQ_VF_N);
-	int last = N - j0;
-	if (last == 0)
-		return;
-	/* The ragged edge: its columns of B, zero-padded to whole vectors, a chunk of k at
-	 * a time (C is accumulated, so the chunks simply follow each other). */
-	float pack[NN_GEMM_PACK_K * QCQ_VF_N] __attribute__((aligned(64)));
-	for (int k0 = 0; k0 < K; k0 += NN_GEMM_PACK_K) {
-		int kc = K - k0 < NN_GEMM_PACK_K ? K - k0 : NN_GEMM_PACK_K;
-		for (int k = 0; k < kc; k++)
-			for (int j = 0; j < QCQ_VF_N; j++)
-				pack[k * QCQ_VF_N + j] = j < last ? B[(size_t)(k0 + k) * N + j0 + j] : 0.0f;
-		strip(C + j0, N, A + (size_t)k0 * sa, sa, ra, pack, QCQ_VF_N, M, kc, 1, last);
-	}
+		strip_w(C + j0, N, A, sa, ra, B + j0, M, K, 1);
+	/* the ragged edge (< QCQ_VF_N columns) in halving widths */
+#if QCQ_VF_N > 8
+	if (j0 + 8 <= N)
+		strip_8(C + j0, N, A, sa, ra, B + j0, M, K, 1), j0 += 8;
+#endif
+#if QCQ_VF_N > 4
+	if (j0 + 4 <= N)
+		strip_4(C + j0, N, A, sa, ra, B + j0, M, K, 1), j0 += 4;
+#endif
+#if QCQ_VF_N > 2
+	if (j0 + 2 <= N)
+		strip_2(C + j0, N, A, sa, ra, B + j0, M, K, 1), j0 += 2;
+#endif
+#if QCQ_VF_N > 1
+	if (j0 + 1 <= N)
+		strip_1(C + j0, N, A, sa, ra, B + j0, M, K, 1), j0 += 1;
+#endif
 }
 
 void nn_gemm(float *C, const float *A, const float *B, int M, int N, int K, bool ta)

@@ -88,6 +88,9 @@ static inline size_t nn_layer_in_size(const struct nn_layer *l)
 /* arch.c: fills m->L[0..nl-1] (shapes, kinds, parameter counts; no memory) for
  * m->desc, building the quantum layer through qf. Assumes the descriptor checked. */
 enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct qcq_error *err);
+/* model-plan.c: plans (times) every matrix product shape of m at its max batch. */
+void nn_model_plan_kernels(const struct nn_model *m);
+
 /* qlayer.c: the default factory over qml_qlayer. */
 enum qcq_status nn_qlayer_qml_create(struct nn_qlayer *q, const struct nn_model_desc *d,
 				     struct qcq_error *err);
