@@ -7,6 +7,7 @@
  * images otherwise. Usage: bench_quanv [threads]
  */
 #include "qcq/qml.h"
+#include "bench-cpu.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,7 @@ static void bench_classifier(const char *label, const struct qml_qlayer_config *
 
 int main(int argc, char **argv)
 {
+	bench_print_cpu("bench_quanv");
 	int nthreads = argc > 1 ? atoi(argv[1]) : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (nthreads < 1)
 		nthreads = 1;

@@ -12,6 +12,7 @@
  * Usage: bench_train [seconds per measurement, default 2] [--no-torch]
  */
 #include "qcq/nn.h"
+#include "bench-cpu.h"
 #include "nn/nn-internal.h"
 
 #include <stdio.h>
@@ -214,6 +215,7 @@ static bool torch_rates(double seconds, double r[4])
 
 int main(int argc, char **argv)
 {
+	bench_print_cpu("bench_train");
 	double seconds = 2.0;
 	bool want_torch = true;
 	for (int i = 1; i < argc; i++) {
