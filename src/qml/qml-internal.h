@@ -52,6 +52,9 @@ struct cgate {
 };
 #define CG_MAX_GATES (14 + 3 * QML_QLAYER_MAX_DEPTH + 2)
 
+/* A Binomial(n, p) draw from r (qlayer-noisy.c; exact, O(1 + sqrt(n p (1-p)))). */
+long qml_binomial(struct qcq_rng *r, long n, double p);
+
 /* Fills g (CG_MAX_GATES entries); returns the number of gates. */
 int qml_cg_build(struct cgate *g, const double x[2], const double *theta, int depth);
 /* d angle / d x_j for gate g (0 for gates not depending on x) */
