@@ -7,27 +7,32 @@
  * (sin pi x_q, 0, cos pi x_q), <Z_j> = sum_{P in {I,X,Z}^n} c_P prod_q f_q(P_q) with
  * c_P = Tr(P O_j) / 2^n, f(I) = 1, f(X) = sin pi x_q, f(Z) = cos pi x_q (Y terms
  * vanish). Per patch that is a contraction of a 3 x 3 x ... x 3 table with n vectors
- * (1, s_q, c_q): 4 * (27+9+3+1) * 2 FMAs for 2x2 patches, run 16 patches wide in
- * float32 with a polynomial sincospi. Above that size the table (3^n per output)
- * costs more than simulating, so a batched float32 state-vector path (16 patches per
- * SIMD lane group, gate by gate) takes over.
+ * (1, s_q, c_q): 4 * (27+9+3+1) * 2 FMAs for 2x2 patches, run one vector of patches
+ * wide in float32 with a polynomial sincospi. Above that size the table (3^n per
+ * output) costs more than simulating, so a batched float32 state-vector path (one
+ * vector of patches per amplitude, gate by gate) takes over.
  *
  * It is not the reference: qml_filter_apply_naive (filter.c) is, in double.
  */
 #include "qml-internal.h"
+
+#include "core/simd.h"
 
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* 16-lane vectors are one AVX-512 register; without -march=native GCC splits them and
- * notes that such a function's ABI would differ -- they are all inlined, so it does
- * not matter */
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
+/* A block of patches is one vector of the build's width (core/simd.h: 16 floats with
+ * AVX-512, 8 with AVX2, 4 with SSE2 or NEON), at least 4 so that a scalar build still
+ * gets the compiler's unrolling. Wider-than-native vectors would be split into
+ * several registers and spilled (measured: the state-vector path 20x slower on AVX2
+ * with 16 lanes). */
+#if QCQ_VF_N >= 4
+#define LANES QCQ_VF_N
+#else
+#define LANES 4
 #endif
-#define LANES 16
 typedef float vf __attribute__((vector_size(LANES * 4)));
 typedef int32_t vi __attribute__((vector_size(LANES * 4)));
 
