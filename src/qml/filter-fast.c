@@ -79,6 +79,39 @@ INLINE void sincospi(const vf *xp, vf *s, vf *c)
 
 /* ---------------------------------------------------------------- compile */
 
+/*
+ * The nonzero entries of the table as terms (coefficients below 1e-9 are rounding
+ * noise of the double computation: each term is at most |c| since every factor is in
+ * [-1, 1]). The terms replace the table when their multiplies are fewer than half the
+ * table's multiply-adds (3^nq - 1 per output).
+ */
+static void sparse_terms(struct qml_filter *f)
+{
+	int n = f->nq, nt = 0;
+	for (int i = 0; i < n * f->ncoef; i++)
+		nt += fabsf(f->coef[i]) > 1e-9f;
+	f->terms = qcq_xcalloc((size_t)nt + 1, sizeof *f->terms);
+	long work = 0;
+	nt = 0;
+	for (int j = 0; j < n; j++) {
+		f->tstart[j] = nt;
+		for (int idx = 0; idx < f->ncoef; idx++) {
+			float c = f->coef[(size_t)j * f->ncoef + idx];
+			if (!(fabsf(c) > 1e-9f))
+				continue;
+			uint32_t xm = 0, zm = 0;
+			for (int q = 0, t = idx; q < n; q++, t /= 3) {
+				xm |= (uint32_t)(t % 3 == 1) << q;
+				zm |= (uint32_t)(t % 3 == 2) << q;
+			}
+			f->terms[nt++] = (struct qml_heis_term){c, xm, zm};
+			work += 1 + __builtin_popcount(xm | zm);
+		}
+	}
+	f->tstart[n] = nt;
+	f->sparse = 2 * work < (long)n * (f->ncoef - 1);
+}
+
 static void compile_heisenberg(struct qml_filter *f)
 {
 	int n = f->nq, d = 1 << n;
@@ -123,6 +156,7 @@ static void compile_heisenberg(struct qml_filter *f)
 	}
 	free(u);
 	free(o);
+	sparse_terms(f);
 }
 
 void qml_filter_compile(struct qml_filter *f)
@@ -164,6 +198,30 @@ INLINE void heis_block(const float *coef, int ncoef, int nq, const vf *x, vf *z)
 }
 
 static void heis_block_4(const float *coef, const vf *x, vf *z) { heis_block(coef, 81, 4, x, z); }
+
+/* the same from the sparse terms: each a product of its sines and cosines */
+static void heis_block_sparse(const struct qml_filter *f, const vf *x, vf *z)
+{
+	vf s[QML_HEIS_MAX_QUBITS], c[QML_HEIS_MAX_QUBITS];
+	int nq = f->nq;
+	for (int q = 0; q < nq; q++)
+		sincospi(&x[q], &s[q], &c[q]);
+	for (int j = 0; j < nq; j++) {
+		vf acc = (vf){0};
+		for (int t = f->tstart[j]; t < f->tstart[j + 1]; t++) {
+			const struct qml_heis_term *T = &f->terms[t];
+			vf v = -(vf){0} + T->c;
+			for (int q = 0; q < nq; q++) {
+				if (T->xm >> q & 1)
+					v *= s[q];
+				else if (T->zm >> q & 1)
+					v *= c[q];
+			}
+			acc += v;
+		}
+		z[j] = acc;
+	}
+}
 static void heis_block_n(const float *coef, int ncoef, int nq, const vf *x, vf *z)
 {
 	heis_block(coef, ncoef, nq, x, z);
@@ -295,6 +353,8 @@ static void apply_range(void *ctxp, size_t begin, size_t end, int worker)
 				x[q] = vload(xs + (size_t)q * pad + p);
 			if (a->path == QML_PATH_STATEVEC)
 				sv_block(f, x, z, svre, svim);
+			else if (f->sparse)
+				heis_block_sparse(f, x, z);
 			else if (nq == 4)
 				heis_block_4(f->coef, x, z);
 			else

@@ -23,6 +23,16 @@ struct qml_filter {
 	 * QML_HEIS_MAX_QUBITS. */
 	float *coef;
 	int ncoef; /* 3^nq */
+	/* The table's nonzero entries, output j's at terms[tstart[j] .. tstart[j + 1]): the
+	 * coefficient and the qubits whose factor is X (sin) or Z (cos). Evaluated instead
+	 * of the whole table when sparse is set (few terms: most filters' observables
+	 * have a handful of Pauli terms, not 3^nq). */
+	struct qml_heis_term {
+		float c;
+		uint32_t xm, zm;
+	} *terms;
+	int tstart[QML_HEIS_MAX_QUBITS + 1];
+	bool sparse;
 	/* float copies of the matrices for the batched state-vector path */
 	float *mre, *mim; /* 64 per gate */
 };
