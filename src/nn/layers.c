@@ -18,8 +18,8 @@
  * four inputs wins is data, so a branch on it is mispredicted about every other
  * window (measured: 40% of a QCQ-CNN step on an AVX2 build in plain loops). Four
  * windows at a time in 16-byte vectors (SSE2, NEON or scalarised by the compiler;
- * the maps here are 2 to 13 windows wide, too narrow for wider vectors), the rest
- * with bit masks. Backward writes all four positions of a window (each input belongs
+ * the maps here are 2 to 13 windows wide, too narrow for wider vectors), a row's last
+ * four overlapping the ones before; rows under 4 windows with bit masks. Backward writes all four positions of a window (each input belongs
  * to exactly one window) instead of scattering to a recomputed arg max. Ties go to
  * the first maximum in row-major order, as in the generic path.
  */
@@ -67,11 +67,12 @@ static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
 			const float *r0 = inp + ((size_t)bc * H + 2 * oy) * W, *r1 = r0 + W;
 			float *o = out + ((size_t)bc * OH + oy) * OW;
 			int ox = 0;
-			for (; ox + 4 <= OW; ox += 4) {
+			for (; ox < OW && OW >= 4; ox += 4) {
+				int x0 = ox + 4 <= OW ? ox : OW - 4; /* the last 4 overlap: same values */
 				f4 a, b, c, d;
-				windows4(r0 + 2 * ox, r1 + 2 * ox, &a, &b, &c, &d);
+				windows4(r0 + 2 * x0, r1 + 2 * x0, &a, &b, &c, &d);
 				f4 m = max4(max4(a, b), max4(c, d));
-				memcpy(o + ox, &m, 16);
+				memcpy(o + x0, &m, 16);
 			}
 			for (; ox < OW; ox++)
 				o[ox] = max2(max2(r0[2 * ox], r0[2 * ox + 1]),
@@ -89,17 +90,22 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 			float *d0 = dinp + ((size_t)bc * H + 2 * oy) * W, *d1 = d0 + W;
 			const float *g = dout + ((size_t)bc * OH + oy) * OW;
 			int ox = 0;
-			for (; ox + 4 <= OW; ox += 4) {
+			for (; ox < OW && OW >= 4; ox += 4) {
+				/* the last 4 windows overlap ones already done: their gradient
+				 * lanes are zeroed, so those positions get +0 */
+				int x0 = ox + 4 <= OW ? ox : OW - 4;
 				f4 a, b, c, d, gv, x;
-				windows4(r0 + 2 * ox, r1 + 2 * ox, &a, &b, &c, &d);
+				windows4(r0 + 2 * x0, r1 + 2 * x0, &a, &b, &c, &d);
 				f4 m = max4(max4(a, b), max4(c, d));
 				/* the first position equal to the max */
 				i4 ea = a == m, eb = (b == m) & ~ea, ec = (c == m) & ~ea & ~eb;
 				i4 ed = ~(ea | eb | ec);
-				memcpy(&gv, g + ox, 16);
+				memcpy(&gv, g + x0, 16);
+				i4 lane = {0, 1, 2, 3}, fresh = lane >= ox - x0;
+				gv = (f4)((i4)gv & fresh);
 				f4 ga = (f4)((i4)gv & ea), gb = (f4)((i4)gv & eb);
 				f4 gc = (f4)((i4)gv & ec), gd = (f4)((i4)gv & ed);
-				float *p[4] = { d0 + 2 * ox, d0 + 2 * ox + 4, d1 + 2 * ox, d1 + 2 * ox + 4 };
+				float *p[4] = { d0 + 2 * x0, d0 + 2 * x0 + 4, d1 + 2 * x0, d1 + 2 * x0 + 4 };
 				f4 add[4] = { __builtin_shufflevector(ga, gb, 0, 4, 1, 5),
 					      __builtin_shufflevector(ga, gb, 2, 6, 3, 7),
 					      __builtin_shufflevector(gc, gd, 0, 4, 1, 5),
