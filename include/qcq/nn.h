@@ -50,9 +50,9 @@ bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, i
 size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d);
 
 /*
- * Fast path: im2col of one sample, then small matrix products: an AVX-512
- * register-tiled kernel (plain loops in builds without AVX-512) below a size
- * threshold, OpenBLAS sgemm above it (measured in bench_train; see nn/gemm.c).
+ * Fast path: im2col of one sample, then small matrix products, each by the
+ * register-tiled kernel (any vector width), OpenBLAS sgemm or plain loops, whichever
+ * timed fastest for its shape on this machine (see nn/gemm.c, nn/gemm-plan.c).
  * scratch holds nn_conv2d_scratch_floats(d) floats.
  * backward: dinp may be NULL (first layer: nothing to propagate); db may be NULL.
  */
