@@ -8,7 +8,9 @@
 #include "nn/nn-internal.h"
 #include "check.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct qcq_rng R;
 
@@ -68,6 +70,50 @@ static void test_gemm_paths(void)
 			}
 			free(A), free(B), free(C1), free(C2), free(C3), free(ref);
 		}
+}
+
+/* nn_gemm through the planner: whatever it chose for a shape gives the product, the
+ * choice is stable, and threads meeting new shapes at once agree on it. */
+struct plan_job {
+	int M, N, K;
+	enum nn_gemm_impl got;
+};
+
+static void *plan_thread(void *p)
+{
+	struct plan_job *j = p;
+	j->got = nn_gemm_plan(j->M, j->N, j->K, false);
+	return NULL;
+}
+
+static void test_gemm_planned(void)
+{
+	int shapes[][3] = { { 16, 144, 36 }, { 7, 3, 300 }, { 130, 129, 65 } };
+	for (int s = 0; s < 3; s++) {
+		int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+		float *A = rnd((size_t)M * K, -1, 1), *B = rnd((size_t)K * N, -1, 1);
+		float *C = rnd((size_t)M * N, -1, 1), *D = malloc(sizeof(float) * M * N);
+		memcpy(D, C, sizeof(float) * M * N);
+		nn_gemm(C, A, B, M, N, K, false);
+		nn_gemm_loops(D, A, B, M, N, K, false);
+		CHECK(max_abs_diff(C, D, (size_t)M * N) < 1e-4);
+		enum nn_gemm_impl first = nn_gemm_plan(M, N, K, false);
+		CHECK(nn_gemm_plan(M, N, K, false) == first);
+		char line[160];
+		nn_gemm_plan_describe(line, sizeof line, M, N, K, false);
+		CHECK_STR_CONTAINS(line, nn_gemm_impl_name(first));
+		free(A), free(B), free(C), free(D);
+	}
+	pthread_t th[4];
+	struct plan_job jobs[4];
+	for (int t = 0; t < 4; t++) {
+		jobs[t] = (struct plan_job){ 40 + t % 2, 50, 60, NN_GEMM_LOOPS };
+		pthread_create(&th[t], NULL, plan_thread, &jobs[t]);
+	}
+	for (int t = 0; t < 4; t++)
+		pthread_join(th[t], NULL);
+	CHECK(jobs[0].got == jobs[2].got && jobs[1].got == jobs[3].got);
+	CHECK(jobs[0].got == nn_gemm_plan(40, 50, 60, false));
 }
 
 /* ---------------------------------------------------------------- conv */
@@ -456,6 +502,7 @@ int main(void)
 {
 	qcq_rng_seed(&R, 12345);
 	RUN(test_gemm_paths);
+	RUN(test_gemm_planned);
 	RUN(test_conv_dims);
 	RUN(test_conv);
 	RUN(test_maxpool);
