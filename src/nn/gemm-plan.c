@@ -33,7 +33,7 @@
 /* Loops are timed only on small products (they never win big ones). */
 #define NN_PLAN_LOOPS_WORK ((size_t)1 << 16)
 /* Another path replaces the kernel only when at least this much faster. */
-#define NN_PLAN_MARGIN 0.85
+#define NN_PLAN_MARGIN 0.92
 
 struct plan_slot {
 	_Atomic uint64_t key; /* 0 = empty */
