@@ -9,6 +9,7 @@
  * ratio shows what the pool buys. Usage: bench_data [DATA_DIR] [RUNS]
  */
 #include "qcq/data.h"
+#include "bench-cpu.h"
 #include "qcq/qml.h"
 
 #include <stdio.h>
@@ -87,6 +88,7 @@ static void row(const char *what, load_fn fn, const char *arg, struct qcq_pool *
 
 int main(int argc, char **argv)
 {
+	bench_print_cpu("bench_data");
 	const char *root = argc > 1 ? argv[1] : QCQ_SOURCE_DIR "/../shared/data";
 	if (argc > 2)
 		runs = atoi(argv[2]) > 0 ? atoi(argv[2]) : 1;

@@ -7,6 +7,7 @@
  * Usage: bench_qsim [qubits] [reps]
  */
 #include "qcq/qsim.h"
+#include "bench-cpu.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,6 +54,7 @@ static double time_gate(struct qs_state *s, enum qs_gate_kind k, int reps)
 
 int main(int argc, char **argv)
 {
+	bench_print_cpu("bench_qsim");
 	int n = argc > 1 ? atoi(argv[1]) : 20, reps = argc > 2 ? atoi(argv[2]) : 5;
 	struct qs_state *s;
 	struct qcq_error e;

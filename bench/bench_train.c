@@ -12,6 +12,7 @@
  * Usage: bench_train [seconds per measurement, default 2] [--no-torch]
  */
 #include "qcq/nn.h"
+#include "bench-cpu.h"
 #include "nn/nn-internal.h"
 
 #include <stdio.h>
@@ -135,6 +136,16 @@ static void phases(double seconds)
 	printf("  qcq-cnn b1 per step: forward+loss %.2f us, zero+backward %.2f us, adam %.2f us "
 	       "(%zu params; timer overhead included)\n",
 	       1e6 * tf / n, 1e6 * tb / n, 1e6 * ta / n, nn_model_nparams(m));
+	/* Adam alone, on the moments training left (CPU time of the thread, no timer per step) */
+	long na = 0;
+	double c0 = cpu_now(), ca;
+	do {
+		for (int k = 0; k < 1000; k++, na++)
+			nn_model_adam_step(m, &o);
+		ca = cpu_now() - c0;
+	} while (ca < seconds / 4);
+	printf("  adam alone: %.2f us per step over %zu parameters (CPU time)\n", 1e6 * ca / na,
+	       nn_model_nparams(m));
 	free(d.x), free(d.y);
 	nn_model_destroy(m);
 }
@@ -214,6 +225,7 @@ static bool torch_rates(double seconds, double r[4])
 
 int main(int argc, char **argv)
 {
+	bench_print_cpu("bench_train");
 	double seconds = 2.0;
 	bool want_torch = true;
 	for (int i = 1; i < argc; i++) {

@@ -9,6 +9,7 @@
  * Usage: bench_train_loop [epochs, default 20]
  */
 #include "qcq/nn.h"
+#include "bench-cpu.h"
 #include "qcq/train.h"
 
 #include <stdio.h>
@@ -90,6 +91,7 @@ static void bench(enum nn_arch arch, int batch, int epochs)
 
 int main(int argc, char **argv)
 {
+	bench_print_cpu("bench_train_loop");
 	int epochs = argc > 1 ? atoi(argv[1]) : 20;
 	qcq_blas_set_threads(1);
 	bench(NN_ARCH_QCQ_CNN, 1, epochs);

@@ -13,6 +13,7 @@
  * usage: bench_tui [EPOCHS=15] [ROUNDS=3] [IMAGES=2000] [THREADS=all]
  */
 #include "qcq/cmd.h"
+#include "bench-cpu.h"
 #include "qcq/train.h"
 #include "qcq/tui.h"
 
@@ -111,6 +112,7 @@ static double run_tui(struct cmd_workspace *ws, const char *train, long *frames,
 
 int main(int argc, char **argv)
 {
+	bench_print_cpu("bench_tui");
 	int epochs = argc > 1 ? atoi(argv[1]) : 15;
 	int rounds = argc > 2 ? atoi(argv[2]) : 3;
 	int images = argc > 3 ? atoi(argv[3]) : 2000;

@@ -50,9 +50,9 @@ bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, i
 size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d);
 
 /*
- * Fast path: im2col of one sample, then small matrix products: an AVX-512
- * register-tiled kernel (plain loops in builds without AVX-512) below a size
- * threshold, OpenBLAS sgemm above it (measured in bench_train; see nn/gemm.c).
+ * Fast path: im2col of one sample, then small matrix products, each by the
+ * register-tiled kernel (any vector width), OpenBLAS sgemm or plain loops, whichever
+ * timed fastest for its shape on this machine (see nn/gemm.c, nn/gemm-plan.c).
  * scratch holds nn_conv2d_scratch_floats(d) floats.
  * backward: dinp may be NULL (first layer: nothing to propagate); db may be NULL.
  */
@@ -354,6 +354,10 @@ enum qcq_status nn_model_train_step(struct nn_model *m, const float *x, const in
  * (snprintf convention).
  */
 size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n);
+/* The CPU, the vector width of the kernels and, per matrix product of the model's
+ * layers, the implementation chosen by timing (loops, kernel or sgemm) with the
+ * measured microseconds; snprintf convention. */
+size_t nn_model_kernels_describe(const struct nn_model *m, char *buf, size_t n);
 
 /* Layer listing for front ends. */
 int nn_model_nlayers(const struct nn_model *m);

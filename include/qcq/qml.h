@@ -102,6 +102,9 @@ const char *qml_filter_name(const struct qml_filter *f);
 /* qcq_hash over a versioned serialisation of k, stride and the gate list (not the
  * name): equal hashes = equal features, for caching quanvolved data. */
 uint64_t qml_filter_hash(const struct qml_filter *f);
+/* Whether the features are worth a disk cache: false for the Heisenberg path (as fast
+ * to compute as to read back), true for the state-vector path. */
+bool qml_filter_cache_pays(const struct qml_filter *f);
 /* "heisenberg" or "statevector": the path qml_filter_apply takes. */
 const char *qml_filter_path_name(const struct qml_filter *f);
 

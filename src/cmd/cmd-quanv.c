@@ -1,10 +1,11 @@
 /*
  * cmd/cmd-quanv.c: `quanv [cache=DIR|off]` -- run the quanvolution filter over every part
  * of the split, all images of a part in one batched call on the workspace's pool, and
- * keep the features (NCHW) in the workspace. Results are cached on disk under a key made
- * of the split's and the filter's hashes, so a second run (this session or a later one)
- * reads them back instead of computing. With no filter chosen yet, the PennyLane demo's
- * filter (`filter pennylane`) is set.
+ * keep the features (NCHW) in the workspace. Features of slow filters (or any, with
+ * cache=DIR) are cached on disk under a key made of the split's and the filter's hashes,
+ * so a second run (this session or a later one) reads them back instead of computing;
+ * fast filters are cheaper to compute than to read (qml_filter_cache_pays). With no
+ * filter chosen yet, the PennyLane demo's filter (`filter pennylane`) is set.
  *
  * Before a task is chosen (right after `load`) it quanvolves every image of the data set
  * into ws->set_features, so feature maps can be looked at at once; a split made later
@@ -145,7 +146,8 @@ static enum qcq_status exec_quanv(struct cmd_ctx *ctx, const struct cmd_call *ca
 	if (!s)
 		return quanv_all(ctx, flt, oh, ow);
 	const char *copt = cmd_opt(call, "cache");
-	bool use_cache = !copt || strcmp(copt, "off") != 0;
+	/* without cache=, only filters slower to compute than to read back are cached */
+	bool use_cache = copt ? strcmp(copt, "off") != 0 : qml_filter_cache_pays(flt);
 	char dir[4096] = "", path[4200] = "";
 	if (use_cache && (st = data_cache_dir(copt, dir, sizeof dir, ctx->err)))
 		return st;
@@ -208,9 +210,11 @@ const struct cmd_entry cmd_quanv_entry = {
 	.help = "Quanvolve the split (before `classes`: every image loaded): every k x k patch of "
 		"every image through the filter,\n"
 		"<Z_j> of each qubit as channel j (28x28 -> 4 x 14 x 14 with the default 2x2\n"
-		"filter). Results are cached on disk ($QCQ_CACHE_DIR, $XDG_CACHE_HOME/qcqlab or\n"
-		"~/.cache/qcqlab, or cache=DIR) keyed by the data and the filter, so running it\n"
-		"again reads them back. Without a filter, `filter pennylane` is chosen. Run before "
-		"`classes`, the split that classes makes takes its features from these.",
+		"filter). Slow filters (the state-vector path: more than 4 qubits) are cached on\n"
+		"disk ($QCQ_CACHE_DIR, $XDG_CACHE_HOME/qcqlab or ~/.cache/qcqlab, or cache=DIR,\n"
+		"which caches any filter) keyed by the data and the filter, so running it again\n"
+		"reads them back; fast ones are computed again, which costs less than the file.\n"
+		"Without a filter, `filter pennylane` is chosen. Run before `classes`, the split\n"
+		"that classes makes takes its features from these.",
 	.exec = exec_quanv,
 };

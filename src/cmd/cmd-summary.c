@@ -1,5 +1,6 @@
 /* cmd/cmd-summary.c: `summary` -- the model's layers, output shapes and parameter counts
- * (quantum and classical separately), as nn_model_summary writes them. */
+ * (quantum and classical separately), as nn_model_summary writes them; `summary
+ * kernels` adds the CPU and the matrix-product implementations chosen by timing. */
 #include "cmd-model-internal.h"
 
 #include <stdlib.h>
@@ -8,11 +9,18 @@
 static enum qcq_status exec_summary(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	struct nn_model *m;
+	bool kernels = call->argc > 1 && strcmp(call->argv[1], "kernels") == 0;
+	if (call->argc > 1 && !kernels)
+		return qcq_error_set(ctx->err, QCQ_EINVAL, "summary: unknown word '%s' (try: kernels)",
+				     call->argv[1]);
 	if (cmd_model_need(ctx, &m))
 		return ctx->err->code;
 	size_t need = nn_model_summary(m, NULL, 0) + 1;
-	char *buf = qcq_xmalloc(need);
+	size_t kneed = kernels ? nn_model_kernels_describe(m, NULL, 0) : 0;
+	char *buf = qcq_xmalloc(need + kneed);
 	nn_model_summary(m, buf, need);
+	if (kernels)
+		nn_model_kernels_describe(m, buf + need - 1, kneed + 1);
 	for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
 		if (nl)
@@ -45,9 +53,11 @@ static enum qcq_status exec_summary(struct cmd_ctx *ctx, const struct cmd_call *
 const struct cmd_entry cmd_summary_entry = {
 	.name = "summary",
 	.min_args = 0,
-	.max_args = 0,
-	.usage = "summary",
+	.max_args = 1,
+	.usage = "summary [kernels]",
 	.help = "Show the model's layers, their output shapes and parameter counts, with the "
-		"quantum and classical parameters counted separately.",
+		"quantum and classical parameters counted separately. With kernels: also the CPU, "
+		"the vector width and, for every matrix product, which implementation (loops, "
+		"kernel, sgemm) was chosen by timing them on this machine.",
 	.exec = exec_summary,
 };

@@ -6,7 +6,7 @@
  * `quanv` reads it back instead of recomputing. A cache file is
  *   "QCQFEAT1" | u32 version | u32 c, oh, ow | u64 n[3] | u64 key | u64 checksum | floats
  * (little-endian, as this machine), written atomically; a reader checks the magic,
- * version, key, sizes, the exact file size and the FNV-1a checksum of the floats, so a
+ * version, key, sizes, the exact file size and the checksum of the floats, so a
  * truncated or stale file is never used.
  *
  * Not here: computing features (qml's filter does that; the `quanv` command glues).
@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #define CACHE_MAGIC "QCQFEAT1"
-#define CACHE_VERSION 1u
+#define CACHE_VERSION 2u /* 2: word-wise checksum (features_checksum) */
 
 struct cache_header {
 	char magic[8];
@@ -126,13 +126,35 @@ static size_t features_floats(const struct data_features *f, int p)
 	return f->n[p] * (size_t)f->c * (size_t)f->oh * (size_t)f->ow;
 }
 
+/*
+ * The checksum of the floats: four independent multiply-xor-shift chains over 64-bit
+ * words, folded with FNV-1a at the end. Byte-wise FNV-1a (version 1) is one serial
+ * multiply per byte: ~70 ms for the 44 MB of 14,000 Fashion-MNIST images, longer
+ * than computing them again with the Heisenberg path; this runs at memory speed. It
+ * guards against truncated or damaged files, not against tampering.
+ */
+static void checksum_words(uint64_t lane[4], const unsigned char *p, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32)
+		for (int l = 0; l < 4; l++) {
+			uint64_t w;
+			memcpy(&w, p + i + 8 * (size_t)l, 8);
+			lane[l] = (lane[l] ^ w) * k;
+			lane[l] ^= lane[l] >> 29;
+		}
+	lane[0] = qcq_hash(lane[0], p + i, n - i);
+}
+
 static uint64_t features_checksum(const struct data_features *f)
 {
-	uint64_t h = QCQ_HASH_INIT;
+	uint64_t lane[4] = {QCQ_HASH_INIT, QCQ_HASH_INIT + 1, QCQ_HASH_INIT + 2, QCQ_HASH_INIT + 3};
 	for (int p = 0; p < DATA_NPARTS; p++)
 		if (f->n[p])
-			h = qcq_hash(h, f->part[p], features_floats(f, p) * sizeof(float));
-	return h;
+			checksum_words(lane, (const unsigned char *)f->part[p],
+				       features_floats(f, p) * sizeof(float));
+	return qcq_hash(QCQ_HASH_INIT, lane, sizeof lane);
 }
 
 enum qcq_status data_cache_store(const char *dir, const struct data_features *f,

@@ -7,7 +7,7 @@
  *     out (OC,P)  = w (OC,K) col (K,P) + b
  *     dw  (OC,K) += dout (OC,P) row (P,K)      where row = col^T (im2row)
  *     dcol (K,P)  = w^T (K,OC) dout (OC,P)     then col2im adds dcol into dinp
- * Each product is nn_gemm (loops or sgemm by size). Building col^T directly for dw
+ * Each product is nn_gemm (kernel, sgemm or loops as planned for the shape). Building col^T directly for dw
  * keeps all three products in the broadcast-times-contiguous-row form that
  * vectorises without a horizontal reduction.
  *
@@ -18,9 +18,7 @@
 #include <assert.h>
 #include <string.h>
 
-#ifdef __AVX512F__
-#include <immintrin.h>
-#endif
+#include "core/simd.h"
 
 bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, int OC, int k,
 			 int stride, int pad)
@@ -43,24 +41,6 @@ size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d)
 	return 2 * K * P; /* col or row, and dcol */
 }
 
-/*
- * Copies of a few floats (a row of an output map: 4 to 26 here). memcpy's call
- * costs more than the copy at these sizes (measured: 11% of a CNN step), and gcc
- * turns a plain copy loop back into a memcpy call, so with AVX-512 it is a masked
- * vector copy.
- */
-static inline void copy_row(float *restrict dst, const float *restrict src, int n)
-{
-#ifdef __AVX512F__
-	for (; n >= 16; n -= 16, dst += 16, src += 16)
-		_mm512_storeu_ps(dst, _mm512_loadu_ps(src));
-	__mmask16 m = (__mmask16)((1u << n) - 1);
-	_mm512_mask_storeu_ps(dst, m, _mm512_maskz_loadu_ps(m, src));
-#else
-	memcpy(dst, src, sizeof(float) * (size_t)n);
-#endif
-}
-
 /* col (K,P): col[(c k + ky) k + kx][oy OW + ox] = inp[c][oy s + ky - pad][ox s + kx - pad]. */
 static void im2col(float *restrict col, const float *restrict inp, const struct nn_conv2d_dims *d)
 {
@@ -78,7 +58,7 @@ static void im2col(float *restrict col, const float *restrict inp, const struct 
 					}
 					const float *src = in + (size_t)iy * d->W;
 					if (s == 1 && pad == 0) {
-						copy_row(dst, src + kx, OW);
+						qcq_copy_floats(dst, src + kx, OW);
 						continue;
 					}
 					for (int ox = 0; ox < OW; ox++) {

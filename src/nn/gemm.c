@@ -2,32 +2,28 @@
  * nn/gemm.c: C += A B for the small matrices of conv (after im2col) and dense.
  *
  * The models of the paper are tiny: at batch 1 the biggest product is (16 x 36) x
- * (36 x 144), about 80k multiply-adds. Measured with bench_train (1 thread, this
- * machine, loads vary because the machine is shared):
- *   - plain i-k-j loops (what gcc auto-vectorises) run at 2-10 GFLOP/s: the inner
- *     loop is short (N = 9..144) and C's row is loaded and stored for every k;
- *   - OpenBLAS sgemm runs at 25-40 GFLOP/s at these sizes (its Haswell kernel: this
- *     OpenBLAS does not use AVX-512 on this CPU) with ~2 us of fixed cost per call;
- *   - the AVX-512 register-blocked kernel below (C tile held in registers across
- *     the whole k loop, masked loads for ragged edges, no packing) beats sgemm on
- *     every product of the paper's models and loses only on big products, where
- *     sgemm's packing and cache blocking pay: from NN_GEMM_BLAS_MIN_WORK on.
- * Without AVX-512 (a build without -march=native) the loops are used up to the
- * threshold. nn_gemm_loops is also the naive twin that tests compare against.
+ * (36 x 144), about 80k multiply-adds. Three implementations:
+ *   - plain i-k-j loops (what the compiler auto-vectorises): the inner loop is short
+ *     (N = 9..144) and C's row is loaded and stored for every k;
+ *   - the register-blocked kernel below: a tile of C held in vector registers over
+ *     the whole k loop, no packing except for the ragged right edge. It is written
+ *     once on qcq_vf (core/simd.h) and so compiles to AVX-512, AVX2, SSE2/NEON or
+ *     scalar code, whatever the build targets;
+ *   - OpenBLAS sgemm, whose packing and cache blocking pay on big products, and
+ *     whose kernels are chosen by OpenBLAS at run time (it may use wider vectors
+ *     than this build's own kernel was compiled for).
+ * Which one is fastest depends on the machine and the shape, so nn_gemm does not
+ * decide by preprocessor flags: the planner (gemm-plan.c) times the candidates once
+ * per shape and caches the winner for the process.
  *
  * This is not a general BLAS: row-major, no strides, C is always accumulated.
  */
 #include "nn-internal.h"
 
+#include "core/simd.h"
+
 #include <cblas.h>
-
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#define NN_HAVE_AVX512 1
-#endif
-
-/* Work (M N K multiply-adds) from which sgemm wins (bench_train's product table). */
-#define NN_GEMM_BLAS_MIN_WORK ((size_t)1 << 21)
+#include <string.h>
 
 /* Row i of C gets sum_k a(i,k) B[k]; the j loop is contiguous in B and C. */
 void nn_gemm_loops(float *restrict C, const float *restrict A, const float *restrict B, int M,
@@ -50,85 +46,122 @@ void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K,
 		    ta ? M : K, B, N, 1.0f, C, N);
 }
 
-#ifdef NN_HAVE_AVX512
 /*
- * A tile of R rows x V vectors of 16 columns of C (columns j0.., masks m[v] for the
- * ragged right edge) kept in registers over all k: per k, V loads of B, R
- * broadcasts of A, R V FMAs. R and V are compile-time constants in each caller so
- * the accumulators stay in zmm registers.
+ * A tile of R rows x V vectors of C (rows i0.., columns j0..) kept in registers
+ * over k = 0..K-1: per k, V loads of B, R broadcasts of A, R V multiply-adds. The
+ * tile is defined once per vector type VT of VN floats: the build's own width
+ * (qcq_vf) for the body and the narrower widths down to one float for the ragged
+ * right edge, so no column is ever masked, packed or done by plain loops. R and V
+ * are compile-time constants at each call so the accumulators stay in registers
+ * (8 x 1 and 4 x 2 fit AVX2's 16 registers with room for B and A).
  */
-static inline __attribute__((always_inline)) void tile(float *C, const float *A, const float *B,
-						       int M, int N, int K, bool ta, int i0, int j0,
-						       int R, int V, const __mmask16 *m)
-{
-	__m512 acc[8][2];
-	for (int r = 0; r < R; r++)
-		for (int v = 0; v < V; v++)
-			acc[r][v] = _mm512_maskz_loadu_ps(m[v], C + (size_t)(i0 + r) * N + j0 + 16 * v);
-	const size_t sa = ta ? (size_t)M : 1, ra = ta ? 1 : (size_t)K;
-	for (int k = 0; k < K; k++) {
-		__m512 b[2];
-		for (int v = 0; v < V; v++)
-			b[v] = _mm512_maskz_loadu_ps(m[v], B + (size_t)k * N + j0 + 16 * v);
-		const float *a = A + (size_t)k * sa + (size_t)i0 * ra;
-		for (int r = 0; r < R; r++) {
-			__m512 ar = _mm512_set1_ps(a[(size_t)r * ra]);
-			for (int v = 0; v < V; v++)
-				acc[r][v] = _mm512_fmadd_ps(ar, b[v], acc[r][v]);
-		}
+#define NN_DEFINE_TILE(NAME, VT, VN)                                                              \
+	static inline __attribute__((always_inline)) void NAME(float *C, int ldc, const float *A, \
+							       size_t sa, size_t ra, const float *B, \
+							       int ldb, int K, int R, int V)         \
+	{                                                                                         \
+		VT acc[8][2];                                                                     \
+		for (int r = 0; r < R; r++)                                                       \
+			for (int v = 0; v < V; v++)                                               \
+				memcpy(&acc[r][v], C + (size_t)r * ldc + v * VN, sizeof(VT));     \
+		for (int k = 0; k < K; k++) {                                                     \
+			VT b[2];                                                                  \
+			for (int v = 0; v < V; v++)                                               \
+				memcpy(&b[v], B + (size_t)k * ldb + v * VN, sizeof(VT));          \
+			const float *a = A + (size_t)k * sa;                                      \
+			for (int r = 0; r < R; r++) {                                             \
+				VT ar = -(VT){ 0 } + a[(size_t)r * ra]; /* see qcq_vf_splat */    \
+				for (int v = 0; v < V; v++)                                       \
+					acc[r][v] += ar * b[v];                                   \
+			}                                                                         \
+		}                                                                                 \
+		for (int r = 0; r < R; r++)                                                       \
+			for (int v = 0; v < V; v++)                                               \
+				memcpy(C + (size_t)r * ldc + v * VN, &acc[r][v], sizeof(VT));     \
 	}
-	for (int r = 0; r < R; r++)
-		for (int v = 0; v < V; v++)
-			_mm512_mask_storeu_ps(C + (size_t)(i0 + r) * N + j0 + 16 * v, m[v],
-					      acc[r][v]);
-}
 
-static __mmask16 mask_for(int cols)
-{
-	return cols >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (cols > 0 ? cols : 0)) - 1);
-}
-
-/* Column blocks of 32 (4 rows x 2 vectors) or, for the last <= 16 columns, of 16
- * (8 rows x 1 vector); leftover rows one at a time. */
-static void gemm_avx512(float *C, const float *A, const float *B, int M, int N, int K, bool ta)
-{
-	for (int j0 = 0; j0 < N;) {
-		int left = N - j0;
-		if (left > 16) {
-			__mmask16 m[2] = { 0xffff, mask_for(left - 16) };
-			int i = 0;
-			for (; i + 4 <= M; i += 4)
-				tile(C, A, B, M, N, K, ta, i, j0, 4, 2, m);
-			for (; i < M; i++)
-				tile(C, A, B, M, N, K, ta, i, j0, 1, 2, m);
-			j0 += 32;
-		} else {
-			__mmask16 m[2] = { mask_for(left), 0 };
-			int i = 0;
-			for (; i + 8 <= M; i += 8)
-				tile(C, A, B, M, N, K, ta, i, j0, 8, 1, m);
-			for (; i < M; i++)
-				tile(C, A, B, M, N, K, ta, i, j0, 1, 1, m);
-			j0 += 16;
-		}
+/* All M rows of one strip of V vectors: blocks of 8 x 1 or 4 x 2, leftover rows one
+ * at a time. A's element (i, k) is at A[i ra + k sa]. */
+#define NN_DEFINE_STRIP(NAME, TILE)                                                               \
+	static void NAME(float *C, int ldc, const float *A, size_t sa, size_t ra, const float *B, \
+			 int M, int K, int V)                                                     \
+	{                                                                                         \
+		int i = 0;                                                                        \
+		if (V == 2) {                                                                     \
+			for (; i + 4 <= M; i += 4)                                                \
+				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 4, 2); \
+			for (; i < M; i++)                                                        \
+				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 1, 2); \
+			return;                                                                   \
+		}                                                                                 \
+		for (; i + 8 <= M; i += 8)                                                        \
+			TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 8, 1);      \
+		for (; i < M; i++)                                                                \
+			TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 1, 1);      \
 	}
-}
+
+typedef float nn_v8 __attribute__((vector_size(32)));
+typedef float nn_v4 __attribute__((vector_size(16)));
+typedef float nn_v2 __attribute__((vector_size(8)));
+typedef float nn_v1 __attribute__((vector_size(4)));
+
+NN_DEFINE_TILE(tile_w, qcq_vf, QCQ_VF_N)
+NN_DEFINE_STRIP(strip_w, tile_w)
+#if QCQ_VF_N > 8
+NN_DEFINE_TILE(tile_8, nn_v8, 8)
+NN_DEFINE_STRIP(strip_8, tile_8)
+#endif
+#if QCQ_VF_N > 4
+NN_DEFINE_TILE(tile_4, nn_v4, 4)
+NN_DEFINE_STRIP(strip_4, tile_4)
+#endif
+#if QCQ_VF_N > 2
+NN_DEFINE_TILE(tile_2, nn_v2, 2)
+NN_DEFINE_STRIP(strip_2, tile_2)
+#endif
+#if QCQ_VF_N > 1
+NN_DEFINE_TILE(tile_1, nn_v1, 1)
+NN_DEFINE_STRIP(strip_1, tile_1)
 #endif
 
-/* The kernel nn_gemm uses below the sgemm threshold. */
 void nn_gemm_small(float *C, const float *A, const float *B, int M, int N, int K, bool ta)
 {
-#ifdef NN_HAVE_AVX512
-	gemm_avx512(C, A, B, M, N, K, ta);
-#else
-	nn_gemm_loops(C, A, B, M, N, K, ta);
+	const size_t sa = ta ? (size_t)M : 1, ra = ta ? 1 : (size_t)K;
+	int j0 = 0;
+	for (; j0 + 2 * QCQ_VF_N <= N; j0 += 2 * QCQ_VF_N)
+		strip_w(C + j0, N, A, sa, ra, B + j0, M, K, 2);
+	for (; j0 + QCQ_VF_N <= N; j0 += QCQ_VF_N)
+		strip_w(C + j0, N, A, sa, ra, B + j0, M, K, 1);
+	/* the ragged edge (< QCQ_VF_N columns) in halving widths */
+#if QCQ_VF_N > 8
+	if (j0 + 8 <= N)
+		strip_8(C + j0, N, A, sa, ra, B + j0, M, K, 1), j0 += 8;
+#endif
+#if QCQ_VF_N > 4
+	if (j0 + 4 <= N)
+		strip_4(C + j0, N, A, sa, ra, B + j0, M, K, 1), j0 += 4;
+#endif
+#if QCQ_VF_N > 2
+	if (j0 + 2 <= N)
+		strip_2(C + j0, N, A, sa, ra, B + j0, M, K, 1), j0 += 2;
+#endif
+#if QCQ_VF_N > 1
+	if (j0 + 1 <= N)
+		strip_1(C + j0, N, A, sa, ra, B + j0, M, K, 1), j0 += 1;
 #endif
 }
 
 void nn_gemm(float *C, const float *A, const float *B, int M, int N, int K, bool ta)
 {
-	if ((size_t)M * N * K >= NN_GEMM_BLAS_MIN_WORK)
-		nn_gemm_blas(C, A, B, M, N, K, ta);
-	else
+	switch (nn_gemm_plan(M, N, K, ta)) {
+	case NN_GEMM_LOOPS:
+		nn_gemm_loops(C, A, B, M, N, K, ta);
+		break;
+	case NN_GEMM_KERNEL:
 		nn_gemm_small(C, A, B, M, N, K, ta);
+		break;
+	case NN_GEMM_SGEMM:
+		nn_gemm_blas(C, A, B, M, N, K, ta);
+		break;
+	}
 }

@@ -167,6 +167,7 @@ enum qcq_status nn_model_create(struct nn_model **out, const struct nn_model_des
 		if (m->L[i].kind == NN_L_QUANTUM)
 			m->nparams_q += m->L[i].nw;
 	init_params(m, d->seed);
+	nn_model_plan_kernels(m);
 	*out = m;
 	return QCQ_OK;
 }

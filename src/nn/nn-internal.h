@@ -9,14 +9,23 @@
 
 /*
  * C (M,N) += A (M,K) B (K,N), all row-major and dense; ta = true reads A as (K,M)
- * (C += A^T B). Chooses loops or sgemm by size (see gemm.c); nn_gemm_loops and
- * nn_gemm_blas force one path (bench_train times both on the models' shapes).
+ * (C += A^T B). nn_gemm uses the implementation nn_gemm_plan chose for the shape
+ * (gemm-plan.c: timed once per shape, cached for the process); nn_gemm_loops (the
+ * naive twin), nn_gemm_small (the register-blocked kernel, any vector width) and
+ * nn_gemm_blas (sgemm) force one path.
  */
 void nn_gemm(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 void nn_gemm_loops(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
-/* The small-matrix kernel: AVX-512 register tiles when compiled for it, else loops. */
 void nn_gemm_small(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+
+enum nn_gemm_impl { NN_GEMM_LOOPS, NN_GEMM_KERNEL, NN_GEMM_SGEMM };
+/* The implementation for this shape: planned (timed) on first use, then cached. */
+enum nn_gemm_impl nn_gemm_plan(int M, int N, int K, bool ta);
+const char *nn_gemm_impl_name(enum nn_gemm_impl impl);
+/* "MxNxK[t] choice (us: loops .., kernel .., sgemm ..)" into buf (snprintf rules);
+ * plans the shape if it is new. */
+size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta);
 
 /* ---------------------------------------------------------------- the model */
 
@@ -80,6 +89,9 @@ static inline size_t nn_layer_in_size(const struct nn_layer *l)
 /* arch.c: fills m->L[0..nl-1] (shapes, kinds, parameter counts; no memory) for
  * m->desc, building the quantum layer through qf. Assumes the descriptor checked. */
 enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct qcq_error *err);
+/* model-plan.c: plans (times) every matrix product shape of m at its max batch. */
+void nn_model_plan_kernels(const struct nn_model *m);
+
 /* qlayer.c: the default factory over qml_qlayer. */
 enum qcq_status nn_qlayer_qml_create(struct nn_qlayer *q, const struct nn_model_desc *d,
 				     struct qcq_error *err);

@@ -7,9 +7,6 @@
 #include "nn-internal.h"
 
 #include <math.h>
-#ifdef __AVX512F__
-#include <immintrin.h>
-#endif
 
 /*
  * torch.optim.Adam (not amsgrad, not maximize):
@@ -18,38 +15,31 @@
  * The bias corrections are per step scalars, computed once in double.
  */
 /*
- * With math-errno (the project default) gcc keeps a scalar libm call for sqrtf
- * and does not vectorise the loop (measured: 5 ns per parameter, the biggest cost
- * of a QCQ-CNN step after the convolutions). The AVX-512 body does the same
- * arithmetic 16 parameters at a time; the scalar loop finishes the tail.
+ * Written as a plain loop that the compiler vectorises at the build's width (the
+ * kernel flags: no errno for sqrtf). What made Adam slow was not the arithmetic but
+ * subnormal floats: a parameter whose gradient is (nearly) always zero decays its
+ * moments by b1 and b2 every step into the subnormal range, where every multiply
+ * takes a microcode assist of ~100 cycles (measured: 25 us per step for 5,498
+ * parameters instead of 2.6). So moments below 2^-100 are stored as zero and
+ * gradients below 2^-56 in magnitude count as zero, which keeps every product of
+ * the next step normal; the update they drop is below 1e-13 of a parameter.
  */
+#define NN_ADAM_TINY_MOMENT 0x1p-100f
+#define NN_ADAM_TINY_GRAD 0x1p-56f
+
 void nn_adam_step(float *restrict p, const float *restrict g, float *restrict m,
 		  float *restrict v, size_t n, const struct nn_adam *o, long t)
 {
 	float b1 = o->beta1, b2 = o->beta2, eps = o->eps, wd = o->weight_decay;
 	float step = (float)(o->lr / (1.0 - pow(o->beta1, (double)t)));
 	float inv_bc2 = (float)(1.0 / sqrt(1.0 - pow(o->beta2, (double)t)));
-	size_t i = 0;
-#ifdef __AVX512F__
-	__m512 vb1 = _mm512_set1_ps(b1), vb2 = _mm512_set1_ps(b2), c1 = _mm512_set1_ps(1.0f - b1),
-	       c2 = _mm512_set1_ps(1.0f - b2), veps = _mm512_set1_ps(eps), vwd = _mm512_set1_ps(wd),
-	       vstep = _mm512_set1_ps(step), vbc = _mm512_set1_ps(inv_bc2);
-	for (; i + 16 <= n; i += 16) {
-		__m512 pi = _mm512_loadu_ps(p + i);
-		__m512 gi = _mm512_fmadd_ps(vwd, pi, _mm512_loadu_ps(g + i));
-		__m512 mi = _mm512_fmadd_ps(vb1, _mm512_loadu_ps(m + i), _mm512_mul_ps(c1, gi));
-		__m512 vi = _mm512_fmadd_ps(vb2, _mm512_loadu_ps(v + i),
-					    _mm512_mul_ps(c2, _mm512_mul_ps(gi, gi)));
-		_mm512_storeu_ps(m + i, mi);
-		_mm512_storeu_ps(v + i, vi);
-		__m512 den = _mm512_fmadd_ps(_mm512_sqrt_ps(vi), vbc, veps);
-		_mm512_storeu_ps(p + i, _mm512_fnmadd_ps(vstep, _mm512_div_ps(mi, den), pi));
-	}
-#endif
-	for (; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		float gi = g[i] + wd * p[i];
+		gi = fabsf(gi) < NN_ADAM_TINY_GRAD ? 0.0f : gi;
 		float mi = b1 * m[i] + (1.0f - b1) * gi;
 		float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+		mi = fabsf(mi) < NN_ADAM_TINY_MOMENT ? 0.0f : mi;
+		vi = vi < NN_ADAM_TINY_MOMENT ? 0.0f : vi;
 		m[i] = mi, v[i] = vi;
 		p[i] -= step * (mi / (sqrtf(vi) * inv_bc2 + eps));
 	}

@@ -7,27 +7,32 @@
  * (sin pi x_q, 0, cos pi x_q), <Z_j> = sum_{P in {I,X,Z}^n} c_P prod_q f_q(P_q) with
  * c_P = Tr(P O_j) / 2^n, f(I) = 1, f(X) = sin pi x_q, f(Z) = cos pi x_q (Y terms
  * vanish). Per patch that is a contraction of a 3 x 3 x ... x 3 table with n vectors
- * (1, s_q, c_q): 4 * (27+9+3+1) * 2 FMAs for 2x2 patches, run 16 patches wide in
- * float32 with a polynomial sincospi. Above that size the table (3^n per output)
- * costs more than simulating, so a batched float32 state-vector path (16 patches per
- * SIMD lane group, gate by gate) takes over.
+ * (1, s_q, c_q): 4 * (27+9+3+1) * 2 FMAs for 2x2 patches, run one vector of patches
+ * wide in float32 with a polynomial sincospi. Above that size the table (3^n per
+ * output) costs more than simulating, so a batched float32 state-vector path (one
+ * vector of patches per amplitude, gate by gate) takes over.
  *
  * It is not the reference: qml_filter_apply_naive (filter.c) is, in double.
  */
 #include "qml-internal.h"
+
+#include "core/simd.h"
 
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* 16-lane vectors are one AVX-512 register; without -march=native GCC splits them and
- * notes that such a function's ABI would differ -- they are all inlined, so it does
- * not matter */
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
+/* A block of patches is one vector of the build's width (core/simd.h: 16 floats with
+ * AVX-512, 8 with AVX2, 4 with SSE2 or NEON), at least 4 so that a scalar build still
+ * gets the compiler's unrolling. Wider-than-native vectors would be split into
+ * several registers and spilled (measured: the state-vector path 20x slower on AVX2
+ * with 16 lanes). */
+#if QCQ_VF_N >= 4
+#define LANES QCQ_VF_N
+#else
+#define LANES 4
 #endif
-#define LANES 16
 typedef float vf __attribute__((vector_size(LANES * 4)));
 typedef int32_t vi __attribute__((vector_size(LANES * 4)));
 
@@ -74,6 +79,39 @@ INLINE void sincospi(const vf *xp, vf *s, vf *c)
 
 /* ---------------------------------------------------------------- compile */
 
+/*
+ * The nonzero entries of the table as terms (coefficients below 1e-9 are rounding
+ * noise of the double computation: each term is at most |c| since every factor is in
+ * [-1, 1]). The terms replace the table when their multiplies are fewer than half the
+ * table's multiply-adds (3^nq - 1 per output).
+ */
+static void sparse_terms(struct qml_filter *f)
+{
+	int n = f->nq, nt = 0;
+	for (int i = 0; i < n * f->ncoef; i++)
+		nt += fabsf(f->coef[i]) > 1e-9f;
+	f->terms = qcq_xcalloc((size_t)nt + 1, sizeof *f->terms);
+	long work = 0;
+	nt = 0;
+	for (int j = 0; j < n; j++) {
+		f->tstart[j] = nt;
+		for (int idx = 0; idx < f->ncoef; idx++) {
+			float c = f->coef[(size_t)j * f->ncoef + idx];
+			if (!(fabsf(c) > 1e-9f))
+				continue;
+			uint32_t xm = 0, zm = 0;
+			for (int q = 0, t = idx; q < n; q++, t /= 3) {
+				xm |= (uint32_t)(t % 3 == 1) << q;
+				zm |= (uint32_t)(t % 3 == 2) << q;
+			}
+			f->terms[nt++] = (struct qml_heis_term){c, xm, zm};
+			work += 1 + __builtin_popcount(xm | zm);
+		}
+	}
+	f->tstart[n] = nt;
+	f->sparse = 2 * work < (long)n * (f->ncoef - 1);
+}
+
 static void compile_heisenberg(struct qml_filter *f)
 {
 	int n = f->nq, d = 1 << n;
@@ -118,6 +156,7 @@ static void compile_heisenberg(struct qml_filter *f)
 	}
 	free(u);
 	free(o);
+	sparse_terms(f);
 }
 
 void qml_filter_compile(struct qml_filter *f)
@@ -159,6 +198,30 @@ INLINE void heis_block(const float *coef, int ncoef, int nq, const vf *x, vf *z)
 }
 
 static void heis_block_4(const float *coef, const vf *x, vf *z) { heis_block(coef, 81, 4, x, z); }
+
+/* the same from the sparse terms: each a product of its sines and cosines */
+static void heis_block_sparse(const struct qml_filter *f, const vf *x, vf *z)
+{
+	vf s[QML_HEIS_MAX_QUBITS], c[QML_HEIS_MAX_QUBITS];
+	int nq = f->nq;
+	for (int q = 0; q < nq; q++)
+		sincospi(&x[q], &s[q], &c[q]);
+	for (int j = 0; j < nq; j++) {
+		vf acc = (vf){0};
+		for (int t = f->tstart[j]; t < f->tstart[j + 1]; t++) {
+			const struct qml_heis_term *T = &f->terms[t];
+			vf v = -(vf){0} + T->c;
+			for (int q = 0; q < nq; q++) {
+				if (T->xm >> q & 1)
+					v *= s[q];
+				else if (T->zm >> q & 1)
+					v *= c[q];
+			}
+			acc += v;
+		}
+		z[j] = acc;
+	}
+}
 static void heis_block_n(const float *coef, int ncoef, int nq, const vf *x, vf *z)
 {
 	heis_block(coef, ncoef, nq, x, z);
@@ -290,6 +353,8 @@ static void apply_range(void *ctxp, size_t begin, size_t end, int worker)
 				x[q] = vload(xs + (size_t)q * pad + p);
 			if (a->path == QML_PATH_STATEVEC)
 				sv_block(f, x, z, svre, svim);
+			else if (f->sparse)
+				heis_block_sparse(f, x, z);
 			else if (nq == 4)
 				heis_block_4(f->coef, x, z);
 			else
@@ -337,4 +402,16 @@ enum qcq_status qml_filter_apply(const struct qml_filter *f, const float *images
 				 int w, float *out, struct qcq_pool *pool, struct qcq_error *err)
 {
 	return qml_filter_apply_path(f, QML_PATH_AUTO, images, n, h, w, out, pool, err);
+}
+
+/*
+ * Whether keeping this filter's features in the disk cache pays. Reading 16 bytes
+ * per 2x2 patch back (and checking them) costs about what the Heisenberg path costs
+ * to compute them, and writing them costs more (measured: 12,000 Fashion-MNIST images,
+ * 2.4 M patches, ~40 ms to compute on one core), so only the state-vector path, tens
+ * of times slower per patch, is cached unless the user asks for it.
+ */
+bool qml_filter_cache_pays(const struct qml_filter *f)
+{
+	return f->path != QML_PATH_HEISENBERG;
 }

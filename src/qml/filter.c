@@ -85,6 +85,7 @@ void qml_filter_destroy(struct qml_filter *f)
 	free(f->gates);
 	free(f->mats);
 	qcq_aligned_free(f->coef);
+	free(f->terms);
 	free(f->mre);
 	free(f->mim);
 	free(f);

@@ -23,6 +23,16 @@ struct qml_filter {
 	 * QML_HEIS_MAX_QUBITS. */
 	float *coef;
 	int ncoef; /* 3^nq */
+	/* The table's nonzero entries, output j's at terms[tstart[j] .. tstart[j + 1]): the
+	 * coefficient and the qubits whose factor is X (sin) or Z (cos). Evaluated instead
+	 * of the whole table when sparse is set (few terms: most filters' observables
+	 * have a handful of Pauli terms, not 3^nq). */
+	struct qml_heis_term {
+		float c;
+		uint32_t xm, zm;
+	} *terms;
+	int tstart[QML_HEIS_MAX_QUBITS + 1];
+	bool sparse;
 	/* float copies of the matrices for the batched state-vector path */
 	float *mre, *mim; /* 64 per gate */
 };
@@ -51,6 +61,9 @@ struct cgate {
 	double angle;
 };
 #define CG_MAX_GATES (14 + 3 * QML_QLAYER_MAX_DEPTH + 2)
+
+/* A Binomial(n, p) draw from r (qlayer-noisy.c; exact, O(1 + sqrt(n p (1-p)))). */
+long qml_binomial(struct qcq_rng *r, long n, double p);
 
 /* Fills g (CG_MAX_GATES entries); returns the number of gates. */
 int qml_cg_build(struct cgate *g, const double x[2], const double *theta, int depth);

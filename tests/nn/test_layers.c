@@ -8,7 +8,9 @@
 #include "nn/nn-internal.h"
 #include "check.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 static struct qcq_rng R;
 
@@ -28,8 +30,11 @@ static float *zeros(size_t n)
 static double max_abs_diff(const float *a, const float *b, size_t n)
 {
 	double m = 0;
-	for (size_t i = 0; i < n; i++)
-		m = fmax(m, fabs((double)a[i] - b[i]));
+	for (size_t i = 0; i < n; i++) { /* not fmax: Debian's aarch64 gcc 12 crashes
+					   vectorising an fmax reduction */
+		double d = fabs((double)a[i] - b[i]);
+		m = d > m || d != d ? d : m;
+	}
 	return m;
 }
 
@@ -65,6 +70,50 @@ static void test_gemm_paths(void)
 			}
 			free(A), free(B), free(C1), free(C2), free(C3), free(ref);
 		}
+}
+
+/* nn_gemm through the planner: whatever it chose for a shape gives the product, the
+ * choice is stable, and threads meeting new shapes at once agree on it. */
+struct plan_job {
+	int M, N, K;
+	enum nn_gemm_impl got;
+};
+
+static void *plan_thread(void *p)
+{
+	struct plan_job *j = p;
+	j->got = nn_gemm_plan(j->M, j->N, j->K, false);
+	return NULL;
+}
+
+static void test_gemm_planned(void)
+{
+	int shapes[][3] = { { 16, 144, 36 }, { 7, 3, 300 }, { 130, 129, 65 } };
+	for (int s = 0; s < 3; s++) {
+		int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+		float *A = rnd((size_t)M * K, -1, 1), *B = rnd((size_t)K * N, -1, 1);
+		float *C = rnd((size_t)M * N, -1, 1), *D = malloc(sizeof(float) * M * N);
+		memcpy(D, C, sizeof(float) * M * N);
+		nn_gemm(C, A, B, M, N, K, false);
+		nn_gemm_loops(D, A, B, M, N, K, false);
+		CHECK(max_abs_diff(C, D, (size_t)M * N) < 1e-4);
+		enum nn_gemm_impl first = nn_gemm_plan(M, N, K, false);
+		CHECK(nn_gemm_plan(M, N, K, false) == first);
+		char line[160];
+		nn_gemm_plan_describe(line, sizeof line, M, N, K, false);
+		CHECK_STR_CONTAINS(line, nn_gemm_impl_name(first));
+		free(A), free(B), free(C), free(D);
+	}
+	pthread_t th[4];
+	struct plan_job jobs[4];
+	for (int t = 0; t < 4; t++) {
+		jobs[t] = (struct plan_job){ 40 + t % 2, 50, 60, NN_GEMM_LOOPS };
+		pthread_create(&th[t], NULL, plan_thread, &jobs[t]);
+	}
+	for (int t = 0; t < 4; t++)
+		pthread_join(th[t], NULL);
+	CHECK(jobs[0].got == jobs[2].got && jobs[1].got == jobs[3].got);
+	CHECK(jobs[0].got == nn_gemm_plan(40, 50, 60, false));
 }
 
 /* ---------------------------------------------------------------- conv */
@@ -153,9 +202,9 @@ static void test_conv_dims(void)
 
 /* ---------------------------------------------------------------- pool, dense, relu */
 
-static void check_maxpool(int k)
+static void check_maxpool(int k, int H, int W)
 {
-	int B = 2, C = 3, H = 7, W = 8, OH = H / k, OW = W / k;
+	int B = 2, C = 3, OH = H / k, OW = W / k;
 	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * OH * OW;
 	float *inp = zeros(nin), *out = zeros(nout), *r = rnd(nout, -1, 1), *din = zeros(nin);
 	uint32_t *perm = malloc(nin * sizeof *perm);
@@ -189,8 +238,14 @@ static void check_maxpool(int k)
 
 static void test_maxpool(void)
 {
-	check_maxpool(2); /* the branch-free 2x2 path */
-	check_maxpool(3); /* the generic path */
+	/* the branch-free 2x2 path: rows of 4 windows, of 5, 6 and 13 (the last 4
+	 * overlapping), of 3 (no vector) */
+	check_maxpool(2, 7, 8);
+	check_maxpool(2, 5, 10);
+	check_maxpool(2, 6, 12);
+	check_maxpool(2, 4, 26);
+	check_maxpool(2, 3, 6);
+	check_maxpool(3, 7, 8); /* the generic path */
 	/* ties go to the first maximum, as in PyTorch; the ragged column gets nothing */
 	float t[4 * 3] = { 5, 5, 0, 5, 5, 0, 1, 1, 0, 9, 9, 9 };
 	float tout[2], td[12] = { 0 }, g[2] = { 1, 1 };
@@ -199,6 +254,25 @@ static void test_maxpool(void)
 	nn_maxpool_backward(td, g, t, 1, 1, 4, 3, 2);
 	CHECK(td[0] == 1 && td[1] == 0 && td[3] == 0 && td[4] == 0);
 	CHECK(td[9] == 1 && td[10] == 0 && td[2] == 0 && td[5] == 0 && td[11] == 0);
+	/* tie patterns in rows of 5 windows (vector path with overlap) agree with the
+	 * one-window path checked below */
+	for (int pat = 0; pat < 81; pat++) {
+		float row[2 * 10], o5[5], d5[20] = { 0 }, g5[5] = { 1, 2, 3, 4, 5 };
+		for (int j = 0; j < 5; j++)
+			for (int e = 0, q = (pat + 17 * j) % 81; e < 4; e++, q /= 3)
+				row[(e / 2) * 10 + 2 * j + e % 2] = (float)(q % 3);
+		nn_maxpool_forward(o5, row, 1, 1, 2, 10, 2);
+		nn_maxpool_backward(d5, g5, row, 1, 1, 2, 10, 2);
+		for (int j = 0; j < 5; j++) {
+			float w4[4] = { row[2 * j], row[2 * j + 1], row[10 + 2 * j], row[11 + 2 * j] };
+			float o1, g1[4] = { 0 };
+			nn_maxpool_forward(&o1, w4, 1, 1, 2, 2, 2);
+			nn_maxpool_backward(g1, &g5[j], w4, 1, 1, 2, 2, 2);
+			CHECK(o5[j] == o1);
+			CHECK(d5[2 * j] == g1[0] && d5[2 * j + 1] == g1[1] && d5[10 + 2 * j] == g1[2] &&
+			      d5[11 + 2 * j] == g1[3]);
+		}
+	}
 	/* every tie pattern of a 2x2 window agrees with the generic 3x3-capable path */
 	for (int pat = 0; pat < 81; pat++) {
 		float w4[4], o1, o2, g1[4] = { 0 }, g2[4] = { 0 }, one = 1;
@@ -428,6 +502,7 @@ int main(void)
 {
 	qcq_rng_seed(&R, 12345);
 	RUN(test_gemm_paths);
+	RUN(test_gemm_planned);
 	RUN(test_conv_dims);
 	RUN(test_conv);
 	RUN(test_maxpool);

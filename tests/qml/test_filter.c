@@ -1,6 +1,7 @@
 /* tests/qml: the quanvolution filter -- golden values (CONVENTIONS 11 d), fast paths
  * against the naive twin, construction, hashing and every validation message. */
 #include "qcq/qml.h"
+#include "qml/qml-internal.h"
 #include "check.h"
 
 #include <stdlib.h>
@@ -72,6 +73,9 @@ static void test_golden_naive_and_fast(void)
 {
 	for (int c = 0; c < 4; c++) {
 		struct qml_filter *f = golden_filter(c);
+		/* the Heisenberg path's sparse terms and its dense table both get compared
+		 * with the naive twin: these filters and the random ones below */
+		CHECK(f->path != QML_PATH_HEISENBERG || f->terms);
 		for (int p = 0; p < 5; p++) {
 			double z[4];
 			qml_filter_patch_naive(f, patches[p], z);
@@ -133,6 +137,7 @@ static double max_diff(const float *a, const float *b, size_t n)
 /* fast paths vs naive over random filters, sizes and strides (tails included) */
 static void test_fast_vs_naive(void)
 {
+	int dense = 0;
 	static const struct { int k, stride, layers, h, w; } cases[] = {
 		{2, 2, 1, 28, 28}, {2, 2, 3, 13, 9}, {2, 1, 2, 7, 11}, {1, 1, 2, 5, 6},
 		{3, 3, 1, 12, 12}, {3, 1, 2, 7, 8},  {2, 3, 4, 17, 20},
@@ -144,6 +149,7 @@ static void test_fast_vs_naive(void)
 					       100 + c, &e) == QCQ_OK);
 		int oh, ow, h = cases[c].h, w = cases[c].w, nq = qml_filter_qubits(f);
 		CHECK(qml_filter_out_dims(f, h, w, &oh, &ow, &e) == QCQ_OK);
+		dense += f->path == QML_PATH_HEISENBERG && !f->sparse;
 		long n = 5;
 		/* pixels outside [0,1] too: the encoding is periodic */
 		float *im = random_images(n, h, w, c, -1.5f, 2.5f);
@@ -168,6 +174,12 @@ static void test_fast_vs_naive(void)
 		free(im), free(a), free(b), free(s);
 		qml_filter_destroy(f);
 	}
+	CHECK(dense > 0);
+	struct qml_filter *pl;
+	struct qcq_error e;
+	CHECK(qml_filter_create_pennylane(&pl, 'C', &e) == QCQ_OK);
+	CHECK(pl->sparse); /* and fast = naive for it in test_golden_naive_and_fast */
+	qml_filter_destroy(pl);
 }
 
 static void test_threads_identical(void)

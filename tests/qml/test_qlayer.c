@@ -2,6 +2,7 @@
  * (c) in double, the float32 layer against the same numbers, gradients against finite
  * differences, the shot sampler's statistics and the layer's validation messages. */
 #include "qcq/qml.h"
+#include "qml/qml-internal.h"
 #include "check.h"
 #include "golden.h"
 
@@ -207,6 +208,50 @@ static void test_layer_shots_statistics(void)
 	CHECK_NEAR(fmod((a[0] + 1) * 32, 1.0), 0, 1e-5);
 }
 
+/*
+ * The binomial sampler behind shot estimates: over many draws the mean and variance
+ * match n p and n p (1-p) (within 5 standard errors, the variance's from the exact
+ * fourth central moment), and a small case matches the whole pmf (chi-square).
+ */
+static void test_binomial_moments(void)
+{
+	struct qcq_rng r;
+	qcq_rng_seed(&r, 2026);
+	static const struct {
+		long n;
+		double p;
+		int draws;
+	} c[] = {{1, 0.3, 40000},   {10, 0.05, 40000},  {1024, 0.5, 40000}, {1024, 0.999, 40000},
+		 {1024, 0.02, 40000}, {100000, 0.37, 4000}, {100000000, 0.6, 400}};
+	for (size_t t = 0; t < sizeof c / sizeof c[0]; t++) {
+		double n = (double)c[t].n, p = c[t].p, N = c[t].draws;
+		double sum = 0, sum2 = 0;
+		for (int i = 0; i < c[t].draws; i++) {
+			long k = qml_binomial(&r, c[t].n, p);
+			CHECK(k >= 0 && k <= c[t].n);
+			sum += (double)k, sum2 += (double)k * (double)k;
+		}
+		double mean = sum / N, var = (sum2 - sum * sum / N) / (N - 1);
+		double v = n * p * (1 - p), mu4 = v * (1 + 3 * (n - 2) * p * (1 - p));
+		CHECK_NEAR(mean, n * p, 5 * sqrt(v / N));
+		CHECK_NEAR(var, v, 5 * sqrt((mu4 - v * v) / N + 2 * v * v / (N * (N - 1))));
+	}
+	/* the pmf of Binomial(12, 0.35): chi-square over 13 cells, 12 degrees of freedom
+	 * (P(chi2 > 40) ~ 7e-5) */
+	long cnt[13] = {0};
+	int N = 60000;
+	for (int i = 0; i < N; i++)
+		cnt[qml_binomial(&r, 12, 0.35)]++;
+	double chi2 = 0, pk = pow(0.65, 12);
+	for (int k = 0; k <= 12; k++) {
+		double ex = N * pk;
+		chi2 += (cnt[k] - ex) * (cnt[k] - ex) / ex;
+		pk *= (12.0 - k) / (k + 1) * 0.35 / 0.65;
+	}
+	CHECK(chi2 < 40);
+	CHECK(qml_binomial(&r, 50, 0) == 0 && qml_binomial(&r, 50, 1) == 50);
+}
+
 /* exact adjoint against finite differences at random points, depths 1..8 */
 static void test_adjoint_fd_all_depths(void)
 {
@@ -270,6 +315,7 @@ int main(void)
 	RUN(test_noisy_gradients_fd);
 	RUN(test_layer_float);
 	RUN(test_layer_shots_statistics);
+	RUN(test_binomial_moments);
 	RUN(test_adjoint_fd_all_depths);
 	RUN(test_layer_validation);
 	return check_summary();
