@@ -77,7 +77,7 @@ size_t train_abl_count_runs(const struct train_abl_spec *s);
 
 /* Runs the study (events, stop and out as train_exp_run; out->skipped is 0). */
 enum qcq_status train_abl_run(const struct train_abl_spec *s, const struct qcq_sink *events,
-			      const volatile int *stop, struct train_exp_result *out,
+			      const qcq_stop_flag *stop, struct train_exp_result *out,
 			      struct qcq_error *err);
 
 #endif

@@ -31,7 +31,7 @@ struct abl_job {
 	int threads;
 };
 
-static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const volatile int *stop,
+static enum qcq_status job_run(void *arg, const struct qcq_sink *events, const qcq_stop_flag *stop,
 			       struct qcq_error *err)
 {
 	struct abl_job *j = arg;

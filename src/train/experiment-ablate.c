@@ -42,7 +42,7 @@ struct pool {
 	pthread_mutex_t lock;
 	size_t next, total_done, total;
 	int active;                  /* workers still running */
-	volatile int halt;
+	qcq_stop_flag halt;
 	bool failed;
 	struct qcq_error err;
 };
@@ -176,7 +176,7 @@ static void *worker(void *arg)
 
 /* Runs tasks [first, end) on the spec's jobs; returns the first failure. */
 static enum qcq_status run_phase(struct pool *P, size_t first, size_t end,
-				 const volatile int *stop, struct qcq_error *err)
+				 const qcq_stop_flag *stop, struct qcq_error *err)
 {
 	P->first = P->next = first;
 	P->end = end;
@@ -277,7 +277,7 @@ static void plan_final(const struct train_abl_spec *s, struct abl_result *r)
 }
 
 enum qcq_status abl_run(const struct train_abl_spec *s, const struct abl_hooks *hooks,
-			const struct qcq_sink *events, const volatile int *stop,
+			const struct qcq_sink *events, const qcq_stop_flag *stop,
 			struct abl_result *res, char **table, struct qcq_error *err)
 {
 	memset(res, 0, sizeof *res);
@@ -332,7 +332,7 @@ enum qcq_status abl_run(const struct train_abl_spec *s, const struct abl_hooks *
 }
 
 enum qcq_status train_abl_run(const struct train_abl_spec *s, const struct qcq_sink *events,
-			      const volatile int *stop, struct train_exp_result *out,
+			      const qcq_stop_flag *stop, struct train_exp_result *out,
 			      struct qcq_error *err)
 {
 	memset(out, 0, sizeof *out);

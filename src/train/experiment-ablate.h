@@ -75,7 +75,7 @@ struct abl_hooks {
 	void *ctx;
 };
 enum qcq_status abl_run(const struct train_abl_spec *s, const struct abl_hooks *hooks,
-			const struct qcq_sink *events, const volatile int *stop,
+			const struct qcq_sink *events, const qcq_stop_flag *stop,
 			struct abl_result *res, char **table, struct qcq_error *err);
 
 #endif

@@ -278,7 +278,7 @@ static void test_no_leakage(void)
 	abl_result_free(&c1);
 	abl_result_free(&a);
 	/* a stop ends the study without reports */
-	volatile int stop = 1;
+	qcq_stop_flag stop = 1;
 	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-stop", tmp_root);
 	CHECK(abl_run(&s, NULL, NULL, &stop, &a, &ta, &e) == QCQ_ESTOPPED);
 	CHECK_STR_CONTAINS(e.msg, "stopped after");
