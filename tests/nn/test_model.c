@@ -379,7 +379,7 @@ static void rgb(struct nn_model_desc *d) { d->in_c = 3; }
 static void noisy(struct nn_model_desc *d) { d->p1 = 0.01f; }
 static void small16(struct nn_model_desc *d) { d->in_h = d->in_w = 16; }
 /* narrow CNNs for the every-parameter checks (cost: two forwards per parameter) */
-static void narrow(struct nn_model_desc *d) { d->conv1 = 4, d->conv2 = 8; }
+static void narrow(struct nn_model_desc *d) { d->conv1 = 4, d->conv2 = 8, d->depth = 1; }
 static void narrow_d2(struct nn_model_desc *d) { d->conv1 = 4, d->conv2 = 8, d->depth = 2; }
 static void narrow_drop(struct nn_model_desc *d)
 {
@@ -396,10 +396,10 @@ static void test_controls_shapes(void)
 		void (*tweak)(struct nn_model_desc *);
 		size_t n, nq;
 	} want[] = {
-		{ NN_ARCH_RF_QCQ_CNN, NULL, cnn_q + 4 + 4, 4 },
+		{ NN_ARCH_RF_QCQ_CNN, depth1, cnn_q + 4 + 4, 4 },
 		{ NN_ARCH_RF_QCCNN, NULL, cnn_q, 0 },
 		{ NN_ARCH_QCQ_CNN_NOENT, depth2, cnn_q + 6 + 4, 6 },
-		{ NN_ARCH_QCQ_CNN_CHEAD, NULL, cnn_q + 4 + 4, 0 },
+		{ NN_ARCH_QCQ_CNN_CHEAD, depth1, cnn_q + 4 + 4, 0 },
 		{ NN_ARCH_QCQ_CNN_CHEAD, depth2, cnn_q + 6 + 4, 0 },
 		{ NN_ARCH_QCQ_CNN_CHEAD, depth3, cnn_q + 8 + 4, 0 },
 	};
