@@ -194,9 +194,9 @@ static int real_main(int argc, char **argv)
 	long jobs = o.jobs;
 
 	struct cmd_workspace *ws = cmd_workspace_create(NULL);
-	batch_attach(ws);
+	cmd_batch_attach(ws);
 	if (train_exp_mpi_rank() > 0)
-		batch_quiet(ws); /* rank 0 speaks for the whole run */
+		cmd_batch_quiet(ws); /* rank 0 speaks for the whole run */
 	ws->json = json;
 	if (jobs)
 		ws->set.jobs = (int)jobs;

@@ -32,7 +32,7 @@ static enum qcq_status exec_new(struct cmd_ctx *ctx, const struct cmd_call *call
 	if (cmd_parse_long(ctx, "qubits", cmd_arg(call, 0), 1, QS_MAX_QUBITS_PURE, &n) ||
 	    qs_circuit_create((int)n, &c, ctx->err))
 		return ctx->err->code;
-	enum qcq_status st = cmdc_install(ctx, c, 0, NULL);
+	enum qcq_status st = cmd_circuit_install(ctx, c, 0, NULL);
 	if (!st)
 		report_circuit(ctx, "new");
 	return st;
@@ -82,7 +82,7 @@ static enum qcq_status exec_gate(struct cmd_ctx *ctx, const struct cmd_call *cal
 		return st;
 	}
 	size_t cur = ws->exec ? qs_exec_cursor(ws->exec) : 0;
-	st = cmdc_install(ctx, c, cur, ws->exec);
+	st = cmd_circuit_install(ctx, c, cur, ws->exec);
 	if (!st) {
 		char label[256];
 		qs_gate_format(&c->gates[c->ngates - 1], NULL, NULL, label, sizeof label);
@@ -101,7 +101,7 @@ static enum qcq_status exec_load(struct cmd_ctx *ctx, const struct cmd_call *cal
 	struct qs_circuit *c;
 	if (qs_qasm_load(cmd_arg(call, 0), &c, ctx->err))
 		return ctx->err->code;
-	enum qcq_status st = cmdc_install(ctx, c, 0, NULL);
+	enum qcq_status st = cmd_circuit_install(ctx, c, 0, NULL);
 	if (!st)
 		report_circuit(ctx, "loaded");
 	return st;
@@ -110,7 +110,7 @@ static enum qcq_status exec_load(struct cmd_ctx *ctx, const struct cmd_call *cal
 static enum qcq_status exec_save(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	struct qs_exec *e;
-	enum qcq_status st = cmdc_exec(ctx, &e);
+	enum qcq_status st = cmd_circuit_exec(ctx, &e);
 	if (st)
 		return st;
 	const char *path = cmd_arg(call, 0);
@@ -130,7 +130,7 @@ static enum qcq_status exec_show(struct cmd_ctx *ctx, const struct cmd_call *cal
 	long width;
 	if (cmd_opt_long(ctx, "width", 40, 1000, 100, &width))
 		return ctx->err->code;
-	enum qcq_status st = cmdc_exec(ctx, &e);
+	enum qcq_status st = cmd_circuit_exec(ctx, &e);
 	if (st)
 		return st;
 	const struct qs_circuit *c = qs_exec_circuit(e);

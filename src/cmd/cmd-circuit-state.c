@@ -42,7 +42,7 @@ static void show_amps(struct cmd_ctx *ctx, const struct qs_state *s, bool probs)
 			hidden++;
 			continue;
 		}
-		cmdc_bits(i, s->n, bits);
+		cmd_circuit_bits(i, s->n, bits);
 		if (probs)
 			cmd_print(ctx, "|%s>  p=%.10f", bits, p[i]);
 		else
@@ -97,7 +97,7 @@ static enum qcq_status show_density(struct cmd_ctx *ctx, const struct qs_state *
 	for (size_t r = 0; r < d; r++) {
 		char line[1024];
 		size_t len = 0;
-		cmdc_bits(r, s->n, bits);
+		cmd_circuit_bits(r, s->n, bits);
 		len += (size_t)snprintf(line, sizeof line, "<%s| ", bits);
 		double *re = qcq_xmalloc(sizeof *re * 2 * d);
 		for (size_t c = 0; c < d; c++) {
@@ -128,7 +128,7 @@ static enum qcq_status exec_state(struct cmd_ctx *ctx, const struct cmd_call *ca
 	    strcmp(what, "density"))
 		return cmd_error(ctx, QCQ_EINVAL, "state: '%s' is not amps, probs, bloch or density",
 				 what);
-	if (cmdc_exec(ctx, &e))
+	if (cmd_circuit_exec(ctx, &e))
 		return ctx->err->code;
 	const struct qs_state *s = qs_exec_state(e);
 	if (!what)
@@ -157,7 +157,7 @@ static enum qcq_status exec_state(struct cmd_ctx *ctx, const struct cmd_call *ca
 static enum qcq_status exec_expect(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	struct qs_exec *e;
-	if (cmdc_exec(ctx, &e))
+	if (cmd_circuit_exec(ctx, &e))
 		return ctx->err->code;
 	const struct qs_state *s = qs_exec_state(e);
 	int np = cmd_nargs(call);
@@ -207,7 +207,7 @@ static enum qcq_status exec_measure(struct cmd_ctx *ctx, const struct cmd_call *
 	struct qs_exec *e;
 	long shots;
 	if (cmd_parse_long(ctx, "SHOTS", cmd_arg(call, 0), 1, 100000000L, &shots) ||
-	    cmdc_exec(ctx, &e))
+	    cmd_circuit_exec(ctx, &e))
 		return ctx->err->code;
 	const struct qs_state *s = qs_exec_state(e);
 	size_t d = (size_t)1 << s->n;
@@ -237,7 +237,7 @@ static enum qcq_status exec_measure(struct cmd_ctx *ctx, const struct cmd_call *
 	for (size_t i = 0; i < d; i++) {
 		if (keep[i] == 0)
 			continue;
-		cmdc_bits(i, s->n, bits);
+		cmd_circuit_bits(i, s->n, bits);
 		if (lines++ < MAX_LINES)
 			cmd_print(ctx, "|%s>  %8.0f  (%.4f)", bits, keep[i], keep[i] / (double)shots);
 		cmd_json_num(ctx, bits, keep[i]);

@@ -20,10 +20,10 @@ static enum qcq_status exec_step(struct cmd_ctx *ctx, const struct cmd_call *cal
 	struct qs_exec *e;
 	long n;
 	size_t moved;
-	if (count_arg(ctx, call, &n) || cmdc_exec(ctx, &e) ||
+	if (count_arg(ctx, call, &n) || cmd_circuit_exec(ctx, &e) ||
 	    qs_exec_step(e, (size_t)n, &moved, ctx->err))
 		return ctx->err->code;
-	cmdc_report_cursor(ctx, "step", moved);
+	cmd_circuit_report_cursor(ctx, "step", moved);
 	return QCQ_OK;
 }
 
@@ -32,10 +32,10 @@ static enum qcq_status exec_back(struct cmd_ctx *ctx, const struct cmd_call *cal
 	struct qs_exec *e;
 	long n;
 	size_t moved;
-	if (count_arg(ctx, call, &n) || cmdc_exec(ctx, &e) ||
+	if (count_arg(ctx, call, &n) || cmd_circuit_exec(ctx, &e) ||
 	    qs_exec_back(e, (size_t)n, &moved, ctx->err))
 		return ctx->err->code;
-	cmdc_report_cursor(ctx, "back", moved);
+	cmd_circuit_report_cursor(ctx, "back", moved);
 	return QCQ_OK;
 }
 
@@ -43,36 +43,36 @@ static enum qcq_status exec_goto(struct cmd_ctx *ctx, const struct cmd_call *cal
 {
 	struct qs_exec *e;
 	long k;
-	if (cmdc_exec(ctx, &e) ||
+	if (cmd_circuit_exec(ctx, &e) ||
 	    cmd_parse_long(ctx, "K", cmd_arg(call, 0), 0, (long)qs_exec_circuit(e)->ngates, &k))
 		return ctx->err->code;
 	size_t before = qs_exec_cursor(e);
 	if (qs_exec_goto(e, (size_t)k, ctx->err))
 		return ctx->err->code;
-	cmdc_report_cursor(ctx, "goto", before > (size_t)k ? before - (size_t)k : (size_t)k - before);
+	cmd_circuit_report_cursor(ctx, "goto", before > (size_t)k ? before - (size_t)k : (size_t)k - before);
 	return QCQ_OK;
 }
 
 static enum qcq_status exec_reset(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	struct qs_exec *e;
-	if (cmdc_exec(ctx, &e))
+	if (cmd_circuit_exec(ctx, &e))
 		return ctx->err->code;
 	size_t before = qs_exec_cursor(e);
 	qs_exec_reset(e);
-	cmdc_report_cursor(ctx, "reset", before);
+	cmd_circuit_report_cursor(ctx, "reset", before);
 	return QCQ_OK;
 }
 
 static enum qcq_status exec_run(struct cmd_ctx *ctx, const struct cmd_call *call)
 {
 	struct qs_exec *e;
-	if (cmdc_exec(ctx, &e))
+	if (cmd_circuit_exec(ctx, &e))
 		return ctx->err->code;
 	size_t before = qs_exec_cursor(e);
 	if (qs_exec_run(e, ctx->err))
 		return ctx->err->code;
-	cmdc_report_cursor(ctx, "run", qs_exec_cursor(e) - before);
+	cmd_circuit_report_cursor(ctx, "run", qs_exec_cursor(e) - before);
 	return QCQ_OK;
 }
 

@@ -41,7 +41,7 @@ static enum qcq_status make_exec(struct cmd_ctx *ctx, const struct qs_circuit *c
 	return QCQ_OK;
 }
 
-enum qcq_status cmdc_exec(struct cmd_ctx *ctx, struct qs_exec **out)
+enum qcq_status cmd_circuit_exec(struct cmd_ctx *ctx, struct qs_exec **out)
 {
 	struct cmd_workspace *ws = ctx->ws;
 	if (!ws->circuit)
@@ -64,7 +64,7 @@ enum qcq_status cmdc_exec(struct cmd_ctx *ctx, struct qs_exec **out)
 	return QCQ_OK;
 }
 
-enum qcq_status cmdc_install(struct cmd_ctx *ctx, struct qs_circuit *c, size_t cursor,
+enum qcq_status cmd_circuit_install(struct cmd_ctx *ctx, struct qs_circuit *c, size_t cursor,
 			     const struct qs_exec *old)
 {
 	struct cmd_workspace *ws = ctx->ws;
@@ -78,14 +78,14 @@ enum qcq_status cmdc_install(struct cmd_ctx *ctx, struct qs_circuit *c, size_t c
 	return QCQ_OK;
 }
 
-void cmdc_bits(size_t index, int n, char *buf)
+void cmd_circuit_bits(size_t index, int n, char *buf)
 {
 	for (int q = 0; q < n; q++)
 		buf[n - 1 - q] = (index >> q & 1) ? '1' : '0';
 	buf[n] = 0;
 }
 
-void cmdc_report_cursor(struct cmd_ctx *ctx, const char *kind, size_t moved)
+void cmd_circuit_report_cursor(struct cmd_ctx *ctx, const char *kind, size_t moved)
 {
 	const struct qs_exec *e = ctx->ws->exec;
 	size_t cur = qs_exec_cursor(e), ng = qs_exec_circuit(e)->ngates;

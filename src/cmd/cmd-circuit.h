@@ -11,17 +11,17 @@
 
 /* The executor of ws->circuit, rebuilt (same cursor, inputs and weights) when
  * `set noise` changed since it was made. Error when there is no circuit. */
-enum qcq_status cmdc_exec(struct cmd_ctx *ctx, struct qs_exec **out);
+enum qcq_status cmd_circuit_exec(struct cmd_ctx *ctx, struct qs_exec **out);
 /*
  * Makes c the workspace circuit with a new executor at cursor (clamped), inputs and
  * weights copied from old (may be NULL; extra entries zero). Takes c; on failure frees
  * c and leaves the workspace as it was. Drops the last histogram.
  */
-enum qcq_status cmdc_install(struct cmd_ctx *ctx, struct qs_circuit *c, size_t cursor,
+enum qcq_status cmd_circuit_install(struct cmd_ctx *ctx, struct qs_circuit *c, size_t cursor,
 			     const struct qs_exec *old);
 /* "01" for index 1 of 2 qubits (qubit 0 rightmost). buf has n + 1 bytes at least. */
-void cmdc_bits(size_t index, int n, char *buf);
+void cmd_circuit_bits(size_t index, int n, char *buf);
 /* Prints "gate K/N: label" (or "start") and emits the JSON result `kind`. */
-void cmdc_report_cursor(struct cmd_ctx *ctx, const char *kind, size_t moved);
+void cmd_circuit_report_cursor(struct cmd_ctx *ctx, const char *kind, size_t moved);
 
 #endif

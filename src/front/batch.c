@@ -83,7 +83,7 @@ static void batch_event(void *ctx, const struct qcq_event *ev)
 	}
 }
 
-void batch_attach(struct cmd_workspace *ws)
+void cmd_batch_attach(struct cmd_workspace *ws)
 {
 	static struct batch_state state; /* one batch front end per process */
 	state.ws = ws;
@@ -108,7 +108,7 @@ static void quiet_event(void *ctx, const struct qcq_event *ev)
 	(void)ev;
 }
 
-void batch_quiet(struct cmd_workspace *ws)
+void cmd_batch_quiet(struct cmd_workspace *ws)
 {
 	ws->out.write = quiet_write;
 	ws->ui.post = quiet_event;

@@ -6,9 +6,9 @@
 
 /* Output and event sink that print: results to stdout, notes/progress/errors to stderr,
  * JSON lines to stdout. */
-void batch_attach(struct cmd_workspace *ws);
+void cmd_batch_attach(struct cmd_workspace *ws);
 
 /* Drop results and notes (errors still go to stderr): the other MPI ranks. */
-void batch_quiet(struct cmd_workspace *ws);
+void cmd_batch_quiet(struct cmd_workspace *ws);
 
 #endif

@@ -24,7 +24,7 @@ void qs_kraus1_unchecked(struct qs_state *s, int q, const cplx (*kraus)[4], int 
 				S[r * 4 + c] += kraus[k][(r & 1) * 2 + (c & 1)] *
 						conj(kraus[k][(r >> 1) * 2 + (c >> 1)]);
 	int qv[2] = {q, q + s->n};
-	qsk_kq(s->amp, s->nvec, 2, qv, S);
+	qs_kernel_kq(s->amp, s->nvec, 2, qv, S);
 }
 
 void qs_depol1_unchecked(struct qs_state *s, int q, double p)
@@ -56,7 +56,7 @@ void qs_depol2_unchecked(struct qs_state *s, int q0, int q1, double p)
 							 conj(K[(r >> 2) * 4 + (c >> 2)]);
 		}
 	int qv[4] = {q0, q1, q0 + s->n, q1 + s->n};
-	qsk_kq(s->amp, s->nvec, 4, qv, S);
+	qs_kernel_kq(s->amp, s->nvec, 4, qv, S);
 }
 
 /*

@@ -134,22 +134,22 @@ void qs_kernel_gate(cplx *a, int nvec, enum qs_gate_kind k, const int *q, const 
 	cplx m[4];
 	switch (k) {
 	case QS_G_I: case QS_G_BARRIER: return;
-	case QS_G_X: case QS_G_CX: case QS_G_CCX: qsk_x(a, nvec, t, cm); return;
-	case QS_G_SWAP: qsk_swap(a, nvec, q[0], q[1]); return;
+	case QS_G_X: case QS_G_CX: case QS_G_CCX: qs_kernel_x(a, nvec, t, cm); return;
+	case QS_G_SWAP: qs_kernel_swap(a, nvec, q[0], q[1]); return;
 	case QS_G_RZZ:
-		qsk_zz(a, nvec, q[0], q[1], cj(cexp(-0.5 * I * ang[0]), cc),
+		qs_kernel_zz(a, nvec, q[0], q[1], cj(cexp(-0.5 * I * ang[0]), cc),
 		       cj(cexp(0.5 * I * ang[0]), cc));
 		return;
 	case QS_G_Z: case QS_G_S: case QS_G_SDG: case QS_G_T: case QS_G_TDG: case QS_G_RZ:
 	case QS_G_P: case QS_G_CZ: case QS_G_CRZ: case QS_G_CP:
 		qs_target_matrix(k, ang, m);
-		qsk_diag1(a, nvec, t, cm, cj(m[0], cc), cj(m[3], cc));
+		qs_kernel_diag1(a, nvec, t, cm, cj(m[0], cc), cj(m[3], cc));
 		return;
 	default:
 		qs_target_matrix(k, ang, m);
 		for (int j = 0; j < 4; j++)
 			m[j] = cj(m[j], cc);
-		qsk_1q(a, nvec, t, cm, m);
+		qs_kernel_1q(a, nvec, t, cm, m);
 		return;
 	}
 }
@@ -196,10 +196,10 @@ enum qcq_status qs_apply_matrix1(struct qs_state *s, int q, const cplx m[4], str
 	enum qcq_status st = qs_check_qubits(s, &q, 1, "matrix", err);
 	if (st)
 		return st;
-	qsk_1q(s->amp, s->nvec, q, 0, m);
+	qs_kernel_1q(s->amp, s->nvec, q, 0, m);
 	if (s->kind == QS_DENSITY) {
 		cplx c[4] = {conj(m[0]), conj(m[1]), conj(m[2]), conj(m[3])};
-		qsk_1q(s->amp, s->nvec, q + s->n, 0, c);
+		qs_kernel_1q(s->amp, s->nvec, q + s->n, 0, c);
 	}
 	return QCQ_OK;
 }
@@ -211,13 +211,13 @@ enum qcq_status qs_apply_matrix2(struct qs_state *s, int q0, int q1, const cplx 
 	enum qcq_status st = qs_check_qubits(s, q, 2, "matrix", err);
 	if (st)
 		return st;
-	qsk_kq(s->amp, s->nvec, 2, q, m);
+	qs_kernel_kq(s->amp, s->nvec, 2, q, m);
 	if (s->kind == QS_DENSITY) {
 		cplx c[16];
 		for (int j = 0; j < 16; j++)
 			c[j] = conj(m[j]);
 		int qb[2] = {q0 + s->n, q1 + s->n};
-		qsk_kq(s->amp, s->nvec, 2, qb, c);
+		qs_kernel_kq(s->amp, s->nvec, 2, qb, c);
 	}
 	return QCQ_OK;
 }

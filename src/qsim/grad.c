@@ -42,7 +42,7 @@ static void apply_inverse(cplx *a, int n, const struct qs_gate *g, const double 
 	cplx m[4], mh[4];
 	qs_target_matrix(k, ang, m);
 	mh[0] = conj(m[0]), mh[1] = conj(m[2]), mh[2] = conj(m[1]), mh[3] = conj(m[3]);
-	qsk_1q(a, n, g->q[qs_gate_ncontrols(k)], control_mask(g), mh);
+	qs_kernel_1q(a, n, g->q[qs_gate_ncontrols(k)], control_mask(g), mh);
 }
 
 /* a <- (dU/d angle j) a, the control-0 block zeroed for controlled gates. */
@@ -53,12 +53,12 @@ static void apply_derivative(cplx *a, int n, const struct qs_gate *g, const doub
 	int t = g->q[qs_gate_ncontrols(k)];
 	cplx m[4];
 	if (k == QS_G_RZZ) {
-		qsk_zz(a, n, g->q[0], g->q[1], -0.5 * I * cexp(-0.5 * I * ang[0]),
+		qs_kernel_zz(a, n, g->q[0], g->q[1], -0.5 * I * cexp(-0.5 * I * ang[0]),
 		       0.5 * I * cexp(0.5 * I * ang[0]));
 		return;
 	}
 	if (k == QS_G_P || k == QS_G_CP) {
-		qsk_diag1(a, n, t, cm, 0, I * cexp(I * ang[0]));
+		qs_kernel_diag1(a, n, t, cm, 0, I * cexp(I * ang[0]));
 	} else if (k == QS_G_U && j > 0) {
 		double c = cos(ang[0] / 2), s = sin(ang[0] / 2), p = ang[1], l = ang[2];
 		cplx e = I * cexp(I * p) * cexp(I * l) * c;
@@ -66,16 +66,16 @@ static void apply_derivative(cplx *a, int n, const struct qs_gate *g, const doub
 			m[0] = 0, m[1] = 0, m[2] = I * cexp(I * p) * s, m[3] = e;
 		else        /* d/dlambda */
 			m[0] = 0, m[1] = -I * cexp(I * l) * s, m[2] = 0, m[3] = e;
-		qsk_1q(a, n, t, 0, m);
+		qs_kernel_1q(a, n, t, 0, m);
 	} else { /* RX RY RZ CRX CRY CRZ and U's theta: M(theta + pi) / 2 */
 		double sh[3] = {ang[0] + M_PI, k == QS_G_U ? ang[1] : 0, k == QS_G_U ? ang[2] : 0};
 		qs_target_matrix(k, sh, m);
 		for (int i = 0; i < 4; i++)
 			m[i] *= 0.5;
-		qsk_1q(a, n, t, cm, m);
+		qs_kernel_1q(a, n, t, cm, m);
 	}
 	if (cm)
-		qsk_keep_controlled(a, n, cm);
+		qs_kernel_keep_controlled(a, n, cm);
 }
 
 /* dx, dw += dE/dtheta(gate, angle j) * dtheta/dvar over the variables of the angle. */

@@ -65,7 +65,7 @@ static void k1_uncontrolled(double *restrict a, size_t dim, int t, const double 
 	}
 }
 
-void qsk_1q(cplx *a, int nvec, int t, uint64_t cmask, const cplx m[4])
+void qs_kernel_1q(cplx *a, int nvec, int t, uint64_t cmask, const cplx m[4])
 {
 	assert(t >= 0 && t < nvec && !(cmask >> t & 1));
 	double md[8];
@@ -99,7 +99,7 @@ static inline void cmul_at(double *d, size_t i, double cr, double ci)
 	d[2 * i + 1] = cr * xi + ci * xr;
 }
 
-void qsk_diag1(cplx *a, int nvec, int t, uint64_t cmask, cplx d0, cplx d1)
+void qs_kernel_diag1(cplx *a, int nvec, int t, uint64_t cmask, cplx d0, cplx d1)
 {
 	assert(t >= 0 && t < nvec && !(cmask >> t & 1));
 	int pos[66];
@@ -115,7 +115,7 @@ void qsk_diag1(cplx *a, int nvec, int t, uint64_t cmask, cplx d0, cplx d1)
 	}
 }
 
-void qsk_x(cplx *a, int nvec, int t, uint64_t cmask)
+void qs_kernel_x(cplx *a, int nvec, int t, uint64_t cmask)
 {
 	assert(t >= 0 && t < nvec && !(cmask >> t & 1));
 	int pos[66];
@@ -129,7 +129,7 @@ void qsk_x(cplx *a, int nvec, int t, uint64_t cmask)
 	}
 }
 
-void qsk_swap(cplx *a, int nvec, int q0, int q1)
+void qs_kernel_swap(cplx *a, int nvec, int q0, int q1)
 {
 	assert(q0 != q1 && q0 < nvec && q1 < nvec);
 	int pos[2] = {q0 < q1 ? q0 : q1, q0 < q1 ? q1 : q0};
@@ -143,7 +143,7 @@ void qsk_swap(cplx *a, int nvec, int q0, int q1)
 	}
 }
 
-void qsk_zz(cplx *a, int nvec, int q0, int q1, cplx even, cplx odd)
+void qs_kernel_zz(cplx *a, int nvec, int q0, int q1, cplx even, cplx odd)
 {
 	assert(q0 != q1 && q0 < nvec && q1 < nvec);
 	size_t dim = (size_t)1 << nvec;
@@ -164,7 +164,7 @@ void qsk_zz(cplx *a, int nvec, int q0, int q1, cplx even, cplx odd)
 	}
 }
 
-void qsk_kq(cplx *a, int nvec, int k, const int *q, const cplx *m)
+void qs_kernel_kq(cplx *a, int nvec, int k, const int *q, const cplx *m)
 {
 	assert(k >= 1 && k <= 4);
 	int pos[4];
@@ -195,7 +195,7 @@ void qsk_kq(cplx *a, int nvec, int k, const int *q, const cplx *m)
 	}
 }
 
-void qsk_keep_controlled(cplx *a, int nvec, uint64_t cmask)
+void qs_kernel_keep_controlled(cplx *a, int nvec, uint64_t cmask)
 {
 	size_t dim = (size_t)1 << nvec;
 	for (size_t i = 0; i < dim; i++)

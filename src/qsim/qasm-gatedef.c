@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool qasm_resolve(const struct qp *p, const char *name, struct callee *ce)
+bool qs_qasm_resolve(const struct qp *p, const char *name, struct callee *ce)
 {
 	*ce = (struct callee){.k = qs_gate_lookup(name), .def = -1, .u2 = !strcmp(name, "u2")};
 	if (ce->u2)
@@ -35,7 +35,7 @@ bool qasm_resolve(const struct qp *p, const char *name, struct callee *ce)
 
 /* A statement of the body being read: callee on formal qubits, angles over formal
  * parameters. A barrier marks all qubits, so its (checked) arguments are not kept. */
-enum qcq_status qasm_add_op(struct qp *p, const struct callee *ce, const char *name,
+enum qcq_status qs_qasm_add_op(struct qp *p, const struct callee *ce, const char *name,
 			      const struct qs_angle *ang, const struct arg *args, int nargs, size_t at)
 {
 	struct gatedef *d = &p->body->d;
@@ -43,10 +43,10 @@ enum qcq_status qasm_add_op(struct qp *p, const struct callee *ce, const char *n
 	for (int j = 0; ce->k != QS_G_BARRIER && j < nargs; j++)
 		for (int i = 0; i < j; i++)
 			if (args[i].index == args[j].index)
-				return qasm_failf(p, args[j].at, "%s: qubit '%s' used twice", name,
+				return qs_qasm_failf(p, args[j].at, "%s: qubit '%s' used twice", name,
 					     p->body->qub[args[j].index]);
 	if (p->nbody + 1 + na > MAX_BODY)
-		return qasm_failf(p, at, "gate bodies hold more than %d statements and parameters",
+		return qs_qasm_failf(p, at, "gate bodies hold more than %d statements and parameters",
 			     MAX_BODY);
 	p->nbody += 1 + na;
 	if (d->nops == d->capops) {
@@ -82,7 +82,7 @@ static enum qcq_status expand(struct qp *p, const struct gatedef *d, const int *
 		for (int j = 0; j < o->na; j++) {
 			vv[j] = qs_angle_eval(&d->ang[o->first + j], NULL, v);
 			if (!isfinite(vv[j]))
-				return qasm_fail_in(p, d, o->at, "%s: parameter %d is not finite (%g)",
+				return qs_qasm_fail_in(p, d, o->at, "%s: parameter %d is not finite (%g)",
 					       o->def >= 0 ? p->defs[o->def].name : qs_gate_info(o->k)->name,
 					       j + 1, vv[j]);
 			if (j < 3)
@@ -93,7 +93,7 @@ static enum qcq_status expand(struct qp *p, const struct gatedef *d, const int *
 			if (st)
 				return st;
 		} else if (qs_circuit_add(p->c, o->k, qq, o->na ? a : NULL, p->err)) {
-			return qasm_fail_in(p, d, o->at, "%s", p->err ? p->err->msg : "bad gate");
+			return qs_qasm_fail_in(p, d, o->at, "%s", p->err ? p->err->msg : "bad gate");
 		}
 	}
 	return QCQ_OK;
@@ -101,23 +101,23 @@ static enum qcq_status expand(struct qp *p, const struct gatedef *d, const int *
 
 /* A call of definition d at the top level with constant angles: budget first, then one
  * expansion per broadcast index. */
-enum qcq_status qasm_call(struct qp *p, const struct gatedef *d, const struct qs_angle *ang,
+enum qcq_status qs_qasm_call(struct qp *p, const struct gatedef *d, const struct qs_angle *ang,
 			    const struct arg *args, int nargs, int size, size_t at)
 {
 	double v[MAX_ARGS];
 	for (int j = 0; j < d->np; j++)
 		v[j] = qs_angle_eval(&ang[j], NULL, NULL);
 	if (p->nexpanded + d->cost * (uint64_t)size > MAX_EXPANDED)
-		return qasm_failf(p, at, "expanding '%s' would exceed the limit of %d gates from gate "
+		return qs_qasm_failf(p, at, "expanding '%s' would exceed the limit of %d gates from gate "
 			     "definitions", d->name, MAX_EXPANDED);
 	p->nexpanded += d->cost * (uint64_t)size;
 	p->call_at = at;
 	for (int b = 0; b < size; b++) {
 		int q[MAX_ARGS];
 		for (int j = 0; j < nargs; j++)
-			q[j] = qasm_arg_at(&args[j], b);
+			q[j] = qs_qasm_arg_at(&args[j], b);
 		if (qs_check_qubits_n(p->c->nqubits, q, nargs, d->name, p->err))
-			return qasm_circuit_fail(p, at);
+			return qs_qasm_circuit_fail(p, at);
 		enum qcq_status st = expand(p, d, q, v);
 		if (st)
 			return st;
@@ -131,18 +131,18 @@ static enum qcq_status formals(struct qp *p, char (*names)[MAX_NAME + 1], int *n
 {
 	for (;;) {
 		char name[MAX_NAME + 1];
-		qasm_skip(p);
+		qs_qasm_skip(p);
 		size_t at = p->pos;
-		enum qcq_status st = qasm_ident(p, name);
+		enum qcq_status st = qs_qasm_ident(p, name);
 		if (st)
 			return st;
-		if (qasm_find_name(p->body->par, p->body->d.np, name) >= 0 ||
-		    qasm_find_name(p->body->qub, p->body->d.nq, name) >= 0)
-			return qasm_failf(p, at, "'%s' declared twice", name);
+		if (qs_qasm_find_name(p->body->par, p->body->d.np, name) >= 0 ||
+		    qs_qasm_find_name(p->body->qub, p->body->d.nq, name) >= 0)
+			return qs_qasm_failf(p, at, "'%s' declared twice", name);
 		if (*n >= MAX_ARGS)
-			return qasm_failf(p, at, "more than %d %s", MAX_ARGS, what);
+			return qs_qasm_failf(p, at, "more than %d %s", MAX_ARGS, what);
 		memcpy(names[(*n)++], name, sizeof name);
-		if (!qasm_at_char(p, ','))
+		if (!qs_qasm_at_char(p, ','))
 			return QCQ_OK;
 		p->pos++;
 	}
@@ -154,29 +154,29 @@ static enum qcq_status signature_and_body(struct qp *p, struct body *b)
 	static const char *const banned[] = {"measure", "reset", "qreg", "creg", "gate",
 					     "opaque", "if", "include", "OPENQASM"};
 	enum qcq_status st = QCQ_OK;
-	if (qasm_at_char(p, '(')) {
+	if (qs_qasm_at_char(p, '(')) {
 		p->pos++;
-		if (!qasm_at_char(p, ')'))
+		if (!qs_qasm_at_char(p, ')'))
 			st = formals(p, b->par, &b->d.np, "parameters");
 		if (!st)
-			st = qasm_expect(p, ')');
+			st = qs_qasm_expect(p, ')');
 	}
 	if (!st)
 		st = formals(p, b->qub, &b->d.nq, "qubits");
 	if (!st)
-		st = qasm_expect(p, '{');
+		st = qs_qasm_expect(p, '{');
 	size_t open = p->pos - 1;
-	while (!st && !qasm_at_char(p, '}')) {
+	while (!st && !qs_qasm_at_char(p, '}')) {
 		char word[MAX_NAME + 1];
 		size_t at = p->pos;
 		if (at >= p->len)
-			return qasm_failf(p, open, "body has no closing '}'");
-		if ((st = qasm_ident(p, word)))
+			return qs_qasm_failf(p, open, "body has no closing '}'");
+		if ((st = qs_qasm_ident(p, word)))
 			break;
 		for (size_t i = 0; i < sizeof banned / sizeof banned[0]; i++)
 			if (strcmp(word, banned[i]) == 0)
-				return qasm_failf(p, at, "'%s' is not allowed in a gate body", word);
-		st = qasm_gate(p, word, at);
+				return qs_qasm_failf(p, at, "'%s' is not allowed in a gate body", word);
+		st = qs_qasm_gate(p, word, at);
 	}
 	if (!st)
 		p->pos++;
@@ -197,13 +197,13 @@ static enum qcq_status finish(struct qp *p, struct gatedef *d)
 			d->depth = callee->depth;
 	}
 	if (++d->depth > MAX_NEST)
-		return qasm_failf(p, d->at, "definitions nested more than %d deep", MAX_NEST);
-	if (!qasm_resolve(p, d->name, &ce))
+		return qs_qasm_failf(p, d->at, "definitions nested more than %d deep", MAX_NEST);
+	if (!qs_qasm_resolve(p, d->name, &ce))
 		return QCQ_OK;
 	if (ce.k == QS_G_BARRIER)
-		return qasm_failf(p, d->at, "barrier cannot be redefined");
+		return qs_qasm_failf(p, d->at, "barrier cannot be redefined");
 	if (ce.np != d->np || ce.nq != d->nq)
-		return qasm_failf(p, d->at, "the built-in gate takes %d parameter(s) and %d qubit(s)",
+		return qs_qasm_failf(p, d->at, "the built-in gate takes %d parameter(s) and %d qubit(s)",
 			     ce.np, ce.nq);
 	d->builtin = true;
 	free(d->ops);
@@ -213,26 +213,26 @@ static enum qcq_status finish(struct qp *p, struct gatedef *d)
 }
 
 /* gate name(params) qubits { body }, after the keyword. */
-enum qcq_status qasm_definition(struct qp *p)
+enum qcq_status qs_qasm_definition(struct qp *p)
 {
 	struct body b = {0};
 	struct gatedef *d = &b.d;
-	qasm_skip(p);
+	qs_qasm_skip(p);
 	d->at = p->pos;
-	enum qcq_status st = qasm_ident(p, d->name);
+	enum qcq_status st = qs_qasm_ident(p, d->name);
 	if (st)
 		return st;
 	for (int i = 0; i < p->ndefs; i++) {
 		if (strcmp(p->defs[i].name, d->name) == 0) {
 			int line;
 			size_t col;
-			qasm_where(p, p->defs[i].at, &line, &col);
-			return qasm_failf(p, d->at, "gate '%s' already defined at line %d, col %zu",
+			qs_qasm_where(p, p->defs[i].at, &line, &col);
+			return qs_qasm_failf(p, d->at, "gate '%s' already defined at line %d, col %zu",
 				     d->name, line, col);
 		}
 	}
 	if (p->ndefs >= MAX_DEFS)
-		return qasm_failf(p, d->at, "more than %d gate definitions", MAX_DEFS);
+		return qs_qasm_failf(p, d->at, "more than %d gate definitions", MAX_DEFS);
 	p->body = &b;
 	p->ctx = d->name;
 	st = signature_and_body(p, &b);
@@ -251,7 +251,7 @@ enum qcq_status qasm_definition(struct qp *p)
 	return QCQ_OK;
 }
 
-void qasm_free_defs(struct qp *p)
+void qs_qasm_free_defs(struct qp *p)
 {
 	for (int i = 0; i < p->ndefs; i++) {
 		free(p->defs[i].ops);

@@ -89,49 +89,49 @@ struct callee {
 /* ---- qasm-scan.c: positions, errors, tokens, angle expressions */
 
 /* Line and column (1-based) of offset at. */
-void qasm_where(const struct qp *p, size_t at, int *line, size_t *col);
+void qs_qasm_where(const struct qp *p, size_t at, int *line, size_t *col);
 /* QCQ_EFORMAT "line L, col C: [in gate 'g'[ called at ...]: ]message". */
-enum qcq_status qasm_failf(struct qp *p, size_t at, const char *fmt, ...) QCQ_PRINTF(3, 4);
+enum qcq_status qs_qasm_failf(struct qp *p, size_t at, const char *fmt, ...) QCQ_PRINTF(3, 4);
 /* An error at `at` in the body of d while expanding the call at p->call_at. */
-enum qcq_status qasm_fail_in(struct qp *p, const struct gatedef *d, size_t at, const char *fmt,
+enum qcq_status qs_qasm_fail_in(struct qp *p, const struct gatedef *d, size_t at, const char *fmt,
 			     ...) QCQ_PRINTF(4, 5);
 /* The circuit's own error (in p->err) reported at `at`. */
-enum qcq_status qasm_circuit_fail(struct qp *p, size_t at);
+enum qcq_status qs_qasm_circuit_fail(struct qp *p, size_t at);
 /* Skips white space and // comments, counting lines. */
-void qasm_skip(struct qp *p);
-bool qasm_at_char(struct qp *p, char ch);
-enum qcq_status qasm_expect(struct qp *p, char ch);
+void qs_qasm_skip(struct qp *p);
+bool qs_qasm_at_char(struct qp *p, char ch);
+enum qcq_status qs_qasm_expect(struct qp *p, char ch);
 /* A name of at most MAX_NAME characters into out. */
-enum qcq_status qasm_ident(struct qp *p, char *out);
-enum qcq_status qasm_integer(struct qp *p, long max, int *out);
+enum qcq_status qs_qasm_ident(struct qp *p, char *out);
+enum qcq_status qs_qasm_integer(struct qp *p, long max, int *out);
 /* Index of name in names[0 .. n), or -1. */
-int qasm_find_name(char (*names)[MAX_NAME + 1], int n, const char *name);
+int qs_qasm_find_name(char (*names)[MAX_NAME + 1], int n, const char *name);
 /* An angle expression at p->pos: constant at the top level; in a body, over the formal
  * parameters as w0, w1, ... */
-enum qcq_status qasm_expr(struct qp *p, struct qs_angle *out);
+enum qcq_status qs_qasm_expr(struct qp *p, struct qs_angle *out);
 
 /* ---- qasm.c: statements */
 
 /* Qubit k of argument a (its index, or element k of a whole register). */
-int qasm_arg_at(const struct arg *a, int k);
+int qs_qasm_arg_at(const struct arg *a, int k);
 /* A gate statement after its name (at: the name's offset): at the top level it adds
  * gates to the circuit, inside a definition it adds a body statement. */
-enum qcq_status qasm_gate(struct qp *p, const char *name, size_t at);
+enum qcq_status qs_qasm_gate(struct qp *p, const char *name, size_t at);
 
 /* ---- qasm-gatedef.c: gate definitions */
 
 /* What name calls (a built-in, u2, or an earlier definition); false if nothing. */
-bool qasm_resolve(const struct qp *p, const char *name, struct callee *ce);
+bool qs_qasm_resolve(const struct qp *p, const char *name, struct callee *ce);
 /* Appends a statement to the definition being read (p->body). */
-enum qcq_status qasm_add_op(struct qp *p, const struct callee *ce, const char *name,
+enum qcq_status qs_qasm_add_op(struct qp *p, const struct callee *ce, const char *name,
 			    const struct qs_angle *ang, const struct arg *args, int nargs,
 			    size_t at);
 /* A top-level call of d with constant angles, broadcast size times: the expansion
  * budget is checked first, then the body is expanded inline for each index. */
-enum qcq_status qasm_call(struct qp *p, const struct gatedef *d, const struct qs_angle *ang,
+enum qcq_status qs_qasm_call(struct qp *p, const struct gatedef *d, const struct qs_angle *ang,
 			  const struct arg *args, int nargs, int size, size_t at);
 /* `gate name(params) qubits { body }` after the keyword: read, checked, stored. */
-enum qcq_status qasm_definition(struct qp *p);
-void qasm_free_defs(struct qp *p);
+enum qcq_status qs_qasm_definition(struct qp *p);
+void qs_qasm_free_defs(struct qp *p);
 
 #endif

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void qasm_where(const struct qp *p, size_t at, int *line, size_t *col)
+void qs_qasm_where(const struct qp *p, size_t at, int *line, size_t *col)
 {
 	size_t ls = 0;
 	*line = 1;
@@ -27,9 +27,9 @@ static enum qcq_status vfailf(struct qp *p, size_t at, const char *fmt, va_list 
 	int line, cline;
 	size_t col, ccol;
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	qasm_where(p, at, &line, &col);
+	qs_qasm_where(p, at, &line, &col);
 	if (p->ctx && p->in_call) {
-		qasm_where(p, p->call_at, &cline, &ccol);
+		qs_qasm_where(p, p->call_at, &cline, &ccol);
 		snprintf(ctx, sizeof ctx, "in gate '%s' called at line %d, col %zu: ", p->ctx, cline,
 			 ccol);
 	} else if (p->ctx) {
@@ -38,7 +38,7 @@ static enum qcq_status vfailf(struct qp *p, size_t at, const char *fmt, va_list 
 	return qcq_error_set(p->err, QCQ_EFORMAT, "line %d, col %zu: %s%s", line, col, ctx, msg);
 }
 
-enum qcq_status qasm_failf(struct qp *p, size_t at, const char *fmt, ...)
+enum qcq_status qs_qasm_failf(struct qp *p, size_t at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -48,7 +48,7 @@ enum qcq_status qasm_failf(struct qp *p, size_t at, const char *fmt, ...)
 }
 
 /* An error at `at` in the body of d while expanding the call at p->call_at. */
-enum qcq_status qasm_fail_in(struct qp *p, const struct gatedef *d, size_t at, const char *fmt,
+enum qcq_status qs_qasm_fail_in(struct qp *p, const struct gatedef *d, size_t at, const char *fmt,
 			       ...)
 {
 	va_list ap;
@@ -63,12 +63,12 @@ enum qcq_status qasm_fail_in(struct qp *p, const struct gatedef *d, size_t at, c
 }
 
 /* The circuit's own error (duplicate or measured qubit, too many gates) at `at`. */
-enum qcq_status qasm_circuit_fail(struct qp *p, size_t at)
+enum qcq_status qs_qasm_circuit_fail(struct qp *p, size_t at)
 {
-	return qasm_failf(p, at, "%s", p->err ? p->err->msg : "bad gate");
+	return qs_qasm_failf(p, at, "%s", p->err ? p->err->msg : "bad gate");
 }
 
-void qasm_skip(struct qp *p)
+void qs_qasm_skip(struct qp *p)
 {
 	while (p->pos < p->len) {
 		char ch = p->s[p->pos];
@@ -86,54 +86,54 @@ void qasm_skip(struct qp *p)
 	}
 }
 
-bool qasm_at_char(struct qp *p, char ch)
+bool qs_qasm_at_char(struct qp *p, char ch)
 {
-	qasm_skip(p);
+	qs_qasm_skip(p);
 	return p->pos < p->len && p->s[p->pos] == ch;
 }
 
-enum qcq_status qasm_expect(struct qp *p, char ch)
+enum qcq_status qs_qasm_expect(struct qp *p, char ch)
 {
-	if (!qasm_at_char(p, ch)) {
+	if (!qs_qasm_at_char(p, ch)) {
 		if (p->pos >= p->len)
-			return qasm_failf(p, p->pos, "expected '%c' before end of file", ch);
-		return qasm_failf(p, p->pos, "expected '%c'", ch);
+			return qs_qasm_failf(p, p->pos, "expected '%c' before end of file", ch);
+		return qs_qasm_failf(p, p->pos, "expected '%c'", ch);
 	}
 	p->pos++;
 	return QCQ_OK;
 }
 
-enum qcq_status qasm_ident(struct qp *p, char *out)
+enum qcq_status qs_qasm_ident(struct qp *p, char *out)
 {
-	qasm_skip(p);
+	qs_qasm_skip(p);
 	size_t b = p->pos;
 	if (b >= p->len || !(isalpha((unsigned char)p->s[b]) || p->s[b] == '_'))
-		return qasm_failf(p, b, b >= p->len ? "unexpected end of file" : "expected a name");
+		return qs_qasm_failf(p, b, b >= p->len ? "unexpected end of file" : "expected a name");
 	while (p->pos < p->len && (isalnum((unsigned char)p->s[p->pos]) || p->s[p->pos] == '_'))
 		p->pos++;
 	if (p->pos - b > MAX_NAME)
-		return qasm_failf(p, b, "name longer than %d characters", MAX_NAME);
+		return qs_qasm_failf(p, b, "name longer than %d characters", MAX_NAME);
 	memcpy(out, p->s + b, p->pos - b);
 	out[p->pos - b] = 0;
 	return QCQ_OK;
 }
 
-enum qcq_status qasm_integer(struct qp *p, long max, int *out)
+enum qcq_status qs_qasm_integer(struct qp *p, long max, int *out)
 {
-	qasm_skip(p);
+	qs_qasm_skip(p);
 	size_t b = p->pos;
 	long v = 0;
 	while (p->pos < p->len && isdigit((unsigned char)p->s[p->pos]) && v <= max)
 		v = v * 10 + (p->s[p->pos++] - '0');
 	if (p->pos == b)
-		return qasm_failf(p, b, "expected an integer");
+		return qs_qasm_failf(p, b, "expected an integer");
 	if (v > max)
-		return qasm_failf(p, b, "integer larger than %ld", max);
+		return qs_qasm_failf(p, b, "integer larger than %ld", max);
 	*out = (int)v;
 	return QCQ_OK;
 }
 
-int qasm_find_name(char (*names)[MAX_NAME + 1], int n, const char *name)
+int qs_qasm_find_name(char (*names)[MAX_NAME + 1], int n, const char *name)
 {
 	for (int i = 0; i < n; i++)
 		if (strcmp(names[i], name) == 0)
@@ -159,15 +159,15 @@ static enum qcq_status rewrite(struct qp *p, char *buf, size_t *map, size_t *n)
 			while (i < p->len && (isalnum((unsigned char)p->s[i]) || p->s[i] == '_'))
 				i++;
 			if (i - b > MAX_NAME)
-				return qasm_failf(p, b, "name longer than %d characters", MAX_NAME);
+				return qs_qasm_failf(p, b, "name longer than %d characters", MAX_NAME);
 			memcpy(name, p->s + b, i - b);
 			name[i - b] = 0;
-			int f = qasm_find_name(p->body->par, p->body->d.np, name);
+			int f = qs_qasm_find_name(p->body->par, p->body->d.np, name);
 			bool ok = f >= 0;
 			for (size_t j = 0; !ok && j < sizeof known / sizeof known[0]; j++)
 				ok = strcmp(name, known[j]) == 0;
 			if (!ok)
-				return qasm_failf(p, b, "unknown parameter '%s'", name);
+				return qs_qasm_failf(p, b, "unknown parameter '%s'", name);
 			if (f >= 0)
 				piece = w, snprintf(w, sizeof w, "w%d", f);
 		} else if (isdigit((unsigned char)p->s[i]) || p->s[i] == '.') {
@@ -187,7 +187,7 @@ static enum qcq_status rewrite(struct qp *p, char *buf, size_t *map, size_t *n)
 		}
 		size_t len = piece == w ? strlen(w) : i - b;
 		if (k + len > MAX_EXPR)
-			return qasm_failf(p, p->pos, "expression longer than %d characters", MAX_EXPR);
+			return qs_qasm_failf(p, p->pos, "expression longer than %d characters", MAX_EXPR);
 		for (size_t j = 0; j < len; j++, k++)
 			buf[k] = piece[j], map[k] = b + (j < i - b ? j : 0);
 	}
@@ -197,24 +197,24 @@ static enum qcq_status rewrite(struct qp *p, char *buf, size_t *map, size_t *n)
 }
 
 /* An angle expression at p->pos; in a body, over the formal parameters (see rewrite). */
-enum qcq_status qasm_expr(struct qp *p, struct qs_angle *out)
+enum qcq_status qs_qasm_expr(struct qp *p, struct qs_angle *out)
 {
 	char buf[MAX_EXPR];
 	size_t map[MAX_EXPR + 1], at, n = 0, used = 0, col = 0;
 	struct qcq_error e;
 	enum qcq_status st;
-	qasm_skip(p);
+	qs_qasm_skip(p);
 	at = p->pos;
 	if (!p->body) {
 		if (qs_expr_parse(p->s + at, p->len - at, false, out, &used, &col, &e))
-			return qasm_failf(p, at + col, "%s", e.msg);
+			return qs_qasm_failf(p, at + col, "%s", e.msg);
 		p->pos = at + used;
 		return QCQ_OK;
 	}
 	if ((st = rewrite(p, buf, map, &n)))
 		return st;
 	if (qs_expr_parse(buf, n, true, out, &used, &col, &e))
-		return qasm_failf(p, map[col < n ? col : n], "%s", e.msg);
+		return qs_qasm_failf(p, map[col < n ? col : n], "%s", e.msg);
 	p->pos = map[used];
 	return QCQ_OK;
 }

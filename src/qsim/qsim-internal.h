@@ -18,18 +18,18 @@ typedef double complex cplx;
 
 /* ---- kernels (kernels.c); cmask = bits that must all be 1 (controls), 0 = none */
 /* 2x2 matrix m on target t of the entries whose control bits are set. */
-void qsk_1q(cplx *a, int nvec, int t, uint64_t cmask, const cplx m[4]);
+void qs_kernel_1q(cplx *a, int nvec, int t, uint64_t cmask, const cplx m[4]);
 /* diag(d0, d1) on t under controls. */
-void qsk_diag1(cplx *a, int nvec, int t, uint64_t cmask, cplx d0, cplx d1);
+void qs_kernel_diag1(cplx *a, int nvec, int t, uint64_t cmask, cplx d0, cplx d1);
 /* X on t under controls (CX, CCX). */
-void qsk_x(cplx *a, int nvec, int t, uint64_t cmask);
-void qsk_swap(cplx *a, int nvec, int q0, int q1);
+void qs_kernel_x(cplx *a, int nvec, int t, uint64_t cmask);
+void qs_kernel_swap(cplx *a, int nvec, int q0, int q1);
 /* Multiply by even when bits q0, q1 have equal values, else by odd (RZZ). */
-void qsk_zz(cplx *a, int nvec, int q0, int q1, cplx even, cplx odd);
+void qs_kernel_zz(cplx *a, int nvec, int q0, int q1, cplx even, cplx odd);
 /* Dense 2^k x 2^k matrix on qubits q[0..k-1] (k <= 4), local l = sum b(q[j]) 2^j. */
-void qsk_kq(cplx *a, int nvec, int k, const int *q, const cplx *m);
+void qs_kernel_kq(cplx *a, int nvec, int k, const int *q, const cplx *m);
 /* Zero every entry whose cmask bits are not all set. */
-void qsk_keep_controlled(cplx *a, int nvec, uint64_t cmask);
+void qs_kernel_keep_controlled(cplx *a, int nvec, uint64_t cmask);
 
 /* ---- gates.c */
 /* Applies gate k to a vector of nvec qubits with the fast kernels; conj applies the

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-void abl_result_free(struct abl_result *r)
+void train_ablate_result_free(struct abl_result *r)
 {
 	free(r->tasks);
 	r->tasks = NULL;
@@ -74,7 +74,7 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 	const struct train_abl_spec *s = P->spec;
 	enum nn_arch a = s->base.models[t->model];
 	const struct exp_data *d = &P->data[t->data];
-	struct abl_config c = abl_grid_config(s, t->grid);
+	struct abl_config c = train_ablate_grid_config(s, t->grid);
 	struct train_data train, val;
 	part(d, a, DATA_TRAIN, &train);
 	part(d, a, DATA_VAL, &val);
@@ -127,11 +127,11 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 static void log_task(struct pool *P, const struct abl_task *t, size_t done)
 {
 	const struct train_abl_spec *s = P->spec;
-	struct abl_config c = abl_grid_config(s, t->grid);
+	struct abl_config c = train_ablate_grid_config(s, t->grid);
 	char what[96] = "";
 	if (t->final)
 		snprintf(what, sizeof what, ", test %.4f", t->test_acc);
-	exp_log(P->events, "%s %zu/%zu: %s %s lr %g widths %d/%d batch %d seed %d: val %.4f%s%s, "
+	train_exp_log(P->events, "%s %zu/%zu: %s %s lr %g widths %d/%d batch %d seed %d: val %.4f%s%s, "
 		"%d epochs, %.1f s", t->final ? "final" : "search", done, P->total,
 		train_exp_data_name(s->base.datasets[t->data]), nn_arch_name(s->base.models[t->model]),
 		c.lr, c.conv1, c.conv2, c.batch, t->seed, t->val_acc, what,
@@ -248,7 +248,7 @@ static enum qcq_status prepare(const struct train_abl_spec *s, const struct abl_
 		return qcq_error_prefix(err, "filter");
 	struct qcq_pool *pool = qcq_pool_create(s->base.threads);
 	for (int k = 0; k < s->base.ndatasets && !st; k++) {
-		st = exp_data_prepare(&s->base, s->base.datasets[k], filter, pool, events, &data[k],
+		st = train_exp_data_prepare(&s->base, s->base.datasets[k], filter, pool, events, &data[k],
 				      err);
 		if (!st) {
 			snprintf(res->data_desc[k], sizeof res->data_desc[k], "%s", data[k].desc);
@@ -276,7 +276,7 @@ static void plan_final(const struct train_abl_spec *s, struct abl_result *r)
 			}
 }
 
-enum qcq_status abl_run(const struct train_abl_spec *s, const struct abl_hooks *hooks,
+enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct abl_hooks *hooks,
 			const struct qcq_sink *events, const qcq_stop_flag *stop,
 			struct abl_result *res, char **table, struct qcq_error *err)
 {
@@ -289,13 +289,13 @@ enum qcq_status abl_run(const struct train_abl_spec *s, const struct abl_hooks *
 	double t0 = qcq_now();
 	char out_dir[TRAIN_EXP_PATH_MAX];
 	snprintf(out_dir, sizeof out_dir, "%s", s->base.out_dir[0] ? s->base.out_dir : "results/ablate");
-	if ((st = exp_make_dirs(out_dir, err)))
+	if ((st = train_exp_make_dirs(out_dir, err)))
 		return st;
 	struct exp_data data[TRAIN_EXP_NDATA];
 	memset(data, 0, sizeof data);
-	exp_log(events, "ablate study: %zu runs (%d configurations x %d search seeds, then %d "
+	train_exp_log(events, "ablate study: %zu runs (%d configurations x %d search seeds, then %d "
 		"seeds of the chosen one, per model and task) into %s", train_abl_count_runs(s),
-		abl_grid_size(s), s->search_seeds, s->base.seeds, out_dir);
+		train_ablate_grid_size(s), s->search_seeds, s->base.seeds, out_dir);
 	st = prepare(s, hooks, events, data, res, err);
 	struct pool P;
 	memset(&P, 0, sizeof P);
@@ -304,30 +304,30 @@ enum qcq_status abl_run(const struct train_abl_spec *s, const struct abl_hooks *
 	P.total = train_abl_count_runs(s);
 	if (!st) {
 		size_t ns;
-		struct abl_task *search = abl_plan_search(s, &ns);
+		struct abl_task *search = train_ablate_plan_search(s, &ns);
 		res->tasks = qcq_xcalloc(P.total ? P.total : 1, sizeof *res->tasks);
 		memcpy(res->tasks, search, ns * sizeof *search);
 		free(search);
 		res->nsearch = ns;
 		res->ntasks = P.total;
 		P.tasks = res->tasks;
-		exp_log(events, "search: %zu runs, %d at a time (test parts unused)", ns,
+		train_exp_log(events, "search: %zu runs, %d at a time (test parts unused)", ns,
 			s->base.jobs);
 		st = run_phase(&P, 0, ns, stop, err);
 	}
 	if (!st) {
-		abl_select(s, res->tasks, res->nsearch, res);
+		train_ablate_select(s, res->tasks, res->nsearch, res);
 		plan_final(s, res);
-		exp_log(events, "final: %zu runs of the chosen configurations",
+		train_exp_log(events, "final: %zu runs of the chosen configurations",
 			res->ntasks - res->nsearch);
 		st = run_phase(&P, res->nsearch, res->ntasks, stop, err);
 	}
 	res->seconds = qcq_now() - t0;
 	if (!st)
-		st = abl_report_write(s, out_dir, res, res->seconds, table, err);
+		st = train_ablate_report_write(s, out_dir, res, res->seconds, table, err);
 	pthread_mutex_destroy(&P.lock);
 	for (int k = 0; k < TRAIN_EXP_NDATA; k++)
-		exp_data_free(&data[k]);
+		train_exp_data_free(&data[k]);
 	return st;
 }
 
@@ -337,7 +337,7 @@ enum qcq_status train_abl_run(const struct train_abl_spec *s, const struct qcq_s
 {
 	memset(out, 0, sizeof *out);
 	struct abl_result r;
-	enum qcq_status st = abl_run(s, NULL, events, stop, &r, &out->table, err);
+	enum qcq_status st = train_ablate_run(s, NULL, events, stop, &r, &out->table, err);
 	out->runs = train_abl_count_runs(s);
 	for (size_t i = 0; i < r.ntasks; i++)
 		out->trained += r.tasks[i].done;
@@ -345,6 +345,6 @@ enum qcq_status train_abl_run(const struct train_abl_spec *s, const struct qcq_s
 	out->nranks = 1;
 	snprintf(out->out_dir, sizeof out->out_dir, "%s",
 		 s->base.out_dir[0] ? s->base.out_dir : "results/ablate");
-	abl_result_free(&r);
+	train_ablate_result_free(&r);
 	return st;
 }

@@ -13,7 +13,7 @@
 struct abl_task {
 	int data;          /* index into spec.base.datasets */
 	int model;         /* index into spec.base.models */
-	int grid;          /* configuration index (abl_grid_config) */
+	int grid;          /* configuration index (train_ablate_grid_config) */
 	int seed;
 	bool final;
 	/* outcome */
@@ -41,20 +41,20 @@ struct abl_result {
 	char data_desc[TRAIN_EXP_NDATA][600];
 	double seconds;
 };
-void abl_result_free(struct abl_result *r);
+void train_ablate_result_free(struct abl_result *r);
 
 /* experiment-search.c */
-int abl_grid_size(const struct train_abl_spec *s);
+int train_ablate_grid_size(const struct train_abl_spec *s);
 /* Configuration k (lr fastest, then widths, then batches). */
-struct abl_config abl_grid_config(const struct train_abl_spec *s, int k);
+struct abl_config train_ablate_grid_config(const struct train_abl_spec *s, int k);
 /* The search tasks of every (data, model, configuration, search seed), in that order. */
-struct abl_task *abl_plan_search(const struct train_abl_spec *s, size_t *n);
+struct abl_task *train_ablate_plan_search(const struct train_abl_spec *s, size_t *n);
 /* Scores every configuration from the finished search tasks and picks the best per
  * (data, model) into r->choice / r->score. Reads val_acc only. */
-void abl_select(const struct train_abl_spec *s, const struct abl_task *search, size_t n,
+void train_ablate_select(const struct train_abl_spec *s, const struct abl_task *search, size_t n,
 		struct abl_result *r);
 /* Mean validation score of configuration k of (data d, model m) over its search seeds. */
-double abl_config_score(const struct train_abl_spec *s, const struct abl_task *search, size_t n,
+double train_ablate_config_score(const struct train_abl_spec *s, const struct abl_task *search, size_t n,
 			int d, int m, int k);
 
 /* experiment-verdict.c: comparisons.csv, runs.csv, search.csv, configs.csv, table.md */
@@ -63,8 +63,8 @@ struct abl_comparison {
 	enum nn_arch a, b;      /* difference a - b */
 };
 /* The comparisons the study's models allow, in report order; returns the count. */
-int abl_comparisons(const struct train_abl_spec *s, struct abl_comparison *out, int max);
-enum qcq_status abl_report_write(const struct train_abl_spec *s, const char *out_dir,
+int train_ablate_comparisons(const struct train_abl_spec *s, struct abl_comparison *out, int max);
+enum qcq_status train_ablate_report_write(const struct train_abl_spec *s, const char *out_dir,
 				 const struct abl_result *r, double seconds, char **table,
 				 struct qcq_error *err);
 
@@ -74,7 +74,7 @@ struct abl_hooks {
 	void (*after_prepare)(struct exp_data *d, void *ctx);
 	void *ctx;
 };
-enum qcq_status abl_run(const struct train_abl_spec *s, const struct abl_hooks *hooks,
+enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct abl_hooks *hooks,
 			const struct qcq_sink *events, const qcq_stop_flag *stop,
 			struct abl_result *res, char **table, struct qcq_error *err);
 

@@ -27,7 +27,7 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-void exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n)
+void train_exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n)
 {
 	if (s->data_dir[0])
 		snprintf(buf, n, "%s", s->data_dir);
@@ -154,7 +154,7 @@ static enum qcq_status missing(const char *dir, enum train_exp_data w, const cha
 enum qcq_status train_exp_check_data(const struct train_exp_spec *s, struct qcq_error *err)
 {
 	char dir[TRAIN_EXP_PATH_MAX], path[TRAIN_EXP_PATH_MAX + 64];
-	exp_data_dir(s, dir, sizeof dir);
+	train_exp_data_dir(s, dir, sizeof dir);
 	for (int k = 0; k < s->ndatasets; k++) {
 		enum train_exp_data w = s->datasets[k];
 		if (w == TRAIN_EXP_SYNTH)
@@ -171,7 +171,7 @@ static enum qcq_status load_raw(const struct train_exp_spec *s, enum train_exp_d
 				struct qcq_error *err)
 {
 	char dir[TRAIN_EXP_PATH_MAX], path[TRAIN_EXP_PATH_MAX + 64];
-	exp_data_dir(s, dir, sizeof dir);
+	train_exp_data_dir(s, dir, sizeof dir);
 	if (w == TRAIN_EXP_SYNTH) {
 		/* labels are i % 10 before a shuffle: each digit gets n/10 images */
 		size_t per_side = 0;
@@ -221,7 +221,7 @@ static enum qcq_status quanvolve(const struct train_exp_spec *s, struct exp_data
 		struct data_features *hit = NULL;
 		if (data_cache_load(dir, key, n, &hit, &cerr) == QCQ_OK && hit) {
 			d->feat = hit;
-			exp_log(ev, "%s: quanvolved features from the cache", train_exp_data_name(d->which));
+			train_exp_log(ev, "%s: quanvolved features from the cache", train_exp_data_name(d->which));
 			return QCQ_OK;
 		}
 	}
@@ -235,14 +235,14 @@ static enum qcq_status quanvolve(const struct train_exp_spec *s, struct exp_data
 	if (st)
 		return st;
 	d->feat->key = key;
-	exp_log(ev, "%s: quanvolved %zu images in %.2f s", train_exp_data_name(d->which),
+	train_exp_log(ev, "%s: quanvolved %zu images in %.2f s", train_exp_data_name(d->which),
 		n[0] + n[1] + n[2], qcq_now() - t0);
 	if (cache && data_cache_store(dir, d->feat, &cerr) != QCQ_OK)
-		exp_log(ev, "feature cache not written: %s", cerr.msg);
+		train_exp_log(ev, "feature cache not written: %s", cerr.msg);
 	return QCQ_OK;
 }
 
-enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_data which,
+enum qcq_status train_exp_data_prepare(const struct train_exp_spec *s, enum train_exp_data which,
 				 const struct qml_filter *filter, struct qcq_pool *pool,
 				 const struct qcq_sink *events, struct exp_data *out,
 				 struct qcq_error *err)
@@ -289,10 +289,10 @@ enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_
 		 out->split->side_name[1], need[0], need[1], need[2], cnt[0], cnt[1], ds->source,
 		 s->protocol == TRAIN_EXP_PAPER && which == TRAIN_EXP_MRI ? ", stratified" : "");
 	data_set_free(ds);
-	exp_log(events, "%s [%.2f s]", out->desc, qcq_now() - t0);
+	train_exp_log(events, "%s [%.2f s]", out->desc, qcq_now() - t0);
 	st = quanvolve(s, out, filter, pool, events, err);
 	if (st) {
-		exp_data_free(out);
+		train_exp_data_free(out);
 		return qcq_error_prefix(err, "%s: quanvolution", train_exp_data_name(which));
 	}
 	out->key = qcq_hash(QCQ_HASH_INIT, &out->split->hash, sizeof out->split->hash);
@@ -301,7 +301,7 @@ enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_
 	return QCQ_OK;
 }
 
-void exp_data_downsample(struct exp_data *d, int side)
+void train_exp_data_downsample(struct exp_data *d, int side)
 {
 	const struct data_split *sp = d->split;
 	size_t in = (size_t)sp->h * (size_t)sp->w, out = (size_t)side * (size_t)side;
@@ -315,7 +315,7 @@ void exp_data_downsample(struct exp_data *d, int side)
 	d->small_side = side;
 }
 
-void exp_data_free(struct exp_data *d)
+void train_exp_data_free(struct exp_data *d)
 {
 	for (int p = 0; p < DATA_NPARTS; p++) {
 		free(d->small[p]);

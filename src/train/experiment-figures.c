@@ -50,7 +50,7 @@ static size_t series_curve(const struct exp_rep *R, size_t k, enum curve c, doub
 	size_t len[TRAIN_EXP_MAX_SEEDS];
 	int m = 0;
 	for (int i = 0; i < R->seeds; i++) {
-		const struct exp_run *r = exp_rep_run(R, k, i);
+		const struct exp_run *r = train_exp_rep_run(R, k, i);
 		if (r->done)
 			len[m++] = r->out.nrows;
 	}
@@ -67,11 +67,11 @@ static size_t series_curve(const struct exp_rep *R, size_t k, enum curve c, doub
 		double v[TRAIN_EXP_MAX_SEEDS];
 		int n = 0;
 		for (int i = 0; i < R->seeds; i++) {
-			const struct exp_run *r = exp_rep_run(R, k, i);
+			const struct exp_run *r = train_exp_rep_run(R, k, i);
 			if (r->done && e < r->out.nrows)
 				v[n++] = curve_value(&r->out.rows[e], c);
 		}
-		struct exp_stats st = exp_stats_of(v, n);
+		struct exp_stats st = train_exp_stats_of(v, n);
 		double sd = isfinite(st.std) ? st.std : 0;
 		x[e] = (double)(e + 1);
 		mean[e] = st.mean;
@@ -111,7 +111,7 @@ static void draw_panel(const struct exp_rep *R, const struct panel *P, struct re
 			ymax = hi[e] > ymax ? hi[e] : ymax;
 		}
 		char label[128];
-		exp_run_series(exp_rep_run(R, P->ks[j], 0), label, sizeof label);
+		train_exp_run_series(train_exp_rep_run(R, P->ks[j], 0), label, sizeof label);
 		struct qcq_error e2;
 		int sr = n ? rep_plot_add_series(pl, label, xs, mu, n, &e2) : -1;
 		if (sr >= 0)
@@ -207,15 +207,15 @@ static void baseline_caption(const struct exp_rep *R, const size_t *ks, int nk,
 	int len = snprintf(buf, n, "Test accuracy %% (balanced accuracy %%), mean over seeds:");
 	for (int j = 0; j < nk && len < (int)n; j++) {
 		struct exp_series_stats ss;
-		exp_rep_series_stats(R, ks[j], &ss);
+		train_exp_rep_series_stats(R, ks[j], &ss);
 		char label[128];
-		exp_run_series(exp_rep_run(R, ks[j], 0), label, sizeof label);
+		train_exp_run_series(train_exp_rep_run(R, ks[j], 0), label, sizeof label);
 		len += snprintf(buf + len, n - (size_t)len, "%s %s %.2f (%.2f)", j ? ";" : "", label,
 				ss.acc.mean, ss.bal.mean);
 	}
 	if (len < (int)n)
 		snprintf(buf + len, n - (size_t)len, ". Majority class of the test set: %.2f %%.",
-			 100 * exp_majority_accuracy(&R->data[d]));
+			 100 * train_exp_majority_accuracy(&R->data[d]));
 }
 
 static const char *task_title(const struct exp_rep *R, enum train_exp_data d, char *buf,
@@ -235,7 +235,7 @@ static enum qcq_status compare_figures(const struct exp_rep *R, struct qcq_error
 	enum qcq_status st = QCQ_OK;
 	for (int d = 0; d < s->ndatasets && !st; d++) {
 		for (int m = 0; m < s->nmodels; m++)
-			ks[m] = exp_rep_series_of(R, d, m);
+			ks[m] = train_exp_rep_series_of(R, d, m);
 		snprintf(title, sizeof title, "%s", task_title(R, s->datasets[d], tt, sizeof tt));
 		baseline_caption(R, ks, s->nmodels, s->datasets[d], cap, sizeof cap);
 		snprintf(file, sizeof file, "compare-%s.png", train_exp_data_name(s->datasets[d]));
@@ -288,7 +288,7 @@ static enum qcq_status depth_time_figure(const struct exp_rep *R, struct qcq_err
 		size_t n = 0;
 		for (int j = 0; j < s->ndepths; j++) {
 			struct exp_series_stats ss;
-			exp_rep_series_stats(R, exp_rep_series_of(R, d, j), &ss);
+			train_exp_rep_series_stats(R, train_exp_rep_series_of(R, d, j), &ss);
 			if (!ss.per_epoch.n)
 				continue;
 			x[n] = s->depths[j];
@@ -323,7 +323,7 @@ static enum qcq_status depth_figures(const struct exp_rep *R, struct qcq_error *
 	enum qcq_status st = QCQ_OK;
 	for (int d = 0; d < s->ndatasets && !st; d++) {
 		for (int j = 0; j < s->ndepths; j++)
-			ks[d][j] = exp_rep_series_of(R, d, j);
+			ks[d][j] = train_exp_rep_series_of(R, d, j);
 		baseline_caption(R, ks[d], s->ndepths, s->datasets[d], cap, sizeof cap);
 		snprintf(title, sizeof title, "qcq-cnn by RealAmplitudes depth, %s",
 			 task_title(R, s->datasets[d], tt, sizeof tt));
@@ -347,7 +347,7 @@ static enum qcq_status depth_figures(const struct exp_rep *R, struct qcq_error *
 	return st;
 }
 
-enum qcq_status exp_figures_write(const struct exp_rep *R, struct qcq_error *err)
+enum qcq_status train_exp_figures_write(const struct exp_rep *R, struct qcq_error *err)
 {
 	switch (R->s->kind) {
 	case TRAIN_EXP_COMPARE:

@@ -13,7 +13,7 @@
 #define EXP_DEPTH_MAX 8 /* RealAmplitudes reps the quantum layer takes */
 
 /* A QCQ_EV_LOG line (printf format) through sink (may be NULL). */
-void exp_log(const struct qcq_sink *sink, const char *fmt, ...) QCQ_PRINTF(2, 3);
+void train_exp_log(const struct qcq_sink *sink, const char *fmt, ...) QCQ_PRINTF(2, 3);
 
 /* What a finished run leaves: the curves and the test metrics. */
 struct exp_outcome {
@@ -74,67 +74,67 @@ struct exp_notes {
 	char line[EXP_MAX_NOTES][400];
 };
 /* Appends a line (printf format); lines beyond EXP_MAX_NOTES are dropped. */
-void exp_notes_add(struct exp_notes *n, const char *fmt, ...) QCQ_PRINTF(2, 3);
+void train_exp_notes_add(struct exp_notes *n, const char *fmt, ...) QCQ_PRINTF(2, 3);
 /* The paper's Table 1 cell (%, mean and std over 10 seeds); false if it has none. */
-bool exp_paper_cell(enum nn_arch arch, enum train_exp_data data, double *mean, double *std);
+bool train_exp_paper_cell(enum nn_arch arch, enum train_exp_data data, double *mean, double *std);
 /* The paper's QCQ-CNN training seconds per run on MNIST at reps 1..3; NAN otherwise. */
-double exp_paper_depth_seconds(enum train_exp_data data, int depth);
+double train_exp_paper_depth_seconds(enum train_exp_data data, int depth);
 /* Appends the settings that differ from the paper's protocol and the choices made where
  * the paper is silent or unclear (the data's own deviations come from exp_data). */
-void exp_paper_notes(const struct train_exp_spec *s, struct exp_notes *n);
+void train_exp_paper_notes(const struct train_exp_spec *s, struct exp_notes *n);
 
 /* experiment-spec.c */
 /* The batch a run of arch uses: spec->batch, or the paper's (4; 1 for qcq-cnn). */
-int exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch);
+int train_exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch);
 /* Whether arch trains on quanvolved features (else on the 28x28 image). */
-bool exp_arch_quanv(enum nn_arch arch);
+bool train_exp_arch_quanv(enum nn_arch arch);
 /* The runs of a study, in their canonical order (keys and names not yet set). */
-struct exp_run *exp_plan(const struct train_exp_spec *s, size_t *n);
+struct exp_run *train_exp_plan(const struct train_exp_spec *s, size_t *n);
 
 /* Comma lists as the spec parsers read them (at most TRAIN_EXP_MAX_LIST items, none
  * empty; item(ctx, i, word) for each), and one number in [lo, hi] (an integer for
- * exp_parse_int); for the ablation study's grids. */
-enum qcq_status exp_split_list(const char *what, const char *text,
+ * train_exp_parse_int); for the ablation study's grids. */
+enum qcq_status train_exp_split_list(const char *what, const char *text,
 			       enum qcq_status (*item)(void *ctx, int i, const char *w,
 						       struct qcq_error *err),
 			       void *ctx, int *count, struct qcq_error *err);
-enum qcq_status exp_parse_num(const char *w, double lo, double hi, double *out,
+enum qcq_status train_exp_parse_num(const char *w, double lo, double hi, double *out,
 			      struct qcq_error *err);
-enum qcq_status exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err);
+enum qcq_status train_exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err);
 
 /* experiment.c: mkdir -p */
-enum qcq_status exp_make_dirs(const char *path, struct qcq_error *err);
+enum qcq_status train_exp_make_dirs(const char *path, struct qcq_error *err);
 
 /* experiment-data.c */
 /* Resolves "" to the first data root that exists (data_find), else the data home. */
-void exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n);
-enum qcq_status exp_data_prepare(const struct train_exp_spec *s, enum train_exp_data which,
+void train_exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n);
+enum qcq_status train_exp_data_prepare(const struct train_exp_spec *s, enum train_exp_data which,
 				 const struct qml_filter *filter, struct qcq_pool *pool,
 				 const struct qcq_sink *events, struct exp_data *out,
 				 struct qcq_error *err);
-void exp_data_free(struct exp_data *d);
+void train_exp_data_free(struct exp_data *d);
 /* Fills d->small with every image resized to side x side (area averaging). */
-void exp_data_downsample(struct exp_data *d, int side);
+void train_exp_data_downsample(struct exp_data *d, int side);
 
 /* experiment-run.c */
 /* Fills r->n, r->data_key, r->key and r->name from the prepared data. */
-void exp_run_identify(struct exp_run *r, const struct exp_data *d);
+void train_exp_run_identify(struct exp_run *r, const struct exp_data *d);
 /* Trains r (sets r->out, r->done on success). */
-enum qcq_status exp_run_train(struct exp_run *r, const struct exp_data *d,
+enum qcq_status train_exp_run_train(struct exp_run *r, const struct exp_data *d,
 			      const struct qcq_sink *events, const qcq_stop_flag *stop,
 			      struct qcq_error *err);
 /* The run file: text (malloc'd, *len bytes) and its parser, which checks that the
  * file belongs to r (same key) and fills r->out. */
-char *exp_run_format(const struct exp_run *r, size_t *len);
-enum qcq_status exp_run_parse(struct exp_run *r, const char *text, size_t len,
+char *train_exp_run_format(const struct exp_run *r, size_t *len);
+enum qcq_status train_exp_run_parse(struct exp_run *r, const char *text, size_t len,
 			      struct qcq_error *err);
-void exp_outcome_free(struct exp_outcome *o);
+void train_exp_outcome_free(struct exp_outcome *o);
 /* A label for logs and legends: "qcq-cnn", "shots 128, p1 0.01 p2 0.02", "depth 2". */
-void exp_run_series(const struct exp_run *r, char *buf, size_t n);
+void train_exp_run_series(const struct exp_run *r, char *buf, size_t n);
 
 /* experiment-report.c: epochs.csv, runs.csv, table.md, the figures. *table gets the
  * markdown (malloc'd). */
-enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out_dir,
+enum qcq_status train_exp_report_write(const struct train_exp_spec *s, const char *out_dir,
 				 const struct exp_run *runs, size_t n, const struct exp_data *data,
 				 const struct exp_notes *notes, double seconds, char **table,
 				 struct qcq_error *err);
@@ -142,17 +142,17 @@ enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out
 /* experiment-mpi.c (each a no-op, rank 0 of 1, without MPI) */
 /* Lazily initialises MPI when started under a launcher and s->use_mpi. Fails when
  * several ranks run on an MPI that grants less than MPI_THREAD_SERIALIZED. */
-enum qcq_status exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
+enum qcq_status train_exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
 			      struct qcq_error *err);
 /* Rank 0 broadcasts which of the n runs are done; the other ranks receive it. */
-void exp_mpi_share_done(bool *done, size_t n);
+void train_exp_mpi_share_done(bool *done, size_t n);
 /* A rank other than 0 sends run i's file to rank 0, then, when it has no more, an end. */
-void exp_mpi_send_run(size_t i, const char *text, size_t len);
-void exp_mpi_send_end(void);
+void train_exp_mpi_send_run(size_t i, const char *text, size_t len);
+void train_exp_mpi_send_end(void);
 /* Rank 0: hands every run file that has arrived to got(ctx, i, text, len); with block,
  * until every other rank has sent its end. */
-void exp_mpi_collect(bool block, void (*got)(void *ctx, size_t i, const char *text, size_t len),
+void train_exp_mpi_collect(bool block, void (*got)(void *ctx, size_t i, const char *text, size_t len),
 		     void *ctx);
-void exp_mpi_barrier(void);
+void train_exp_mpi_barrier(void);
 
 #endif

@@ -83,7 +83,7 @@ static const char *thread_level_name(int level)
 					       : "MPI_THREAD_MULTIPLE";
 }
 
-enum qcq_status exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
+enum qcq_status train_exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
 			      struct qcq_error *err)
 {
 	*rank = 0;
@@ -118,7 +118,7 @@ static bool multi(void)
 	return train_exp_mpi_size() > 1;
 }
 
-void exp_mpi_share_done(bool *done, size_t n)
+void train_exp_mpi_share_done(bool *done, size_t n)
 {
 	if (!multi())
 		return;
@@ -133,7 +133,7 @@ void exp_mpi_share_done(bool *done, size_t n)
 	free(b);
 }
 
-void exp_mpi_send_run(size_t i, const char *text, size_t len)
+void train_exp_mpi_send_run(size_t i, const char *text, size_t len)
 {
 	char *msg = qcq_xmalloc(len + 8);
 	uint64_t idx = i;
@@ -145,7 +145,7 @@ void exp_mpi_send_run(size_t i, const char *text, size_t len)
 	free(msg);
 }
 
-void exp_mpi_send_end(void)
+void train_exp_mpi_send_end(void)
 {
 	pthread_mutex_lock(&mpi_lock);
 	MPI_Send(NULL, 0, MPI_CHAR, 0, TAG_END, MPI_COMM_WORLD);
@@ -184,7 +184,7 @@ static bool take_one(bool wait, void (*got)(void *, size_t, const char *, size_t
 	return true;
 }
 
-void exp_mpi_collect(bool block, void (*got)(void *ctx, size_t i, const char *text, size_t len),
+void train_exp_mpi_collect(bool block, void (*got)(void *ctx, size_t i, const char *text, size_t len),
 		     void *ctx)
 {
 	if (!multi())
@@ -198,7 +198,7 @@ void exp_mpi_collect(bool block, void (*got)(void *ctx, size_t i, const char *te
 		take_one(true, got, ctx);
 }
 
-void exp_mpi_barrier(void)
+void train_exp_mpi_barrier(void)
 {
 	if (!multi())
 		return;
@@ -219,7 +219,7 @@ bool train_exp_mpi_active(void) { return false; }
 int train_exp_mpi_rank(void) { return 0; }
 int train_exp_mpi_size(void) { return 1; }
 
-enum qcq_status exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
+enum qcq_status train_exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *size,
 			      struct qcq_error *err)
 {
 	(void)s;
@@ -228,25 +228,25 @@ enum qcq_status exp_mpi_begin(const struct train_exp_spec *s, int *rank, int *si
 	*size = 1;
 	return QCQ_OK;
 }
-void exp_mpi_share_done(bool *done, size_t n)
+void train_exp_mpi_share_done(bool *done, size_t n)
 {
 	(void)done;
 	(void)n;
 }
-void exp_mpi_send_run(size_t i, const char *text, size_t len)
+void train_exp_mpi_send_run(size_t i, const char *text, size_t len)
 {
 	(void)i;
 	(void)text;
 	(void)len;
 }
-void exp_mpi_send_end(void) {}
-void exp_mpi_collect(bool block, void (*got)(void *ctx, size_t i, const char *text, size_t len),
+void train_exp_mpi_send_end(void) {}
+void train_exp_mpi_collect(bool block, void (*got)(void *ctx, size_t i, const char *text, size_t len),
 		     void *ctx)
 {
 	(void)block;
 	(void)got;
 	(void)ctx;
 }
-void exp_mpi_barrier(void) {}
+void train_exp_mpi_barrier(void) {}
 
 #endif

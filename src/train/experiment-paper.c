@@ -31,7 +31,7 @@ static const struct {
 /* The paper's QCQ-CNN training time on MNIST 3 vs 5 per RealAmplitudes reps (Fig. 11). */
 static const double paper_depth_seconds[] = {364.47, 438.70, 525.83};
 
-bool exp_paper_cell(enum nn_arch arch, enum train_exp_data data, double *mean, double *std)
+bool train_exp_paper_cell(enum nn_arch arch, enum train_exp_data data, double *mean, double *std)
 {
 	int col = data == TRAIN_EXP_MNIST ? 0 : data == TRAIN_EXP_FASHION ? 1
 		: data == TRAIN_EXP_MRI ? 2 : -1;
@@ -45,7 +45,7 @@ bool exp_paper_cell(enum nn_arch arch, enum train_exp_data data, double *mean, d
 	return false;
 }
 
-double exp_paper_depth_seconds(enum train_exp_data data, int depth)
+double train_exp_paper_depth_seconds(enum train_exp_data data, int depth)
 {
 	if (data != TRAIN_EXP_MNIST || depth < 1 || depth > 3)
 		return NAN;
@@ -96,7 +96,7 @@ void train_exp_spec_paper(struct train_exp_spec *s)
 	memcpy(s->depths, d.depths, sizeof d.depths);
 }
 
-void exp_notes_add(struct exp_notes *n, const char *fmt, ...)
+void train_exp_notes_add(struct exp_notes *n, const char *fmt, ...)
 {
 	if (n->n >= EXP_MAX_NOTES)
 		return;
@@ -128,18 +128,18 @@ static void changed(const struct train_exp_spec *s, struct exp_notes *n)
 	struct train_exp_spec p = *s;
 	train_exp_spec_paper(&p);
 	if (s->seeds != p.seeds)
-		exp_notes_add(n, "seeds: %d, the paper's: %d (reduced run)", s->seeds, p.seeds);
+		train_exp_notes_add(n, "seeds: %d, the paper's: %d (reduced run)", s->seeds, p.seeds);
 	if (s->epochs != p.epochs)
-		exp_notes_add(n, "epochs: at most %d, the paper's: %d (reduced run)", s->epochs, p.epochs);
+		train_exp_notes_add(n, "epochs: at most %d, the paper's: %d (reduced run)", s->epochs, p.epochs);
 	if (s->size != 1)
-		exp_notes_add(n, "sizes: %g of the protocol's part sizes (reduced run)", s->size);
+		train_exp_notes_add(n, "sizes: %g of the protocol's part sizes (reduced run)", s->size);
 	if (s->patience != p.patience || s->lr != p.lr || s->batch != p.batch)
-		exp_notes_add(n, "training: patience %d, lr %g, batch %d (the protocol: 10, 0.001, 4 and 1 "
+		train_exp_notes_add(n, "training: patience %d, lr %g, batch %d (the protocol: 10, 0.001, 4 and 1 "
 		    "for qcq-cnn)", s->patience, s->lr, s->batch);
 	if (s->kind != TRAIN_EXP_DEPTH && s->depth != p.depth)
-		exp_notes_add(n, "qcq-cnn: RealAmplitudes reps %d, the paper's: 2", s->depth);
+		train_exp_notes_add(n, "qcq-cnn: RealAmplitudes reps %d, the paper's: 2", s->depth);
 	if (s->observable != NN_OBS_Z0)
-		exp_notes_add(n, "qcq-cnn: observable <Z0 Z1>, the paper's: <Z0>");
+		train_exp_notes_add(n, "qcq-cnn: observable <Z0 Z1>, the paper's: <Z0>");
 	bool same_lists = s->nmodels == p.nmodels && s->ndatasets == p.ndatasets &&
 			  !memcmp(s->models, p.models, sizeof s->models[0] * (size_t)s->nmodels) &&
 			  !memcmp(s->datasets, p.datasets, sizeof s->datasets[0] * (size_t)s->ndatasets);
@@ -151,44 +151,44 @@ static void changed(const struct train_exp_spec *s, struct exp_notes *n)
 		same_lists = same_lists && s->ndepths == p.ndepths &&
 			     !memcmp(s->depths, p.depths, sizeof s->depths[0] * (size_t)s->ndepths);
 	if (!same_lists)
-		exp_notes_add(n, "models, data sets, shots, levels or depths differ from the paper's lists");
+		train_exp_notes_add(n, "models, data sets, shots, levels or depths differ from the paper's lists");
 }
 
-void exp_paper_notes(const struct train_exp_spec *s, struct exp_notes *n)
+void train_exp_paper_notes(const struct train_exp_spec *s, struct exp_notes *n)
 {
 	changed(s, n);
 	/* choices where the paper is silent or unclear (PAPER.md marks them) */
-	exp_notes_add(n, "choice: early stopping after 10 epochs without a better validation accuracy, "
+	train_exp_notes_add(n, "choice: early stopping after 10 epochs without a better validation accuracy, "
 	    "the best epoch's weights restored (the paper gives no patience)");
-	exp_notes_add(n, "choice: Adam lr 0.001 (not in the paper's text; the authors' notebook uses it)");
-	exp_notes_add(n, "choice: one split per task (split seed 1) for every seed; a seed sets the "
+	train_exp_notes_add(n, "choice: Adam lr 0.001 (not in the paper's text; the authors' notebook uses it)");
+	train_exp_notes_add(n, "choice: one split per task (split seed 1) for every seed; a seed sets the "
 	    "initialisation and the sample order (the paper does not say)");
-	exp_notes_add(n, "choice: the quanvolution filter is PennyLane's RandomLayers demo circuit, 2x2 "
+	train_exp_notes_add(n, "choice: the quanvolution filter is PennyLane's RandomLayers demo circuit, 2x2 "
 	    "patches, stride 2, 28x28 -> 4x14x14 (the paper's text and code disagree; input size "
 	    "implied, not given)");
 	if (s->kind == TRAIN_EXP_COMPARE && has_model(s, NN_ARCH_CNN))
-		exp_notes_add(n, "choice: 3x3 convolution kernels in cnn, qccnn and qcq-cnn (not given)");
+		train_exp_notes_add(n, "choice: 3x3 convolution kernels in cnn, qccnn and qcq-cnn (not given)");
 	if (s->kind == TRAIN_EXP_COMPARE &&
 	    (has_model(s, NN_ARCH_MLP) || has_model(s, NN_ARCH_QUANV_MLP)))
-		exp_notes_add(n, "deviation: mlp and quanv-mlp end in 2 softmax outputs, the paper's in 10 "
+		train_exp_notes_add(n, "deviation: mlp and quanv-mlp end in 2 softmax outputs, the paper's in 10 "
 		    "(8 of which no label uses)");
-	exp_notes_add(n, "deviation: qcq-cnn maps <Z0> to 2 logits with Linear(1,2) (the paper: <Z0> "
+	train_exp_notes_add(n, "deviation: qcq-cnn maps <Z0> to 2 logits with Linear(1,2) (the paper: <Z0> "
 	    "compared with a trainable bias; the same decision rule with a learned scale)");
 	if (has_data(s, TRAIN_EXP_MRI))
-		exp_notes_add(n, "choice: mri images are the 128x128 PNGs area-averaged to 28x28; the sides "
+		train_exp_notes_add(n, "choice: mri images are the 128x128 PNGs area-averaged to 28x28; the sides "
 		    "are no_tumor vs the three tumour classes in these data's proportions (the "
 		    "paper's 790 / 2,745 match no grouping of the four classes)");
 	if (s->kind == TRAIN_EXP_DEPTH) {
-		exp_notes_add(n, "choice: depth study, mnist and fashion: validation and test parts as in "
+		train_exp_notes_add(n, "choice: depth study, mnist and fashion: validation and test parts as in "
 		    "Table 1 (the paper gives only the 100 training images)");
-		exp_notes_add(n, "choice: depth study trains as Table 1 does (early stopping); Fig 11 here "
+		train_exp_notes_add(n, "choice: depth study trains as Table 1 does (early stopping); Fig 11 here "
 		    "plots validation accuracy per epoch");
-		exp_notes_add(n, "deviation: the paper's depth times (364 / 439 / 526 s on MNIST) are for "
+		train_exp_notes_add(n, "deviation: the paper's depth times (364 / 439 / 526 s on MNIST) are for "
 		    "its own code and machine; ours are this machine's training seconds per run");
 	}
 	if (s->kind == TRAIN_EXP_NOISE) {
-		exp_notes_add(n, "choice: noise study on the Table 1 MNIST split (the paper gives no size)");
-		exp_notes_add(n, "choice: shots and noise act in training and in evaluation alike (the "
+		train_exp_notes_add(n, "choice: noise study on the Table 1 MNIST split (the paper gives no size)");
+		train_exp_notes_add(n, "choice: shots and noise act in training and in evaluation alike (the "
 		    "paper says inference, its figures plot training accuracy)");
 	}
 }

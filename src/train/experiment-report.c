@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct exp_stats exp_stats_of(const double *v, int n)
+struct exp_stats train_exp_stats_of(const double *v, int n)
 {
 	struct exp_stats s = {0, NAN, NAN};
 	double sum = 0, sq = 0;
@@ -39,18 +39,18 @@ struct exp_stats exp_stats_of(const double *v, int n)
 	return s;
 }
 
-const struct exp_run *exp_rep_run(const struct exp_rep *R, size_t k, int seed)
+const struct exp_run *train_exp_rep_run(const struct exp_rep *R, size_t k, int seed)
 {
 	return &R->runs[k * (size_t)R->seeds + (size_t)seed];
 }
 
-size_t exp_rep_series_of(const struct exp_rep *R, int d, int j)
+size_t train_exp_rep_series_of(const struct exp_rep *R, int d, int j)
 {
 	int per = R->s->kind == TRAIN_EXP_DEPTH ? R->s->ndepths : R->s->nmodels;
 	return (size_t)d * (size_t)per + (size_t)j;
 }
 
-double exp_balanced_accuracy(const uint64_t c[2][2])
+double train_exp_balanced_accuracy(const uint64_t c[2][2])
 {
 	double n0 = (double)(c[0][0] + c[0][1]), n1 = (double)(c[1][0] + c[1][1]);
 	if (n0 == 0 || n1 == 0)
@@ -58,7 +58,7 @@ double exp_balanced_accuracy(const uint64_t c[2][2])
 	return 0.5 * ((double)c[0][0] / n0 + (double)c[1][1] / n1);
 }
 
-double exp_majority_accuracy(const struct exp_data *d)
+double train_exp_majority_accuracy(const struct exp_data *d)
 {
 	const struct data_subset *t = &d->split->part[DATA_TEST];
 	if (t->n == 0)
@@ -70,32 +70,32 @@ double exp_majority_accuracy(const struct exp_data *d)
 	return (double)big / (double)t->n;
 }
 
-void exp_rep_series_stats(const struct exp_rep *R, size_t k, struct exp_series_stats *out)
+void train_exp_rep_series_stats(const struct exp_rep *R, size_t k, struct exp_series_stats *out)
 {
 	double v[6][TRAIN_EXP_MAX_SEEDS];
 	int m = 0;
 	for (int i = 0; i < R->seeds; i++) {
-		const struct exp_run *r = exp_rep_run(R, k, i);
+		const struct exp_run *r = train_exp_rep_run(R, k, i);
 		if (!r->done)
 			continue;
 		const struct exp_outcome *o = &r->out;
 		v[0][m] = 100.0 * o->test_acc;
-		v[1][m] = 100.0 * exp_balanced_accuracy(o->confusion);
+		v[1][m] = 100.0 * train_exp_balanced_accuracy(o->confusion);
 		v[2][m] = (double)o->nrows;
 		v[3][m] = o->seconds;
 		v[4][m] = o->nrows ? o->seconds / (double)o->nrows : NAN;
 		v[5][m] = o->nrows ? 100.0 * o->rows[o->nrows - 1].train_acc : NAN;
 		m++;
 	}
-	out->acc = exp_stats_of(v[0], m);
-	out->bal = exp_stats_of(v[1], m);
-	out->epochs = exp_stats_of(v[2], m);
-	out->secs = exp_stats_of(v[3], m);
-	out->per_epoch = exp_stats_of(v[4], m);
-	out->last_train = exp_stats_of(v[5], m);
+	out->acc = train_exp_stats_of(v[0], m);
+	out->bal = train_exp_stats_of(v[1], m);
+	out->epochs = train_exp_stats_of(v[2], m);
+	out->secs = train_exp_stats_of(v[3], m);
+	out->per_epoch = train_exp_stats_of(v[4], m);
+	out->last_train = train_exp_stats_of(v[5], m);
 }
 
-void exp_fmt_acc(char *buf, size_t n, struct exp_stats a, int seeds)
+void train_exp_fmt_acc(char *buf, size_t n, struct exp_stats a, int seeds)
 {
 	if (a.n == 0)
 		snprintf(buf, n, "-");
@@ -181,8 +181,8 @@ static enum qcq_status write_runs_csv(const struct exp_rep *R, struct qcq_error 
 		rep_csv_str(&c, train_end_name(o->end));
 		rep_csv_num(&c, o->test_loss);
 		rep_csv_num(&c, o->test_acc);
-		rep_csv_num(&c, exp_balanced_accuracy(o->confusion));
-		rep_csv_num(&c, exp_majority_accuracy(&R->data[r->data]));
+		rep_csv_num(&c, train_exp_balanced_accuracy(o->confusion));
+		rep_csv_num(&c, train_exp_majority_accuracy(&R->data[r->data]));
 		for (int a = 0; a < 2; a++)
 			for (int b = 0; b < 2; b++)
 				rep_csv_int(&c, (long long)o->confusion[a][b]);
@@ -244,14 +244,14 @@ static void table_by_task(const struct exp_rep *R, bool balanced, struct text *o
 			 nn_arch_name(s->models[m]) : "majority class (test set)");
 		for (int d = 0; d < s->ndatasets; d++) {
 			if (m == s->nmodels) {
-				double maj = exp_majority_accuracy(&R->data[s->datasets[d]]);
+				double maj = train_exp_majority_accuracy(&R->data[s->datasets[d]]);
 				snprintf(cells[1 + d], sizeof cells[0], balanced ? "50.00" : "%.2f",
 					 100 * maj);
 				continue;
 			}
 			struct exp_series_stats ss;
-			exp_rep_series_stats(R, exp_rep_series_of(R, d, m), &ss);
-			exp_fmt_acc(cells[1 + d], sizeof cells[0], balanced ? ss.bal : ss.acc, R->seeds);
+			train_exp_rep_series_stats(R, train_exp_rep_series_of(R, d, m), &ss);
+			train_exp_fmt_acc(cells[1 + d], sizeof cells[0], balanced ? ss.bal : ss.acc, R->seeds);
 		}
 		for (int i = 0; i <= s->ndatasets; i++) {
 			row[i] = cells[i];
@@ -288,16 +288,16 @@ static void table_side_by_side(const struct exp_rep *R, struct text *out)
 		rep_table_set_align(t, c, REP_ALIGN_RIGHT);
 	int rows = 0;
 	for (int d = 0; d < s->ndatasets; d++) {
-		double maj = 100 * exp_majority_accuracy(&R->data[s->datasets[d]]);
+		double maj = 100 * train_exp_majority_accuracy(&R->data[s->datasets[d]]);
 		for (int m = 0; m < s->nmodels; m++) {
 			double pm, ps;
-			if (!exp_paper_cell(s->models[m], s->datasets[d], &pm, &ps))
+			if (!train_exp_paper_cell(s->models[m], s->datasets[d], &pm, &ps))
 				continue;
 			struct exp_series_stats ss;
-			exp_rep_series_stats(R, exp_rep_series_of(R, d, m), &ss);
+			train_exp_rep_series_stats(R, train_exp_rep_series_of(R, d, m), &ss);
 			char ours[96], bal[96], diff[32], p[32];
-			exp_fmt_acc(ours, sizeof ours, ss.acc, R->seeds);
-			exp_fmt_acc(bal, sizeof bal, ss.bal, R->seeds);
+			train_exp_fmt_acc(ours, sizeof ours, ss.acc, R->seeds);
+			train_exp_fmt_acc(bal, sizeof bal, ss.bal, R->seeds);
 			snprintf(diff, sizeof diff, ss.acc.n ? "%+.2f" : "-", ss.acc.mean - pm);
 			welch_text(ss.acc, pm, ps, p, sizeof p);
 			rep_table_add_rowf(t, "%s\t%s\t%s\t%.2f ± %.2f\t%s\t%s\t%s\t%.2f",
@@ -341,7 +341,7 @@ static void table_compare(const struct exp_rep *R, struct text *out)
 		snprintf(cells[0], sizeof cells[0], "%s", nn_arch_name(s->models[m]));
 		for (int d = 0; d < s->ndatasets; d++) {
 			struct exp_series_stats ss;
-			exp_rep_series_stats(R, exp_rep_series_of(R, d, m), &ss);
+			train_exp_rep_series_stats(R, train_exp_rep_series_of(R, d, m), &ss);
 			if (ss.secs.n)
 				snprintf(cells[1 + d], sizeof cells[0], "%.1f s, %.0f epochs",
 					 ss.secs.mean, ss.epochs.mean);
@@ -367,15 +367,15 @@ static void table_noise(const struct exp_rep *R, struct text *out)
 	struct rep_table *t = rep_table_create(9, hdr);
 	double base = NAN;
 	for (size_t k = 0; k < R->nseries; k++) {
-		const struct exp_run *r = exp_rep_run(R, k, 0);
+		const struct exp_run *r = train_exp_rep_run(R, k, 0);
 		struct exp_series_stats ss;
-		exp_rep_series_stats(R, k, &ss);
+		train_exp_rep_series_stats(R, k, &ss);
 		if (k == 0)
 			base = ss.acc.mean;
 		char acc[96], bal[96], last[96], delta[32], shots[32];
-		exp_fmt_acc(acc, sizeof acc, ss.acc, R->seeds);
-		exp_fmt_acc(bal, sizeof bal, ss.bal, R->seeds);
-		exp_fmt_acc(last, sizeof last, ss.last_train, R->seeds);
+		train_exp_fmt_acc(acc, sizeof acc, ss.acc, R->seeds);
+		train_exp_fmt_acc(bal, sizeof bal, ss.bal, R->seeds);
+		train_exp_fmt_acc(last, sizeof last, ss.last_train, R->seeds);
 		snprintf(shots, sizeof shots, r->shots ? "%ld" : "exact", r->shots);
 		double dd = ss.acc.mean - base;
 		if (fabs(dd) < 0.005)
@@ -398,14 +398,14 @@ static void table_depth(const struct exp_rep *R, struct text *out)
 	struct rep_table *t = rep_table_create(9, hdr);
 	for (int d = 0; d < s->ndatasets; d++) {
 		for (int j = 0; j < s->ndepths; j++) {
-			size_t k = exp_rep_series_of(R, d, j);
-			const struct exp_run *r = exp_rep_run(R, k, 0);
+			size_t k = train_exp_rep_series_of(R, d, j);
+			const struct exp_run *r = train_exp_rep_run(R, k, 0);
 			struct exp_series_stats ss;
-			exp_rep_series_stats(R, k, &ss);
+			train_exp_rep_series_stats(R, k, &ss);
 			char acc[96], bal[96], paper[32] = "-";
-			exp_fmt_acc(acc, sizeof acc, ss.acc, R->seeds);
-			exp_fmt_acc(bal, sizeof bal, ss.bal, R->seeds);
-			double ps = exp_paper_depth_seconds(r->data, r->depth);
+			train_exp_fmt_acc(acc, sizeof acc, ss.acc, R->seeds);
+			train_exp_fmt_acc(bal, sizeof bal, ss.bal, R->seeds);
+			double ps = train_exp_paper_depth_seconds(r->data, r->depth);
 			if (isfinite(ps))
 				snprintf(paper, sizeof paper, "%.2f", ps);
 			rep_table_add_rowf(t, "%s\t%d\t%d\t%s\t%s\t%.1f\t%.2f\t%.4f\t%s",
@@ -440,7 +440,7 @@ static void put_head(const struct exp_rep *R, const struct exp_notes *notes, dou
 	for (int d = 0; d < s->ndatasets; d++) {
 		const struct exp_data *ed = &R->data[s->datasets[d]];
 		put(t, "- %s; majority class of the test set: %.2f %%\n", ed->desc,
-		    100 * exp_majority_accuracy(ed));
+		    100 * train_exp_majority_accuracy(ed));
 	}
 	char depth[32];
 	snprintf(depth, sizeof depth, s->kind == TRAIN_EXP_DEPTH ? "depth per row" : "depth %d",
@@ -456,7 +456,7 @@ static void put_head(const struct exp_rep *R, const struct exp_notes *notes, dou
 		put(t, "- %s\n%s", notes->line[i], i + 1 == notes->n ? "\n" : "");
 }
 
-enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out_dir,
+enum qcq_status train_exp_report_write(const struct train_exp_spec *s, const char *out_dir,
 				 const struct exp_run *runs, size_t n, const struct exp_data *data,
 				 const struct exp_notes *notes, double seconds, char **table,
 				 struct qcq_error *err)
@@ -467,7 +467,7 @@ enum qcq_status exp_report_write(const struct train_exp_spec *s, const char *out
 	if (!st)
 		st = write_runs_csv(&R, err);
 	if (!st)
-		st = exp_figures_write(&R, err);
+		st = train_exp_figures_write(&R, err);
 	if (st)
 		return qcq_error_prefix(err, "report");
 	struct text t = {qcq_xmalloc(1), 0};

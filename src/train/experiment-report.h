@@ -18,7 +18,7 @@ struct exp_stats {
 	int n;
 	double mean, std;
 };
-struct exp_stats exp_stats_of(const double *v, int n);
+struct exp_stats train_exp_stats_of(const double *v, int n);
 
 struct exp_rep {
 	const struct train_exp_spec *s;
@@ -29,7 +29,7 @@ struct exp_rep {
 	int seeds;
 };
 
-const struct exp_run *exp_rep_run(const struct exp_rep *R, size_t k, int seed);
+const struct exp_run *train_exp_rep_run(const struct exp_rep *R, size_t k, int seed);
 
 /* What a series' finished runs give, each over seeds: test accuracy and balanced
  * accuracy (in %), epochs run, training seconds per run and per epoch, and the training
@@ -37,24 +37,24 @@ const struct exp_run *exp_rep_run(const struct exp_rep *R, size_t k, int seed);
 struct exp_series_stats {
 	struct exp_stats acc, bal, epochs, secs, per_epoch, last_train;
 };
-void exp_rep_series_stats(const struct exp_rep *R, size_t k, struct exp_series_stats *out);
+void train_exp_rep_series_stats(const struct exp_rep *R, size_t k, struct exp_series_stats *out);
 
 /* Balanced accuracy (mean recall of the two classes) from a [true][predicted]
  * confusion matrix, in [0, 1]; NAN when a class has no test image. */
-double exp_balanced_accuracy(const uint64_t confusion[2][2]);
+double train_exp_balanced_accuracy(const uint64_t confusion[2][2]);
 /* The accuracy of always answering the test set's larger class, in [0, 1] (NAN for an
  * empty test set). */
-double exp_majority_accuracy(const struct exp_data *d);
+double train_exp_majority_accuracy(const struct exp_data *d);
 
 /* "mean ± std", "mean (1 seed)", "... (k of N seeds)" or "-". */
-void exp_fmt_acc(char *buf, size_t n, struct exp_stats a, int seeds);
+void train_exp_fmt_acc(char *buf, size_t n, struct exp_stats a, int seeds);
 
 /* Series index of (data set d, model m) in a compare study, (d, depth j) in a depth
  * study. */
-size_t exp_rep_series_of(const struct exp_rep *R, int d, int j);
+size_t train_exp_rep_series_of(const struct exp_rep *R, int d, int j);
 
 /* experiment-figures.c: the PNG figures of the study (compare-<task>.png, noise-*.png,
  * depth-*.png). */
-enum qcq_status exp_figures_write(const struct exp_rep *R, struct qcq_error *err);
+enum qcq_status train_exp_figures_write(const struct exp_rep *R, struct qcq_error *err);
 
 #endif

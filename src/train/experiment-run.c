@@ -31,7 +31,7 @@ static const char *obs_name(enum nn_observable o)
 	return o == NN_OBS_ZZ ? "zz" : "z0";
 }
 
-void exp_run_identify(struct exp_run *r, const struct exp_data *d)
+void train_exp_run_identify(struct exp_run *r, const struct exp_data *d)
 {
 	for (int p = 0; p < DATA_NPARTS; p++)
 		r->n[p] = d->split->part[p].n;
@@ -57,7 +57,7 @@ void exp_run_identify(struct exp_run *r, const struct exp_data *d)
 		 what, r->seed, (uint32_t)(r->key >> 32));
 }
 
-void exp_run_series(const struct exp_run *r, char *buf, size_t n)
+void train_exp_run_series(const struct exp_run *r, char *buf, size_t n)
 {
 	if (r->kind == TRAIN_EXP_NOISE && r->shots == 0 && r->p1 == 0 && r->p2 == 0)
 		snprintf(buf, n, "exact, noiseless");
@@ -69,7 +69,7 @@ void exp_run_series(const struct exp_run *r, char *buf, size_t n)
 		snprintf(buf, n, "%s", nn_arch_name(r->arch));
 }
 
-void exp_outcome_free(struct exp_outcome *o)
+void train_exp_outcome_free(struct exp_outcome *o)
 {
 	free(o->rows);
 	memset(o, 0, sizeof *o);
@@ -83,7 +83,7 @@ static void part_data(const struct exp_run *r, const struct exp_data *d, int p,
 	const struct data_subset *sub = &d->split->part[p];
 	td->y = sub->labels;
 	td->n = sub->n;
-	if (exp_arch_quanv(r->arch)) {
+	if (train_exp_arch_quanv(r->arch)) {
 		td->x = d->feat->part[p];
 		td->c = d->feat->c, td->h = d->feat->oh, td->w = d->feat->ow;
 	} else if (r->arch == NN_ARCH_QCNN) {
@@ -96,7 +96,7 @@ static void part_data(const struct exp_run *r, const struct exp_data *d, int p,
 	}
 }
 
-enum qcq_status exp_run_train(struct exp_run *r, const struct exp_data *d,
+enum qcq_status train_exp_run_train(struct exp_run *r, const struct exp_data *d,
 			      const struct qcq_sink *events, const qcq_stop_flag *stop,
 			      struct qcq_error *err)
 {
@@ -140,7 +140,7 @@ enum qcq_status exp_run_train(struct exp_run *r, const struct exp_data *d,
 		memcpy(out->rows, h->rows, h->n * sizeof *h->rows);
 		r->done = true;
 		if (st == QCQ_ENUMERIC)
-			exp_log(events, "%s: %s (recorded as failed)", r->name, err->msg);
+			train_exp_log(events, "%s: %s (recorded as failed)", r->name, err->msg);
 		st = QCQ_OK;
 	}
 	train_history_free(h);
@@ -182,7 +182,7 @@ static void QCQ_PRINTF(2, 3) put(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
-char *exp_run_format(const struct exp_run *r, size_t *len)
+char *train_exp_run_format(const struct exp_run *r, size_t *len)
 {
 	const struct exp_outcome *o = &r->out;
 	struct sbuf b = {qcq_xmalloc(4096), 0, 4096};
@@ -273,7 +273,7 @@ static enum qcq_status parse_rows(struct exp_outcome *o, struct lines *L, size_t
 	return QCQ_OK;
 }
 
-enum qcq_status exp_run_parse(struct exp_run *r, const char *text, size_t len,
+enum qcq_status train_exp_run_parse(struct exp_run *r, const char *text, size_t len,
 			      struct qcq_error *err)
 {
 	struct lines L = {.p = text, .end = text + len};
@@ -319,7 +319,7 @@ enum qcq_status exp_run_parse(struct exp_run *r, const char *text, size_t len,
 		free(o.rows);
 		return st;
 	}
-	exp_outcome_free(&r->out);
+	train_exp_outcome_free(&r->out);
 	r->out = o;
 	r->done = true;
 	return QCQ_OK;

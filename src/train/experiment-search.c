@@ -80,7 +80,7 @@ enum qcq_status train_abl_spec_check(const struct train_abl_spec *s, struct qcq_
 static enum qcq_status item_lr(void *ctx, int i, const char *w, struct qcq_error *err)
 {
 	double *v = ctx;
-	enum qcq_status st = exp_parse_num(w, 1e-9, 1, &v[i], err);
+	enum qcq_status st = train_exp_parse_num(w, 1e-9, 1, &v[i], err);
 	for (int j = 0; !st && j < i; j++)
 		if (v[j] == v[i])
 			return qcq_error_set(err, QCQ_EINVAL, "'%s' listed twice", w);
@@ -96,9 +96,9 @@ static enum qcq_status item_width(void *ctx, int i, const char *w, struct qcq_er
 	char a[64];
 	long c1, c2;
 	snprintf(a, sizeof a, "%.*s", (int)(slash - w), w);
-	enum qcq_status st = exp_parse_int(a, 1, 1024, &c1, err);
+	enum qcq_status st = train_exp_parse_int(a, 1, 1024, &c1, err);
 	if (!st)
-		st = exp_parse_int(slash + 1, 1, 1024, &c2, err);
+		st = train_exp_parse_int(slash + 1, 1, 1024, &c2, err);
 	if (st)
 		return st;
 	v[i] = (struct train_abl_width){(int)c1, (int)c2};
@@ -112,7 +112,7 @@ static enum qcq_status item_batch(void *ctx, int i, const char *w, struct qcq_er
 {
 	int *v = ctx;
 	long b = 0;
-	enum qcq_status st = exp_parse_int(w, 1, 4096, &b, err);
+	enum qcq_status st = train_exp_parse_int(w, 1, 4096, &b, err);
 	v[i] = (int)b;
 	for (int j = 0; !st && j < i; j++)
 		if (v[j] == v[i])
@@ -125,7 +125,7 @@ enum qcq_status train_abl_parse_lrs(struct train_abl_spec *s, const char *text,
 {
 	double v[TRAIN_EXP_MAX_LIST];
 	int n = 0;
-	enum qcq_status st = exp_split_list("lrs", text, item_lr, v, &n, err);
+	enum qcq_status st = train_exp_split_list("lrs", text, item_lr, v, &n, err);
 	if (st)
 		return st;
 	memcpy(s->lrs, v, (size_t)n * sizeof *v);
@@ -138,7 +138,7 @@ enum qcq_status train_abl_parse_widths(struct train_abl_spec *s, const char *tex
 {
 	struct train_abl_width v[TRAIN_EXP_MAX_LIST];
 	int n = 0;
-	enum qcq_status st = exp_split_list("widths", text, item_width, v, &n, err);
+	enum qcq_status st = train_exp_split_list("widths", text, item_width, v, &n, err);
 	if (st)
 		return st;
 	memcpy(s->widths, v, (size_t)n * sizeof *v);
@@ -151,7 +151,7 @@ enum qcq_status train_abl_parse_batches(struct train_abl_spec *s, const char *te
 {
 	int v[TRAIN_EXP_MAX_LIST];
 	int n = 0;
-	enum qcq_status st = exp_split_list("batches", text, item_batch, v, &n, err);
+	enum qcq_status st = train_exp_split_list("batches", text, item_batch, v, &n, err);
 	if (st)
 		return st;
 	memcpy(s->batches, v, (size_t)n * sizeof *v);
@@ -161,12 +161,12 @@ enum qcq_status train_abl_parse_batches(struct train_abl_spec *s, const char *te
 
 /* ---------------------------------------------------------------- runs */
 
-int abl_grid_size(const struct train_abl_spec *s)
+int train_ablate_grid_size(const struct train_abl_spec *s)
 {
 	return s->nlrs * s->nwidths * s->nbatches;
 }
 
-struct abl_config abl_grid_config(const struct train_abl_spec *s, int k)
+struct abl_config train_ablate_grid_config(const struct train_abl_spec *s, int k)
 {
 	struct abl_config c;
 	c.lr = s->lrs[k % s->nlrs];
@@ -181,12 +181,12 @@ struct abl_config abl_grid_config(const struct train_abl_spec *s, int k)
 size_t train_abl_count_runs(const struct train_abl_spec *s)
 {
 	size_t pairs = (size_t)s->base.ndatasets * (size_t)s->base.nmodels;
-	return pairs * ((size_t)abl_grid_size(s) * (size_t)s->search_seeds + (size_t)s->base.seeds);
+	return pairs * ((size_t)train_ablate_grid_size(s) * (size_t)s->search_seeds + (size_t)s->base.seeds);
 }
 
-struct abl_task *abl_plan_search(const struct train_abl_spec *s, size_t *n)
+struct abl_task *train_ablate_plan_search(const struct train_abl_spec *s, size_t *n)
 {
-	int G = abl_grid_size(s);
+	int G = train_ablate_grid_size(s);
 	*n = (size_t)s->base.ndatasets * (size_t)s->base.nmodels * (size_t)G *
 	     (size_t)s->search_seeds;
 	struct abl_task *t = qcq_xcalloc(*n ? *n : 1, sizeof *t);
@@ -201,7 +201,7 @@ struct abl_task *abl_plan_search(const struct train_abl_spec *s, size_t *n)
 	return t;
 }
 
-double abl_config_score(const struct train_abl_spec *s, const struct abl_task *search, size_t n,
+double train_ablate_config_score(const struct train_abl_spec *s, const struct abl_task *search, size_t n,
 			int d, int m, int k)
 {
 	double sum = 0;
@@ -217,16 +217,16 @@ double abl_config_score(const struct train_abl_spec *s, const struct abl_task *s
 	return cnt ? sum / cnt : NAN;
 }
 
-void abl_select(const struct train_abl_spec *s, const struct abl_task *search, size_t n,
+void train_ablate_select(const struct train_abl_spec *s, const struct abl_task *search, size_t n,
 		struct abl_result *r)
 {
-	int G = abl_grid_size(s);
+	int G = train_ablate_grid_size(s);
 	for (int d = 0; d < s->base.ndatasets; d++)
 		for (int m = 0; m < s->base.nmodels; m++) {
 			int best = 0;
 			double bs = -1;
 			for (int k = 0; k < G; k++) {
-				double sc = abl_config_score(s, search, n, d, m, k);
+				double sc = train_ablate_config_score(s, search, n, d, m, k);
 				if (sc > bs) /* strictly: ties keep the first in grid order */
 					bs = sc, best = k;
 			}

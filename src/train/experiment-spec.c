@@ -396,14 +396,14 @@ enum qcq_status train_exp_parse_depths(struct train_exp_spec *s, const char *tex
 
 /* ---------------------------------------------------------------- the runs */
 
-int exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch)
+int train_exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch)
 {
 	if (s->batch > 0)
 		return s->batch;
 	return arch == NN_ARCH_QCQ_CNN ? 1 : 4;
 }
 
-bool exp_arch_quanv(enum nn_arch arch)
+bool train_exp_arch_quanv(enum nn_arch arch)
 {
 	return nn_arch_takes_features(arch);
 }
@@ -448,13 +448,13 @@ static void series_fill(const struct train_exp_spec *s, size_t k, struct exp_run
 		r->data = s->datasets[k / (size_t)s->ndepths];
 		r->depth = s->depths[k % (size_t)s->ndepths];
 	}
-	r->batch = exp_batch_for(s, r->arch);
+	r->batch = train_exp_batch_for(s, r->arch);
 	r->epochs = s->epochs;
 	r->patience = s->patience;
 	r->lr = s->lr;
 }
 
-struct exp_run *exp_plan(const struct train_exp_spec *s, size_t *n)
+struct exp_run *train_exp_plan(const struct train_exp_spec *s, size_t *n)
 {
 	size_t ns = series_count(s);
 	*n = ns * (size_t)s->seeds;
@@ -471,7 +471,7 @@ struct exp_run *exp_plan(const struct train_exp_spec *s, size_t *n)
 
 /* ---------------------------------------------------------------- shared with ablate */
 
-enum qcq_status exp_split_list(const char *what, const char *text,
+enum qcq_status train_exp_split_list(const char *what, const char *text,
 			       enum qcq_status (*item)(void *ctx, int i, const char *w,
 						       struct qcq_error *err),
 			       void *ctx, int *count, struct qcq_error *err)
@@ -479,13 +479,13 @@ enum qcq_status exp_split_list(const char *what, const char *text,
 	return split_list(what, text, item, ctx, count, err);
 }
 
-enum qcq_status exp_parse_num(const char *w, double lo, double hi, double *out,
+enum qcq_status train_exp_parse_num(const char *w, double lo, double hi, double *out,
 			      struct qcq_error *err)
 {
 	return parse_num(w, lo, hi, out, err);
 }
 
-enum qcq_status exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err)
+enum qcq_status train_exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err)
 {
 	return parse_int(w, lo, hi, out, err);
 }

@@ -33,7 +33,7 @@ static int model_index(const struct train_abl_spec *s, enum nn_arch a)
 	return -1;
 }
 
-int abl_comparisons(const struct train_abl_spec *s, struct abl_comparison *out, int max)
+int train_ablate_comparisons(const struct train_abl_spec *s, struct abl_comparison *out, int max)
 {
 	int n = 0;
 	for (int i = 0; i < NCMP && n < max; i++)
@@ -149,7 +149,7 @@ static void path_in(char *buf, size_t n, const char *dir, const char *file)
 
 static void csv_config(struct rep_csv *c, const struct train_abl_spec *s, const struct abl_task *t)
 {
-	struct abl_config k = abl_grid_config(s, t->grid);
+	struct abl_config k = train_ablate_grid_config(s, t->grid);
 	rep_csv_str(c, train_exp_data_name(s->base.datasets[t->data]));
 	rep_csv_str(c, nn_arch_name(s->base.models[t->model]));
 	rep_csv_int(c, t->grid);
@@ -211,11 +211,11 @@ static enum qcq_status write_configs(const struct train_abl_spec *s, const char 
 		return st;
 	for (int d = 0; d < s->base.ndatasets; d++)
 		for (int m = 0; m < s->base.nmodels; m++)
-			for (int k = 0; k < abl_grid_size(s); k++) {
+			for (int k = 0; k < train_ablate_grid_size(s); k++) {
 				struct abl_task t = {.data = d, .model = m, .grid = k,
 						     .seed = s->search_seeds};
 				csv_config(&c, s, &t);
-				rep_csv_num(&c, abl_config_score(s, r->tasks, r->nsearch, d, m, k));
+				rep_csv_num(&c, train_ablate_config_score(s, r->tasks, r->nsearch, d, m, k));
 				rep_csv_int(&c, r->choice[d][m] == k);
 				rep_csv_end_row(&c);
 			}
@@ -294,7 +294,7 @@ static void method(FILE *b, const struct train_abl_spec *s, int ncmp_total)
 	       "same non-zero value on every seed has no finite t: it is given p = 0 and marked "
 	       "\"zero spread\". Quantum classifier depth "
 	       "%d (RealAmplitudes reps), observable %s.\n\n",
-	       abl_grid_size(s), s->search_seeds, s->base.epochs, s->base.patience, s->base.seeds,
+	       train_ablate_grid_size(s), s->search_seeds, s->base.epochs, s->base.patience, s->base.seeds,
 	       ncmp_total, s->base.depth, s->base.observable == NN_OBS_ZZ ? "<Z0 Z1>" : "<Z0>");
 }
 
@@ -331,7 +331,7 @@ static void choices_table(FILE *b, const struct train_abl_spec *s, const struct 
 	int S = s->base.seeds;
 	for (int d = 0; d < s->base.ndatasets; d++)
 		for (int m = 0; m < s->base.nmodels; m++) {
-			struct abl_config k = abl_grid_config(s, r->choice[d][m]);
+			struct abl_config k = train_ablate_grid_config(s, r->choice[d][m]);
 			double x[TRAIN_EXP_MAX_SEEDS], bal = 0, sd = 0;
 			size_t np = 0, nq = 0;
 			final_accs(s, r, d, m, x);
@@ -374,12 +374,12 @@ static void comparisons_table(FILE *b, const struct train_abl_spec *s,
 	md_table(b, t);
 }
 
-enum qcq_status abl_report_write(const struct train_abl_spec *s, const char *out_dir,
+enum qcq_status train_ablate_report_write(const struct train_abl_spec *s, const char *out_dir,
 				 const struct abl_result *r, double seconds, char **table,
 				 struct qcq_error *err)
 {
 	struct abl_comparison cmp[NCMP];
-	int nc = abl_comparisons(s, cmp, NCMP);
+	int nc = train_ablate_comparisons(s, cmp, NCMP);
 	struct cmp_row rows[TRAIN_EXP_NDATA * NCMP];
 	int n = 0;
 	for (int i = 0; i < nc; i++)

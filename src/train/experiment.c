@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-void exp_log(const struct qcq_sink *sink, const char *fmt, ...)
+void train_exp_log(const struct qcq_sink *sink, const char *fmt, ...)
 {
 	if (!sink || !sink->post)
 		return;
@@ -98,11 +98,11 @@ static void run_path(const struct study *S, const struct exp_run *r, char *buf, 
 static void progress(struct study *S, const struct exp_run *r)
 {
 	char series[128];
-	exp_run_series(r, series, sizeof series);
+	train_exp_run_series(r, series, sizeof series);
 	pthread_mutex_lock(&S->lock);
 	size_t done = ++S->finished;
 	pthread_mutex_unlock(&S->lock);
-	exp_log(S->events, "run %zu/%zu: %s %s seed %" PRIu64 ": test accuracy %.4f, %zu epochs "
+	train_exp_log(S->events, "run %zu/%zu: %s %s seed %" PRIu64 ": test accuracy %.4f, %zu epochs "
 		"(best %d), %.1f s", done, S->nruns, train_exp_data_name(r->data), series, r->seed,
 		r->out.test_acc, r->out.nrows, r->out.best_epoch, r->out.seconds);
 	struct qcq_event ev = {.kind = QCQ_EV_PROGRESS, .text = "runs"};
@@ -115,14 +115,14 @@ static void progress(struct study *S, const struct exp_run *r)
 static enum qcq_status keep_run(struct study *S, size_t i, struct qcq_error *err)
 {
 	size_t len;
-	char *text = exp_run_format(&S->runs[i], &len);
+	char *text = train_exp_run_format(&S->runs[i], &len);
 	enum qcq_status st = QCQ_OK;
 	if (S->rank == 0) {
 		char path[TRAIN_EXP_PATH_MAX + 256];
 		run_path(S, &S->runs[i], path, sizeof path);
 		st = qcq_write_file_atomic(path, text, len, err);
 	} else {
-		exp_mpi_send_run(i, text, len);
+		train_exp_mpi_send_run(i, text, len);
 	}
 	free(text);
 	return st;
@@ -152,7 +152,7 @@ static void *worker(void *arg)
 		struct exp_run *r = &S->runs[i];
 		struct qcq_error e;
 		qcq_error_clear(&e);
-		enum qcq_status st = exp_run_train(r, data_of(S, r), S->events, &S->halt, &e);
+		enum qcq_status st = train_exp_run_train(r, data_of(S, r), S->events, &S->halt, &e);
 		if (st == QCQ_OK)
 			st = keep_run(S, i, &e);
 		if (st == QCQ_OK) {
@@ -173,8 +173,8 @@ static void got_remote(void *ctx, size_t i, const char *text, size_t len)
 {
 	struct study *S = ctx;
 	struct qcq_error e;
-	if (i >= S->nruns || exp_run_parse(&S->runs[i], text, len, &e) != QCQ_OK) {
-		exp_log(S->events, "a result from another rank was refused (run %zu)", i);
+	if (i >= S->nruns || train_exp_run_parse(&S->runs[i], text, len, &e) != QCQ_OK) {
+		train_exp_log(S->events, "a result from another rank was refused (run %zu)", i);
 		return;
 	}
 	char path[TRAIN_EXP_PATH_MAX + 256];
@@ -217,7 +217,7 @@ static void train_pending(struct study *S, const qcq_stop_flag *stop)
 		if (stop && *stop)
 			S->halt = 1;
 		if (S->rank == 0 && S->nranks > 1)
-			exp_mpi_collect(false, got_remote, S);
+			train_exp_mpi_collect(false, got_remote, S);
 		nap();
 	}
 	for (int w = 0; w < started; w++)
@@ -237,10 +237,10 @@ static void find_finished(struct study *S, bool *done)
 		done[i] = false;
 		if (qcq_read_file(path, 1 << 24, &text, &len, &e) != QCQ_OK)
 			continue;
-		if (exp_run_parse(&S->runs[i], text, len, &e) == QCQ_OK)
+		if (train_exp_run_parse(&S->runs[i], text, len, &e) == QCQ_OK)
 			done[i] = true;
 		else
-			exp_log(S->events, "%s: %s: trained again", path, e.msg);
+			train_exp_log(S->events, "%s: %s: trained again", path, e.msg);
 		free(text);
 	}
 }
@@ -252,26 +252,26 @@ static enum qcq_status prepare(struct study *S, const struct qml_filter *filter,
 	struct qcq_pool *pool = qcq_pool_create(s->threads);
 	enum qcq_status st = QCQ_OK;
 	for (int k = 0; k < s->ndatasets && !st; k++)
-		st = exp_data_prepare(s, s->datasets[k], filter, pool, S->events,
+		st = train_exp_data_prepare(s, s->datasets[k], filter, pool, S->events,
 				      &S->data[s->datasets[k]], err);
 	for (int m = 0; m < s->nmodels && !st; m++)
 		if (s->models[m] == NN_ARCH_QCNN)
 			for (int k = 0; k < s->ndatasets; k++)
-				exp_data_downsample(&S->data[s->datasets[k]], EXP_QCNN_SIDE);
+				train_exp_data_downsample(&S->data[s->datasets[k]], EXP_QCNN_SIDE);
 	qcq_pool_destroy(pool);
 	if (st)
 		return st;
 	if (s->protocol == TRAIN_EXP_PAPER) {
 		for (int k = 0; k < s->ndatasets; k++)
 			if (S->data[s->datasets[k]].note[0])
-				exp_notes_add(&S->notes, "deviation: %s", S->data[s->datasets[k]].note);
-		exp_paper_notes(s, &S->notes);
-		exp_log(S->events, "the paper's protocol; where this study departs from it:");
+				train_exp_notes_add(&S->notes, "deviation: %s", S->data[s->datasets[k]].note);
+		train_exp_paper_notes(s, &S->notes);
+		train_exp_log(S->events, "the paper's protocol; where this study departs from it:");
 		for (int i = 0; i < S->notes.n; i++)
-			exp_log(S->events, "  - %s", S->notes.line[i]);
+			train_exp_log(S->events, "  - %s", S->notes.line[i]);
 	}
 	for (size_t i = 0; i < S->nruns; i++)
-		exp_run_identify(&S->runs[i], data_of(S, &S->runs[i]));
+		train_exp_run_identify(&S->runs[i], data_of(S, &S->runs[i]));
 	return QCQ_OK;
 }
 
@@ -281,7 +281,7 @@ static enum qcq_status run_study(struct study *S, const qcq_stop_flag *stop,
 	bool *done = qcq_xcalloc(S->nruns + 1, sizeof *done);
 	if (S->rank == 0)
 		find_finished(S, done);
-	exp_mpi_share_done(done, S->nruns);
+	train_exp_mpi_share_done(done, S->nruns);
 	S->mine = qcq_xcalloc(S->nruns + 1, sizeof *S->mine);
 	size_t pending = 0;
 	for (size_t i = 0; i < S->nruns; i++) {
@@ -296,17 +296,17 @@ static enum qcq_status run_study(struct study *S, const qcq_stop_flag *stop,
 	free(done);
 	S->finished = res->skipped;
 	if (res->skipped)
-		exp_log(S->events, "%zu of %zu runs already finished in %s/runs: skipped",
+		train_exp_log(S->events, "%zu of %zu runs already finished in %s/runs: skipped",
 			res->skipped, S->nruns, S->out_dir);
-	exp_log(S->events, "%zu runs to train%s, %d at a time", pending,
+	train_exp_log(S->events, "%zu runs to train%s, %d at a time", pending,
 		S->nranks > 1 ? " across the ranks" : "", S->spec->jobs);
 	train_pending(S, stop);
 	if (S->nranks > 1) {
 		if (S->rank == 0)
-			exp_mpi_collect(true, got_remote, S);
+			train_exp_mpi_collect(true, got_remote, S);
 		else
-			exp_mpi_send_end();
-		exp_mpi_barrier();
+			train_exp_mpi_send_end();
+		train_exp_mpi_barrier();
 	}
 	for (size_t k = 0; k < S->nmine; k++)
 		res->trained += S->runs[S->mine[k]].done;
@@ -331,7 +331,7 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	S.spec = spec;
 	S.events = events;
 	memset(out, 0, sizeof *out);
-	if ((st = exp_mpi_begin(spec, &S.rank, &S.nranks, err)))
+	if ((st = train_exp_mpi_begin(spec, &S.rank, &S.nranks, err)))
 		return st;
 	if (S.rank > 0)
 		S.events = events = NULL; /* rank 0 reports for everyone */
@@ -358,14 +358,14 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	}
 	if (st)
 		return qcq_error_prefix(err, "filter");
-	S.runs = exp_plan(spec, &S.nruns);
+	S.runs = train_exp_plan(spec, &S.nruns);
 	pthread_mutex_init(&S.lock, NULL);
 #ifndef QCQ_HAVE_MPI
 	if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE"))
-		exp_log(events, "started by an MPI launcher, but this qcqlab was built without MPI "
+		train_exp_log(events, "started by an MPI launcher, but this qcqlab was built without MPI "
 			"(meson -Dmpi=enabled): every process runs every run");
 #endif
-	exp_log(events, "%s study: %zu runs into %s%s", train_exp_kind_name(spec->kind), S.nruns,
+	train_exp_log(events, "%s study: %zu runs into %s%s", train_exp_kind_name(spec->kind), S.nruns,
 		S.out_dir, S.nranks > 1 ? " (MPI)" : "");
 	st = prepare(&S, filter, err);
 	if (!st)
@@ -377,15 +377,15 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	snprintf(out->out_dir, sizeof out->out_dir, "%s", S.out_dir);
 	out->seconds = qcq_now() - t0;
 	if (!st && S.rank == 0)
-		st = exp_report_write(spec, S.out_dir, S.runs, S.nruns, S.data, &S.notes,
+		st = train_exp_report_write(spec, S.out_dir, S.runs, S.nruns, S.data, &S.notes,
 				      out->seconds, &out->table, err);
 	if (!st && halted)
 		st = qcq_error_set(err, QCQ_ESTOPPED, "%zu of %zu runs finished; run the study "
 				   "again to resume", S.finished, S.nruns);
 	for (size_t i = 0; i < S.nruns; i++)
-		exp_outcome_free(&S.runs[i].out);
+		train_exp_outcome_free(&S.runs[i].out);
 	for (int k = 0; k < TRAIN_EXP_NDATA; k++)
-		exp_data_free(&S.data[k]);
+		train_exp_data_free(&S.data[k]);
 	free(S.runs);
 	free(S.mine);
 	pthread_mutex_destroy(&S.lock);
@@ -393,7 +393,7 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	return st;
 }
 
-enum qcq_status exp_make_dirs(const char *path, struct qcq_error *err)
+enum qcq_status train_exp_make_dirs(const char *path, struct qcq_error *err)
 {
 	return make_dirs(path, err);
 }

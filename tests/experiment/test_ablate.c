@@ -55,9 +55,9 @@ static void test_grids_and_checks(void)
 	struct qcq_error e;
 	train_abl_spec_default(&s);
 	CHECK(train_abl_spec_check(&s, &e) == QCQ_OK);
-	CHECK(abl_grid_size(&s) == 12 && s.base.nmodels == 8);
+	CHECK(train_ablate_grid_size(&s) == 12 && s.base.nmodels == 8);
 	/* lr fastest, then widths, then batch */
-	struct abl_config c = abl_grid_config(&s, 10);
+	struct abl_config c = train_ablate_grid_config(&s, 10);
 	CHECK(c.lr == 1e-3 && c.conv1 == 16 && c.conv2 == 32 && c.batch == 16);
 	CHECK(train_abl_count_runs(&s) == 3 * 8 * (12 * 2 + 5));
 	CHECK(train_abl_parse_lrs(&s, "1e-3,,1e-2", &e) == QCQ_EINVAL);
@@ -82,7 +82,7 @@ static void test_grids_and_checks(void)
 	/* the comparisons follow the models */
 	struct abl_comparison cmp[8];
 	CHECK(train_exp_parse_models(&s.base, "cnn,qcq-cnn,qcq-cnn-noent", &e) == QCQ_OK);
-	CHECK(abl_comparisons(&s, cmp, 8) == 2);
+	CHECK(train_ablate_comparisons(&s, cmp, 8) == 2);
 	CHECK(cmp[0].a == NN_ARCH_QCQ_CNN && cmp[0].b == NN_ARCH_QCQ_CNN_NOENT);
 	CHECK(cmp[1].b == NN_ARCH_CNN);
 }
@@ -96,7 +96,7 @@ static void test_selection_uses_validation_only(void)
 	CHECK(train_exp_parse_datasets(&s.base, "synth", &e) == QCQ_OK);
 	CHECK(train_exp_parse_models(&s.base, "cnn,qcq-cnn", &e) == QCQ_OK);
 	size_t n;
-	struct abl_task *t = abl_plan_search(&s, &n);
+	struct abl_task *t = train_ablate_plan_search(&s, &n);
 	CHECK(n == (size_t)2 * 12 * 2);
 	for (size_t i = 0; i < n; i++) {
 		t[i].done = true;
@@ -107,18 +107,18 @@ static void test_selection_uses_validation_only(void)
 	}
 	struct abl_result r;
 	memset(&r, 0, sizeof r);
-	abl_select(&s, t, n, &r);
+	train_ablate_select(&s, t, n, &r);
 	CHECK(r.choice[0][0] == 5 && r.score[0][0] == 0.9);
 	CHECK(r.choice[0][1] == 3 && r.score[0][1] == 0.8);
 	for (size_t i = 0; i < n; i++)
 		t[i].test_acc = t[i].grid == 5 ? 0.0 : 1.0;
 	struct abl_result r2;
 	memset(&r2, 0, sizeof r2);
-	abl_select(&s, t, n, &r2);
+	train_ablate_select(&s, t, n, &r2);
 	CHECK(memcmp(r.choice, r2.choice, sizeof r.choice) == 0);
 	/* a search seed that diverged before its first epoch scores 0, not NaN */
 	t[0].val_acc = NAN;
-	CHECK_NEAR(abl_config_score(&s, t, n, 0, 0, 0), 0.3, 1e-12);
+	CHECK_NEAR(train_ablate_config_score(&s, t, n, 0, 0, 0), 0.3, 1e-12);
 	free(t);
 }
 
@@ -180,7 +180,7 @@ static void test_report_statistics(void)
 	}
 	char *table = NULL;
 	mkdir(s.base.out_dir, 0755);
-	CHECK(abl_report_write(&s, s.base.out_dir, &r, 1.0, &table, &e) == QCQ_OK);
+	CHECK(train_ablate_report_write(&s, s.base.out_dir, &r, 1.0, &table, &e) == QCQ_OK);
 	char path[600], *csv = NULL;
 	size_t len;
 	snprintf(path, sizeof path, "%s/comparisons.csv", s.base.out_dir);
@@ -213,7 +213,7 @@ static void test_report_statistics(void)
 	CHECK(table && strstr(table, "| entangling vs not (qcq-cnn - qcq-cnn-noent) | no detectable "
 				     "difference | no detectable difference | helps"));
 	free(csv), free(table);
-	abl_result_free(&r);
+	train_ablate_result_free(&r);
 }
 
 /* ---------------------------------------------------------------- no leakage */
@@ -235,11 +235,11 @@ static void test_no_leakage(void)
 	CHECK(train_exp_parse_models(&s.base, "cnn,qcq-cnn,rf-qcq-cnn,qcq-cnn-chead", &e) == QCQ_OK);
 	struct abl_result a, b;
 	char *ta = NULL, *tb = NULL;
-	CHECK(abl_run(&s, NULL, NULL, NULL, &a, &ta, &e) == QCQ_OK);
+	CHECK(train_ablate_run(&s, NULL, NULL, NULL, &a, &ta, &e) == QCQ_OK);
 	int calls = 0;
 	struct abl_hooks flip = {flip_test_labels, &calls};
 	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-b", tmp_root);
-	CHECK(abl_run(&s, &flip, NULL, NULL, &b, &tb, &e) == QCQ_OK);
+	CHECK(train_ablate_run(&s, &flip, NULL, NULL, &b, &tb, &e) == QCQ_OK);
 	CHECK(calls == 1);
 	CHECK(a.ntasks == b.ntasks && a.nsearch == b.nsearch && a.nsearch == 4 * 2 * 2);
 	int same = 0, flipped = 0, informative = 0;
@@ -262,28 +262,28 @@ static void test_no_leakage(void)
 	CHECK(memcmp(a.score, b.score, sizeof a.score) == 0);
 	CHECK(ta && tb && strstr(ta, "## Verdicts") && strstr(tb, "## Verdicts"));
 	free(ta), free(tb);
-	abl_result_free(&b);
+	train_ablate_result_free(&b);
 	/* one job gives the same study as two (each run depends on its settings only) */
 	struct abl_result c1;
 	char *t1 = NULL;
 	s.base.jobs = 1;
 	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-j1", tmp_root);
-	CHECK(abl_run(&s, NULL, NULL, NULL, &c1, &t1, &e) == QCQ_OK);
+	CHECK(train_ablate_run(&s, NULL, NULL, NULL, &c1, &t1, &e) == QCQ_OK);
 	int equal = 0;
 	for (size_t i = 0; i < c1.ntasks && i < a.ntasks; i++)
 		equal += memcmp(&c1.tasks[i].val_acc, &a.tasks[i].val_acc, sizeof(double)) == 0 &&
 			 (!a.tasks[i].final || c1.tasks[i].test_acc == a.tasks[i].test_acc);
 	CHECK(c1.ntasks == a.ntasks && equal == (int)a.ntasks);
 	free(t1);
-	abl_result_free(&c1);
-	abl_result_free(&a);
+	train_ablate_result_free(&c1);
+	train_ablate_result_free(&a);
 	/* a stop ends the study without reports */
 	qcq_stop_flag stop = 1;
 	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-stop", tmp_root);
-	CHECK(abl_run(&s, NULL, NULL, &stop, &a, &ta, &e) == QCQ_ESTOPPED);
+	CHECK(train_ablate_run(&s, NULL, NULL, &stop, &a, &ta, &e) == QCQ_ESTOPPED);
 	CHECK_STR_CONTAINS(e.msg, "stopped after");
 	CHECK(ta == NULL && !exists(s.base.out_dir, "table.md"));
-	abl_result_free(&a);
+	train_ablate_result_free(&a);
 }
 
 /* ---------------------------------------------------------------- the command */
