@@ -36,6 +36,18 @@ void qml_sv_apply(double complex *a, int n, const double complex *m, const int *
 /* Filter internals (filter-fast.c): builds coef/mre/mim and picks the path. */
 void qml_filter_compile(struct qml_filter *f);
 
+/* Trainable-filter kernels (filter-fast.c, used by filter-grad.c). xs holds
+ * nq * qml_heis_pad(oh * ow) floats (aligned); coef is a table laid out as f->coef. */
+size_t qml_heis_pad(size_t plane);
+size_t qml_heis_lanes(void);
+/* out (nq, oh, ow) <- the filter with table coef over one image (h, w) */
+void qml_heis_image(const struct qml_filter *f, const float *coef, const float *img, int h,
+		    int w, int oh, int ow, float *out, float *xs);
+/* acc[(j * ncoef + P) * lanes + lane] += sum over this image's patches (lane = patch mod
+ * lanes) of dout[j][patch] * phi_P(patch): the gradient of the table, lane by lane */
+void qml_heis_image_grad(const struct qml_filter *f, const float *img, int h, int w, int oh,
+			 int ow, const float *dout, float *acc, float *xs);
+
 /* ---------------------------------------------------------------- classifier circuit */
 
 /*
