@@ -213,10 +213,20 @@ struct nn_model_desc {
 			      * parameters in training; only layers with parameters */
 	uint64_t shots;      /* 0 = exact expectations, else sampled with this many shots */
 	uint64_t seed;       /* parameter initialisation, dropout and shot streams */
+	/* The quanvolution filter of quanv-mlp, qccnn and qcq-cnn: NN_FILTER_FIXED (the
+	 * paper's; the model reads features quanvolved outside it) or NN_FILTER_TRAINABLE
+	 * (layer 0 is the filter, over filter_k x filter_k patches with stride
+	 * filter_stride: the model reads the 1-channel image and trains the angles). */
+	uint32_t filter;
+	uint32_t filter_k, filter_stride;
 };
 
+#define NN_FILTER_FIXED 0u
+#define NN_FILTER_TRAINABLE 1u
+
 /* Defaults for arch: input (1,28,28) for mlp/cnn/qcnn, (4,14,14) for quanv-mlp/qccnn/
- * qcq-cnn; channels 16/32, depth 1, <Z0>, dropout 0, no noise, exact, seed 1. */
+ * qcq-cnn; channels 16/32, depth 1, <Z0>, dropout 0, no noise, exact, seed 1, fixed
+ * filter (filter_k 2, filter_stride 2 for when it is made trainable). */
 void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch);
 /* "mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn". */
 const char *nn_arch_name(enum nn_arch arch);
@@ -226,7 +236,9 @@ enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct q
  * observable, dropout in [0,1), p1 in [0,4/3], p2 in [0,16/15], shots <= 1e8,
  * frozen naming only layers that exist and have parameters, that the conv stack
  * leaves a non-empty output, and for qcnn a
- * 1-channel input of at least 2x4 without noise or shots). */
+ * 1-channel input of at least 2x4 without noise or shots; a trainable filter only on
+ * quanv-mlp, qccnn and qcq-cnn, over a 1-channel image, with filter_k 1..2 and
+ * filter_stride 1..64). */
 enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_error *err);
 
 /*
@@ -250,6 +262,18 @@ struct nn_model;
  */
 enum qcq_status nn_model_create(struct nn_model **out, const struct nn_model_desc *d,
 				int max_batch, nn_qlayer_factory qfactory, struct qcq_error *err);
+/*
+ * The same, with the circuit of a trainable filter (d->filter == NN_FILTER_TRAINABLE):
+ * its gates (copied) make layer 0, and its angles are the filter parameters' initial
+ * values (for every seed, as the fixed filter is the same for every seed). Rejects a
+ * trainable descriptor without f, an f whose patch or stride differ from filter_k,
+ * filter_stride, and filters over 2x2 patches (QCQ_EUNSUPPORTED). f is ignored for a
+ * fixed filter. nn_model_create refuses trainable descriptors.
+ */
+struct qml_filter;
+enum qcq_status nn_model_create_filter(struct nn_model **out, const struct nn_model_desc *d,
+				       int max_batch, nn_qlayer_factory qfactory,
+				       const struct qml_filter *f, struct qcq_error *err);
 void nn_model_destroy(struct nn_model *m);
 
 const struct nn_model_desc *nn_model_get_desc(const struct nn_model *m);
@@ -260,7 +284,16 @@ int nn_model_nclasses(const struct nn_model *m);     /* 2 */
 /* The parameter block: nn_model_nparams floats, classical and quantum together, in
  * layer order, each layer weight then bias in PyTorch's state_dict layout. */
 size_t nn_model_nparams(const struct nn_model *m);
-size_t nn_model_nparams_quantum(const struct nn_model *m);
+size_t nn_model_nparams_quantum(const struct nn_model *m); /* the quantum layer's */
+/* Angles of a trainable filter (0 without one): the first ones of the block. */
+size_t nn_model_nparams_filter(const struct nn_model *m);
+/* A new filter: the trainable filter's gates with the model's current angles, for
+ * display, export and quanvolving (QCQ_EUNSUPPORTED when the model has none). */
+enum qcq_status nn_model_filter(const struct nn_model *m, struct qml_filter **out,
+				struct qcq_error *err);
+/* Learning rate of the filter's angles in nn_model_adam_step / sgd_step: 0 (the
+ * default) = the optimiser's own; otherwise this one for them only. */
+void nn_model_set_filter_lr(struct nn_model *m, float lr);
 float *nn_model_params(struct nn_model *m);
 float *nn_model_grads(struct nn_model *m);
 /* Optimiser state: Adam first and second moments (or SGD momentum in m1), n each,
@@ -321,7 +354,7 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n);
 int nn_model_nlayers(const struct nn_model *m);
 struct nn_layer_info {
 	const char *kind; /* "conv2d", "relu", "maxpool", "dropout", "flatten", "dense", "quantum",
-			   * "avgpool" */
+			   * "avgpool", "qfilter" (the trainable quanvolution filter) */
 	int out_c, out_h, out_w; /* output shape per sample (h = w = 1 for vectors) */
 	size_t nparams;
 	bool quantum;
