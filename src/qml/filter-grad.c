@@ -153,6 +153,137 @@ static void ptm(int m, const double complex *A, const double complex *B, double 
 	}
 }
 
+static int pauli_stride_count(int m) { return 1 << (2 * m); }
+
+/* If R (l4 x l4) is a signed permutation (exactly, as Clifford gates give up to
+ * rounding), *perm and *sgn describe it; else both stay NULL. */
+static void find_perm(const double *R, int l4, int **perm, double **sgn)
+{
+	int *p = qcq_xcalloc((size_t)l4, sizeof *p);
+	double *sg = qcq_xcalloc((size_t)l4, sizeof *sg);
+	for (int a = 0; a < l4; a++) {
+		int col = -1;
+		for (int b = 0; b < l4; b++) {
+			double v = R[a * l4 + b];
+			if (fabs(v) < 1e-12)
+				continue;
+			if (col >= 0 || fabs(fabs(v) - 1) > 1e-12) {
+				free(p), free(sg);
+				return;
+			}
+			col = b, sg[a] = v > 0 ? 1 : -1;
+		}
+		if (col < 0) {
+			free(p), free(sg);
+			return;
+		}
+		p[a] = col;
+	}
+	*perm = p, *sgn = sg;
+}
+
+/*
+ * Pauli vectors of the nq outputs side by side: v[a * NJ + j] is the coefficient of
+ * Pauli string a in output j (columns j >= nq stay 0), so every step below works on
+ * all outputs at once, NJ doubles wide. A gate touches groups of 4^m strings that
+ * differ only on its qubits: the group bases and the offsets inside a group are
+ * computed once per gate (gate_plan). The identity string of a gate's qubits is
+ * invariant (a unitary's transfer matrix has e_0 as row and column 0, its derivative
+ * zeros), so the loops start at 1.
+ */
+#define NJ TF_MAX_QUBITS
+
+struct gate_plan {
+	int l4, ngroups;
+	size_t off[64];
+	size_t *base;
+};
+
+static void plan_gate(struct gate_plan *p, const int *q, int m, int nq)
+{
+	size_t mask = 0, n4 = (size_t)1 << (2 * nq);
+	p->l4 = pauli_stride_count(m);
+	for (int i = 0; i < m; i++)
+		mask |= (size_t)3 << (2 * q[i]);
+	for (int a = 0; a < p->l4; a++) {
+		p->off[a] = 0;
+		for (int i = 0; i < m; i++)
+			p->off[a] |= (size_t)(a >> (2 * i) & 3) << (2 * q[i]);
+	}
+	p->ngroups = (int)(n4 / (size_t)p->l4);
+	p->base = qcq_xcalloc((size_t)p->ngroups, sizeof *p->base);
+	for (size_t i = 0, k = 0; i < n4; i++)
+		if (!(i & mask))
+			p->base[k++] = i;
+}
+
+/* v <- R v, or R^T v, on the gate's qubits; all-zero groups are skipped; a signed
+ * permutation (perm not NULL) moves entries instead of multiplying */
+static void ptm_apply(const struct gate_plan *p, double *v, const double *R, const int *perm,
+		      const double *sgn, bool tr)
+{
+	int l4 = p->l4;
+	double grp[64][NJ];
+	for (int s = 0; s < p->ngroups; s++) {
+		size_t i = p->base[s];
+		bool nz = false;
+		for (int a = 1; a < l4; a++)
+			for (int j = 0; j < NJ; j++)
+				nz |= (grp[a][j] = v[(i | p->off[a]) * NJ + j]) != 0;
+		if (!nz)
+			continue;
+		for (int a = 1; a < l4; a++) {
+			double *out = v + (i | p->off[tr && perm ? perm[a] : a]) * NJ;
+			if (perm) { /* (R v)[a] = sgn a v[perm a]; (R^T v)[perm a] = sgn a v[a] */
+				const double *in = grp[tr ? a : perm[a]];
+				for (int j = 0; j < NJ; j++)
+					out[j] = sgn[a] * in[j];
+				continue;
+			}
+			double acc[NJ] = {0};
+			for (int b = 1; b < l4; b++) {
+				double r = tr ? R[b * l4 + a] : R[a * l4 + b];
+				for (int j = 0; j < NJ; j++)
+					acc[j] += r * grp[b][j];
+			}
+			for (int j = 0; j < NJ; j++)
+				out[j] = acc[j];
+		}
+	}
+}
+
+/* sum over outputs of lam . (dR v) on the gate's qubits */
+static double ptm_dot(const struct gate_plan *p, const double *lam, const double *v,
+		      const double *dR)
+{
+	int l4 = p->l4;
+	double s = 0;
+	for (int g = 0; g < p->ngroups; g++) {
+		size_t i = p->base[g];
+		for (int a = 1; a < l4; a++) {
+			const double *la = lam + (i | p->off[a]) * NJ;
+			double acc[NJ] = {0};
+			for (int b = 1; b < l4; b++) {
+				const double *vb = v + (i | p->off[b]) * NJ;
+				for (int j = 0; j < NJ; j++)
+					acc[j] += dR[a * l4 + b] * vb[j];
+			}
+			for (int j = 0; j < NJ; j++)
+				s += la[j] * acc[j];
+		}
+	}
+	return s;
+}
+
+/* base-3 table index (0 I, 1 X, 2 Z per qubit) -> base-4 Pauli index (0 I, 1 X, 3 Z) */
+static size_t idx3_to_4(int idx, int nq)
+{
+	size_t a = 0;
+	for (int q = 0; q < nq; q++, idx /= 3)
+		a |= (size_t)(idx % 3 == 2 ? 3 : idx % 3) << (2 * q);
+	return a;
+}
+
 /* ---------------------------------------------------------------- the trainable filter */
 
 struct qml_tfilter {
@@ -162,15 +293,19 @@ struct qml_tfilter {
 	int *agate, *aparam;  /* angle a is param aparam[a] of gate agate[a] */
 	size_t *roff, *droff; /* per gate / per angle: offset of R / dR */
 	double *R, *dR;
-	double *o, *v, *lam, *grp; /* o, v, lam: nq x 4^n; grp: one gather group */
+	/* fixed gates whose transfer matrix is a signed permutation (cx, h, swap, ...):
+	 * row a of R has its one entry sgn[a] = +-1 in column perm[a]; perm NULL if not */
+	int **perm;
+	double **sgn;
+	struct gate_plan *plan; /* per gate */
+	double *o, *v, *lam; /* 4^n x NJ (below) */
+	size_t *map4;        /* table index (base 3) -> Pauli string (base 4) */
 	float *coef;               /* nq x 3^n, the table for the current angles */
 	float *acc;                /* nq x 3^n x lanes, the table's gradient */
 	float *xs;
 	float *theta;              /* the angles the tables hold */
 	bool set;
 };
-
-static int pauli_stride_count(int m) { return 1 << (2 * m); }
 
 enum qcq_status qml_tfilter_create(struct qml_tfilter **out, const struct qml_filter *f, int h,
 				   int w, struct qcq_error *err)
@@ -212,15 +347,25 @@ enum qcq_status qml_tfilter_create(struct qml_tfilter **out, const struct qml_fi
 	}
 	t->R = qcq_xcalloc(nr + 1, sizeof *t->R);
 	t->dR = qcq_xcalloc(ndr + 1, sizeof *t->dR);
+	t->perm = qcq_xcalloc((size_t)ng + 1, sizeof *t->perm);
+	t->sgn = qcq_xcalloc((size_t)ng + 1, sizeof *t->sgn);
 	for (int i = 0; i < ng; i++) /* fixed gates once; gates with angles at every set */
-		if (f->gates[i].nparam == 0)
+		if (f->gates[i].nparam == 0) {
 			ptm(f->gates[i].nq, f->mats + 64 * (size_t)i, f->mats + 64 * (size_t)i, 1,
 			    t->R + t->roff[i]);
-	size_t nv = (size_t)nq * (size_t)t->n4;
+			find_perm(t->R + t->roff[i], pauli_stride_count(f->gates[i].nq), &t->perm[i],
+				  &t->sgn[i]);
+		}
+	t->map4 = qcq_xcalloc((size_t)f->ncoef, sizeof *t->map4);
+	for (int idx = 0; idx < f->ncoef; idx++)
+		t->map4[idx] = idx3_to_4(idx, nq);
+	t->plan = qcq_xcalloc((size_t)ng + 1, sizeof *t->plan);
+	for (int i = 0; i < ng; i++)
+		plan_gate(&t->plan[i], f->gates[i].q, f->gates[i].nq, nq);
+	size_t nv = (size_t)NJ * (size_t)t->n4;
 	t->o = qcq_xcalloc(nv, sizeof *t->o);
 	t->v = qcq_xcalloc(nv, sizeof *t->v);
 	t->lam = qcq_xcalloc(nv, sizeof *t->lam);
-	t->grp = qcq_xcalloc(64, sizeof *t->grp);
 	size_t nc = (size_t)nq * (size_t)f->ncoef;
 	t->coef = qcq_aligned_xalloc(nc * sizeof *t->coef);
 	t->acc = qcq_aligned_xalloc(nc * qml_heis_lanes() * sizeof *t->acc);
@@ -234,10 +379,13 @@ void qml_tfilter_destroy(struct qml_tfilter *t)
 {
 	if (!t)
 		return;
+	for (int i = 0; i < t->f->ngates; i++)
+		free(t->perm[i]), free(t->sgn[i]), free(t->plan[i].base);
+	free(t->perm), free(t->sgn), free(t->plan);
 	qml_filter_destroy(t->f);
 	free(t->agate), free(t->aparam), free(t->roff), free(t->droff);
 	free(t->R), free(t->dR);
-	free(t->o), free(t->v), free(t->lam), free(t->grp);
+	free(t->o), free(t->v), free(t->lam), free(t->map4);
 	qcq_aligned_free(t->coef);
 	qcq_aligned_free(t->acc);
 	qcq_aligned_free(t->xs);
@@ -247,74 +395,6 @@ void qml_tfilter_destroy(struct qml_tfilter *t)
 
 int qml_tfilter_nangles(const struct qml_tfilter *t) { return t->nangles; }
 const struct qml_filter *qml_tfilter_filter(const struct qml_tfilter *t) { return t->f; }
-
-/* Global offsets of the 4^m local Pauli strings of gate qubits q[] (2 bits a qubit). */
-static void local_offsets(const int *q, int m, size_t *off, size_t *mask)
-{
-	*mask = 0;
-	for (int i = 0; i < m; i++)
-		*mask |= (size_t)3 << (2 * q[i]);
-	for (int a = 0; a < pauli_stride_count(m); a++) {
-		off[a] = 0;
-		for (int i = 0; i < m; i++)
-			off[a] |= (size_t)(a >> (2 * i) & 3) << (2 * q[i]);
-	}
-}
-
-/* v (n4) <- R v, or R^T v, on the gate's qubits; all-zero groups are skipped */
-static void ptm_apply(double *v, size_t n4, const double *R, const int *q, int m, bool tr,
-		      double *grp)
-{
-	size_t off[64], mask;
-	int l4 = pauli_stride_count(m);
-	local_offsets(q, m, off, &mask);
-	for (size_t i = 0; i < n4; i++) {
-		if (i & mask)
-			continue;
-		bool nz = false;
-		for (int a = 0; a < l4; a++)
-			nz |= (grp[a] = v[i | off[a]]) != 0;
-		if (!nz)
-			continue;
-		for (int a = 0; a < l4; a++) {
-			double s = 0;
-			for (int b = 0; b < l4; b++)
-				s += (tr ? R[b * l4 + a] : R[a * l4 + b]) * grp[b];
-			v[i | off[a]] = s;
-		}
-	}
-}
-
-/* lam . (dR v) over the gate's qubits */
-static double ptm_dot(const double *lam, const double *v, size_t n4, const double *dR,
-		      const int *q, int m)
-{
-	size_t off[64], mask;
-	int l4 = pauli_stride_count(m);
-	local_offsets(q, m, off, &mask);
-	double s = 0;
-	for (size_t i = 0; i < n4; i++) {
-		if (i & mask)
-			continue;
-		for (int a = 0; a < l4; a++) {
-			double la = lam[i | off[a]];
-			if (la == 0)
-				continue;
-			for (int b = 0; b < l4; b++)
-				s += la * dR[a * l4 + b] * v[i | off[b]];
-		}
-	}
-	return s;
-}
-
-/* base-3 table index (0 I, 1 X, 2 Z per qubit) -> base-4 Pauli index (0 I, 1 X, 3 Z) */
-static size_t idx3_to_4(int idx, int nq)
-{
-	size_t a = 0;
-	for (int q = 0; q < nq; q++, idx /= 3)
-		a |= (size_t)(idx % 3 == 2 ? 3 : idx % 3) << (2 * q);
-	return a;
-}
 
 void qml_tfilter_set_angles(struct qml_tfilter *t, const float *theta)
 {
@@ -336,18 +416,18 @@ void qml_tfilter_set_angles(struct qml_tfilter *t, const float *theta)
 			ptm(g->nq, m, dm, 2, t->dR + t->droff[a]);
 		}
 	}
-	/* o_j = R_0 R_1 ... R_last e_{Z_j} */
+	/* o_j = R_0 R_1 ... R_last e_{Z_j}, all j at once */
 	int nq = f->nq;
 	size_t n4 = (size_t)t->n4;
-	memset(t->o, 0, (size_t)nq * n4 * sizeof *t->o);
-	for (int j = 0; j < nq; j++) {
-		double *o = t->o + (size_t)j * n4;
-		o[(size_t)3 << (2 * j)] = 1;
-		for (int i = f->ngates - 1; i >= 0; i--)
-			ptm_apply(o, n4, t->R + t->roff[i], f->gates[i].q, f->gates[i].nq, false,
-				  t->grp);
-		for (int idx = 0; idx < f->ncoef; idx++)
-			t->coef[(size_t)j * f->ncoef + idx] = (float)o[idx3_to_4(idx, nq)];
+	memset(t->o, 0, NJ * n4 * sizeof *t->o);
+	for (int j = 0; j < nq; j++)
+		t->o[((size_t)3 << (2 * j)) * NJ + (size_t)j] = 1;
+	for (int i = f->ngates - 1; i >= 0; i--)
+		ptm_apply(&t->plan[i], t->o, t->R + t->roff[i], t->perm[i], t->sgn[i], false);
+	for (int idx = 0; idx < f->ncoef; idx++) {
+		size_t a4 = t->map4[idx];
+		for (int j = 0; j < nq; j++)
+			t->coef[(size_t)j * f->ncoef + idx] = (float)t->o[a4 * NJ + j];
 	}
 	t->set = true;
 }
@@ -374,31 +454,24 @@ void qml_tfilter_backward(struct qml_tfilter *t, float *dtheta, const float *dou
 		qml_heis_image_grad(f, images + (size_t)i * in, t->h, t->w, t->oh, t->ow,
 				    dout + (size_t)i * on, t->acc, t->xs);
 	/* lambda_j = d loss / d o_j: the lanes summed, on the Y-free Pauli strings */
-	memset(t->lam, 0, (size_t)nq * n4 * sizeof *t->lam);
+	memset(t->lam, 0, NJ * n4 * sizeof *t->lam);
 	for (int j = 0; j < nq; j++)
 		for (int idx = 0; idx < f->ncoef; idx++) {
 			const float *a = t->acc + ((size_t)j * f->ncoef + idx) * lanes;
 			double s = 0;
 			for (size_t l = 0; l < lanes; l++)
 				s += a[l];
-			t->lam[(size_t)j * n4 + idx3_to_4(idx, nq)] = s;
+			t->lam[t->map4[idx] * NJ + (size_t)j] = s;
 		}
 	/* reverse mode through o = R_0 (R_1 (... e)): gate g sees v = R_{g+1} ... e */
-	memcpy(t->v, t->o, (size_t)nq * n4 * sizeof *t->v);
+	memcpy(t->v, t->o, NJ * n4 * sizeof *t->v);
 	for (int i = 0, a = 0; i < f->ngates; i++) {
 		const struct qml_gate *g = &f->gates[i];
 		const double *R = t->R + t->roff[i];
-		for (int j = 0; j < nq; j++)
-			ptm_apply(t->v + (size_t)j * n4, n4, R, g->q, g->nq, true, t->grp);
-		for (int k = 0; k < g->nparam; k++, a++) {
-			double s = 0;
-			for (int j = 0; j < nq; j++)
-				s += ptm_dot(t->lam + (size_t)j * n4, t->v + (size_t)j * n4, n4,
-					     t->dR + t->droff[a], g->q, g->nq);
-			dtheta[a] += (float)s;
-		}
-		for (int j = 0; j < nq; j++)
-			ptm_apply(t->lam + (size_t)j * n4, n4, R, g->q, g->nq, true, t->grp);
+		ptm_apply(&t->plan[i], t->v, R, t->perm[i], t->sgn[i], true);
+		for (int k = 0; k < g->nparam; k++, a++)
+			dtheta[a] += (float)ptm_dot(&t->plan[i], t->lam, t->v, t->dR + t->droff[a]);
+		ptm_apply(&t->plan[i], t->lam, R, t->perm[i], t->sgn[i], true);
 	}
 }
 
