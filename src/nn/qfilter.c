@@ -15,7 +15,9 @@
 #include "qcq/qml.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum qcq_status nn_qfilter_setup(struct nn_layer *l, const struct qml_filter *f,
 				 const struct nn_model_desc *d, struct qcq_error *err)
@@ -85,7 +87,11 @@ enum qcq_status nn_model_filter(const struct nn_model *m, struct qml_filter **ou
 	double *th = qcq_xcalloc(l->nw + 1, sizeof *th);
 	for (size_t a = 0; a < l->nw; a++)
 		th[a] = l->w[a];
-	enum qcq_status st = qml_filter_with_angles(l->tmpl, th, NULL, out, err);
+	/* named after the circuit it was trained from (once, however often retrained) */
+	const char *base = qml_filter_name(l->tmpl);
+	char name[96];
+	snprintf(name, sizeof name, "%s%s", strncmp(base, "trained: ", 9) ? "trained: " : "", base);
+	enum qcq_status st = qml_filter_with_angles(l->tmpl, th, name, out, err);
 	free(th);
 	return st;
 }
