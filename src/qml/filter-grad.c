@@ -545,7 +545,7 @@ enum qcq_status qml_filter_backward_naive(const struct qml_filter *f, const floa
 	enum qcq_status st = qml_filter_out_dims(f, h, w, &oh, &ow, err);
 	if (st)
 		return st;
-	int k = f->k, nq = f->nq;
+	int nq = f->nq;
 	size_t plane = (size_t)oh * (size_t)ow;
 	for (long i = 0; i < n; i++) {
 		const float *img = images + (size_t)i * (size_t)h * (size_t)w;
@@ -553,11 +553,9 @@ enum qcq_status qml_filter_backward_naive(const struct qml_filter *f, const floa
 		for (int r = 0; r < oh; r++)
 			for (int c = 0; c < ow; c++) {
 				double x[TF_MAX_QUBITS], g[TF_MAX_QUBITS];
-				for (int j = 0; j < nq; j++) {
-					x[j] = img[(size_t)(r * f->stride + j / k) * (size_t)w +
-						   (size_t)(c * f->stride + j % k)];
+				qml_patch_pixels(f, img, w, r, c, x);
+				for (int j = 0; j < nq; j++)
 					g[j] = d[(size_t)j * plane + (size_t)r * ow + c];
-				}
 				patch_grad_naive(f, x, g, dtheta);
 			}
 	}

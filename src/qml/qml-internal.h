@@ -27,6 +27,16 @@ struct qml_filter {
 	float *mre, *mim; /* 64 per gate */
 };
 
+/* x[j] = pixel of wire j of the patch behind output pixel (r, c) of a w-wide image
+ * (CONVENTIONS section 3), for the naive paths. */
+static inline void qml_patch_pixels(const struct qml_filter *f, const float *img, int w, int r,
+				    int c, double *x)
+{
+	for (int j = 0; j < f->nq; j++)
+		x[j] = img[(size_t)(r * f->stride + j / f->k) * (size_t)w +
+			   (size_t)(c * f->stride + j % f->k)];
+}
+
 /* Matrix of g (dimension 2^g->nq, row major, rows = output) into m[64]. */
 void qml_gate_matrix(const struct qml_gate *g, double complex *m);
 
