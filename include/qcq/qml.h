@@ -168,9 +168,6 @@ enum qcq_status qml_tfilter_create(struct qml_tfilter **out, const struct qml_fi
 				   int w, struct qcq_error *err);
 void qml_tfilter_destroy(struct qml_tfilter *t);
 int qml_tfilter_nangles(const struct qml_tfilter *t);
-/* The filter with the angles last set (its gates only: use qml_filter_with_angles for a
- * filter to apply). */
-const struct qml_filter *qml_tfilter_filter(const struct qml_tfilter *t);
 /* Compiles the table for theta (nangles floats); a no-op when theta is what it holds.
  * Must be called before the first forward. */
 void qml_tfilter_set_angles(struct qml_tfilter *t, const float *theta);

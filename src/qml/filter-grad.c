@@ -394,7 +394,6 @@ void qml_tfilter_destroy(struct qml_tfilter *t)
 }
 
 int qml_tfilter_nangles(const struct qml_tfilter *t) { return t->nangles; }
-const struct qml_filter *qml_tfilter_filter(const struct qml_tfilter *t) { return t->f; }
 
 void qml_tfilter_set_angles(struct qml_tfilter *t, const float *theta)
 {
