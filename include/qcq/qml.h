@@ -7,6 +7,9 @@
  *    Pauli coefficients, then evaluated per patch in float32 SIMD) for up to
  *    QML_HEIS_MAX_QUBITS qubits, a batched float32 state-vector path above that, and a
  *    gate-by-gate double `_naive` twin that the tests hold them against.
+ *  - the same filter with trainable angles (struct qml_tfilter): forward and exact
+ *    gradients of its angles over whole batches (Heisenberg picture, filter-grad.c),
+ *    with an adjoint state-vector `_naive` twin.
  *  - the trainable 2-qubit quantum classifier layer (struct qml_qlayer):
  *    ZZFeatureMap(x; reps 2, full) + RealAmplitudes(theta; depth r), output <Z0> or
  *    <Z0 Z1>; forward/backward over a batch; exact adjoint path, density-matrix path
