@@ -275,9 +275,12 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 
 static const char *kind_name(enum nn_kind k)
 {
-	static const char *const names[] = { "conv2d", "relu", "maxpool", "dropout",
-					     "flatten", "dense", "quantum", "avgpool",
-					     "qfilter" };
+	/* by kind, so the table cannot drift from the enum's order */
+	static const char *const names[] = {
+		[NN_L_CONV] = "conv2d",   [NN_L_RELU] = "relu",       [NN_L_POOL] = "maxpool",
+		[NN_L_DROPOUT] = "dropout", [NN_L_FLATTEN] = "flatten", [NN_L_DENSE] = "dense",
+		[NN_L_QUANTUM] = "quantum", [NN_L_AVGPOOL] = "avgpool", [NN_L_QFILTER] = "qfilter",
+	};
 	return names[k];
 }
 
