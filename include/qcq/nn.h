@@ -244,16 +244,25 @@ struct nn_model_desc {
 			      * parameters in training; only layers with parameters */
 	uint64_t shots;      /* 0 = exact expectations, else sampled with this many shots */
 	uint64_t seed;       /* parameter initialisation, dropout and shot streams */
+	/* The quanvolution filter of quanv-mlp, qccnn and qcq-cnn: NN_FILTER_FIXED (the
+	 * paper's; the model reads features quanvolved outside it) or NN_FILTER_TRAINABLE
+	 * (layer 0 is the filter, over filter_k x filter_k patches with stride
+	 * filter_stride: the model reads the 1-channel image and trains the angles). */
+	uint32_t filter;
+	uint32_t filter_k, filter_stride;
 };
 
 /* The default RealAmplitudes reps of the quantum classifier: 2 (6 angles), the default
  * the paper adopts (Long et al., Sci. Rep. 2025, Fig. 11: "depth 5" = reps 2). */
 #define NN_DEFAULT_DEPTH 2
 
+#define NN_FILTER_FIXED 0u
+#define NN_FILTER_TRAINABLE 1u
+
 /* Defaults for arch: input (1,28,28) for mlp/cnn/qcnn and the rf- and -pm controls,
  * (4,14,14) for quanv-mlp/qccnn/qcq-cnn and its -noent/-chead controls; channels 16/32,
- * depth NN_DEFAULT_DEPTH, <Z0>, dropout 0, no noise, exact,
- * seed 1. */
+ * depth NN_DEFAULT_DEPTH, <Z0>, dropout 0, no noise, exact, seed 1, fixed filter
+ * (filter_k 2, filter_stride 2 for when it is made trainable). */
 void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch);
 /* "mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn", "rf-qccnn", "rf-qcq-cnn",
  * "qcq-cnn-noent", "qcq-cnn-chead", "cnn-pm". */
@@ -265,7 +274,9 @@ enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct q
  * frozen naming only layers that exist and have parameters, that the conv stack
  * leaves a non-empty output, for qcnn a 1-channel input of at least 2x4 without noise
  * or shots, for the rf- models a 1-channel image, for qcq-cnn-noent no noise or shots,
- * for cnn-pm an image whose halves fit qcq-cnn). */
+ * for cnn-pm an image whose halves fit qcq-cnn; a trainable filter only on quanv-mlp,
+ * qccnn and qcq-cnn, over a 1-channel image, with filter_k 1..2 and filter_stride
+ * 1..64). */
 enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_error *err);
 
 /*
@@ -289,6 +300,18 @@ struct nn_model;
  */
 enum qcq_status nn_model_create(struct nn_model **out, const struct nn_model_desc *d,
 				int max_batch, nn_qlayer_factory qfactory, struct qcq_error *err);
+/*
+ * The same, with the circuit of a trainable filter (d->filter == NN_FILTER_TRAINABLE):
+ * its gates (copied) make layer 0, and its angles are the filter parameters' initial
+ * values (for every seed, as the fixed filter is the same for every seed). Rejects a
+ * trainable descriptor without f, an f whose patch or stride differ from filter_k,
+ * filter_stride, and filters over 2x2 patches (QCQ_EUNSUPPORTED). f is ignored for a
+ * fixed filter. nn_model_create refuses trainable descriptors.
+ */
+struct qml_filter;
+enum qcq_status nn_model_create_filter(struct nn_model **out, const struct nn_model_desc *d,
+				       int max_batch, nn_qlayer_factory qfactory,
+				       const struct qml_filter *f, struct qcq_error *err);
 void nn_model_destroy(struct nn_model *m);
 
 const struct nn_model_desc *nn_model_get_desc(const struct nn_model *m);
@@ -298,7 +321,16 @@ size_t nn_model_in_floats(const struct nn_model *m); /* floats per input sample 
 /* The parameter block: nn_model_nparams floats, classical and quantum together, in
  * layer order, each layer weight then bias in PyTorch's state_dict layout. */
 size_t nn_model_nparams(const struct nn_model *m);
-size_t nn_model_nparams_quantum(const struct nn_model *m);
+size_t nn_model_nparams_quantum(const struct nn_model *m); /* the quantum layer's */
+/* Angles of a trainable filter (0 without one): the first ones of the block. */
+size_t nn_model_nparams_filter(const struct nn_model *m);
+/* A new filter: the trainable filter's gates with the model's current angles, for
+ * display, export and quanvolving (QCQ_EUNSUPPORTED when the model has none). */
+enum qcq_status nn_model_filter(const struct nn_model *m, struct qml_filter **out,
+				struct qcq_error *err);
+/* Learning rate of the filter's angles in nn_model_adam_step / sgd_step: 0 (the
+ * default) = the optimiser's own; otherwise this one for them only. */
+void nn_model_set_filter_lr(struct nn_model *m, float lr);
 float *nn_model_params(struct nn_model *m);
 float *nn_model_grads(struct nn_model *m);
 /* Optimiser state: Adam first and second moments (or SGD momentum in m1), n each,
@@ -363,7 +395,8 @@ size_t nn_model_kernels_describe(const struct nn_model *m, char *buf, size_t n);
 int nn_model_nlayers(const struct nn_model *m);
 struct nn_layer_info {
 	const char *kind; /* "conv2d", "relu", "maxpool", "dropout", "flatten", "dense", "quantum",
-			   * "avgpool", "rfilter" (fixed random filter), "head" (classical head) */
+			   * "avgpool", "rfilter" (fixed random filter), "head" (classical head),
+			   * "qfilter" (the trainable quanvolution filter) */
 	int out_c, out_h, out_w; /* output shape per sample (h = w = 1 for vectors) */
 	size_t nparams;
 	bool quantum;

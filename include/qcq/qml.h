@@ -7,6 +7,9 @@
  *    Pauli coefficients, then evaluated per patch in float32 SIMD) for up to
  *    QML_HEIS_MAX_QUBITS qubits, a batched float32 state-vector path above that, and a
  *    gate-by-gate double `_naive` twin that the tests hold them against.
+ *  - the same filter with trainable angles (struct qml_tfilter): forward and exact
+ *    gradients of its angles over whole batches (Heisenberg picture, filter-grad.c),
+ *    with an adjoint state-vector `_naive` twin.
  *  - the trainable 2-qubit quantum classifier layer (struct qml_qlayer):
  *    ZZFeatureMap(x; reps 2, full) + RealAmplitudes(theta; depth r), output <Z0> or
  *    <Z0 Z1>; forward/backward over a batch; exact adjoint path, density-matrix path
@@ -142,6 +145,50 @@ enum qcq_status qml_filter_apply_naive(const struct qml_filter *f, const float *
 
 /* One patch, naive, double: x[k*k] (wire order) -> z[k*k] = <Z_j>. */
 void qml_filter_patch_naive(const struct qml_filter *f, const double *x, double *z);
+
+/* ================================================================ the trainable filter */
+
+/*
+ * The filter's angles as parameters: every angle of every gate, in gate order (one for
+ * rx ry rz p crx cry crz cp rzz, three for u: theta phi lambda; none for fixed gates).
+ */
+int qml_filter_nangles(const struct qml_filter *f);
+void qml_filter_angles(const struct qml_filter *f, double *theta);
+/* A new filter: f's patch, stride and gates with the angles theta (qml_filter_nangles
+ * of them), named name (NULL: f's name). Rejects non-finite angles. */
+enum qcq_status qml_filter_with_angles(const struct qml_filter *f, const double *theta,
+				       const char *name, struct qml_filter **out,
+				       struct qcq_error *err);
+
+/*
+ * Forward and exact gradients of a filter whose angles change (a model trains them),
+ * for (h, w) images. Made once (allocates); then set_angles / forward / backward do
+ * not allocate. Exact in the Heisenberg picture (filter-grad.c): the coefficient table
+ * of the current angles and its derivative are compiled in double (Pauli transfer
+ * matrices, reverse mode over the gates), patches are evaluated in float32 SIMD as
+ * qml_filter_apply does. Rejects filters over 2x2 patches (QCQ_EUNSUPPORTED) and
+ * images smaller than the patch.
+ */
+struct qml_tfilter;
+enum qcq_status qml_tfilter_create(struct qml_tfilter **out, const struct qml_filter *f, int h,
+				   int w, struct qcq_error *err);
+void qml_tfilter_destroy(struct qml_tfilter *t);
+int qml_tfilter_nangles(const struct qml_tfilter *t);
+/* Compiles the table for theta (nangles floats); a no-op when theta is what it holds.
+ * Must be called before the first forward. */
+void qml_tfilter_set_angles(struct qml_tfilter *t, const float *theta);
+/* out (n, k*k, oh, ow) <- the filter with the current angles over images (n, h, w). */
+void qml_tfilter_forward(struct qml_tfilter *t, float *out, const float *images, long n);
+/* dtheta (nangles) += sum over images, patches and channels j of dout * d<Z_j>/dtheta at
+ * the current angles; dout is (n, k*k, oh, ow) like forward's out. */
+void qml_tfilter_backward(struct qml_tfilter *t, float *dtheta, const float *dout,
+			  const float *images, long n);
+/* The naive twin: a double state vector per patch and the adjoint method over the
+ * gates, at f's own angles; dtheta (nangles) += the same sum. Rejects n < 0, filters
+ * over 2x2 and what qml_filter_out_dims rejects. */
+enum qcq_status qml_filter_backward_naive(const struct qml_filter *f, const float *images,
+					  long n, int h, int w, const float *dout, double *dtheta,
+					  struct qcq_error *err);
 
 /* ================================================================ the quantum classifier layer */
 

@@ -62,6 +62,8 @@ struct train_opts {
 	double momentum;       /* SGD only, [0, 1) */
 	double event_interval; /* seconds between QCQ_EV_BATCH events (0 = every batch); the
 				* last batch of an epoch is always posted */
+	double filter_lr;      /* learning rate of a trainable filter's angles: 0 = lr, else
+				* (0, 1] (nn_model_set_filter_lr) */
 };
 
 /* Adam, lr 0.001, batch 4, 100 epochs, seed 1, shuffling, patience 0, restore_best. */
@@ -193,7 +195,8 @@ enum qcq_status train_data_check(const struct nn_model *m, const struct train_da
  * tagged sections, all little-endian: the architecture descriptor (nn_model_desc), the
  * parameters, the optimiser moments and step, the model's RNG, the history with its
  * resumable state (may be absent), and the quanvolution filter (k, stride, name and the
- * gate list; may be absent). Written atomically.
+ * gate list; may be absent). Written atomically. For a model with a trainable filter
+ * the filter written is the model's own (its gates at the current angles), not f.
  */
 #define TRAIN_CKPT_VERSION 1
 #define TRAIN_CKPT_MAX_BYTES ((size_t)2 << 30)

@@ -11,6 +11,7 @@
 #include "cmd-model-internal.h"
 
 #include "qcq/data.h"
+#include "qcq/qml.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,27 @@ void cmd_model_put(struct cmd_workspace *ws, struct nn_model *m, struct train_hi
 	ws->model = m;
 	ws->history = h;
 	ws->dirty |= CMD_DIRTY_CURVES;
+}
+
+const char *cmd_model_sync_filter(struct cmd_workspace *ws)
+{
+	struct qml_filter *f;
+	if (!ws->model || nn_model_get_desc(ws->model)->filter != NN_FILTER_TRAINABLE ||
+	    nn_model_filter(ws->model, &f, NULL))
+		return "";
+	if (ws->filter && qml_filter_hash(ws->filter) == qml_filter_hash(f)) {
+		qml_filter_destroy(f);
+		return "";
+	}
+	qml_filter_destroy(ws->filter);
+	ws->filter = f;
+	ws->dirty |= CMD_DIRTY_DATA;
+	if (!ws->features)
+		return "filter: the workspace's filter is now the trained one";
+	data_features_free(ws->features);
+	ws->features = NULL;
+	return "filter: the workspace's filter is now the trained one; its features replace "
+	       "the old ones at the next `quanv`";
 }
 
 void cmd_model_out(struct cmd_workspace *ws, enum cmd_stream s, const char *fmt, ...)
@@ -160,7 +182,7 @@ enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m, 
 				 "no data split: load data, choose classes and split first "
 				 "(e.g. `load synth 1000; classes 3 5; split`)");
 	const struct data_split *s = ws->split;
-	bool feat = cmd_model_takes_features(arch);
+	bool feat = cmd_model_takes_features(arch) && d->filter != NN_FILTER_TRAINABLE;
 	const struct data_features *f = ws->features;
 	if (feat && !f)
 		return cmd_error(ctx, QCQ_ESTATE,

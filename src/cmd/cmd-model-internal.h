@@ -54,6 +54,15 @@ enum qcq_status cmd_model_refuse_damping(struct cmd_ctx *ctx, const char *what,
 /* The part named by text ("train", "val", "test"); an error for anything else. */
 enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part);
 
+/*
+ * After training or loading a model with a trainable filter: the workspace's filter
+ * becomes the model's circuit at its current angles, so `patch`, `circuit template
+ * filter`, `quanv` and heatmaps show the trained filter (and the feature cache, keyed
+ * on qml_filter_hash, tells it apart); features of another filter are dropped. Returns
+ * a note for the user ("" when nothing changed).
+ */
+const char *cmd_model_sync_filter(struct cmd_workspace *ws);
+
 /* Replace ws->model and ws->history (either may be NULL), freeing what was there. */
 void cmd_model_put(struct cmd_workspace *ws, struct nn_model *m, struct train_history *h);
 

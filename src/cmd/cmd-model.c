@@ -7,6 +7,10 @@
  * mlp/cnn, 8x8 for qcnn. depth, observable, noise, shots and seed come from the
  * settings unless given. The quantum classifier has depolarizing noise only: damping
  * settings are refused, not ignored.
+ *
+ * filter=trainable (quanv-mlp, qccnn, qcq-cnn): the model takes the images and its layer
+ * 0 is the workspace's filter with trainable angles (`filter pennylane` is chosen when
+ * there is none, as quanv does).
  */
 #include "cmd-model-internal.h"
 
@@ -18,7 +22,35 @@
 #include <string.h>
 
 static const char *const model_options[] = {"depth",   "observable", "seed",   "conv1", "conv2",
-					    "dropout", "input",      "freeze", NULL};
+					    "dropout", "input",      "freeze", "filter", NULL};
+
+/* filter=fixed|trainable into d (fixed by default, as in the paper); *flt is the
+ * filter to train: the workspace's, or a new one in *made when it has none. */
+static enum qcq_status parse_filter(struct cmd_ctx *ctx, struct nn_model_desc *d,
+				    const struct qml_filter **flt, struct qml_filter **made)
+{
+	*flt = ctx->ws->filter;
+	*made = NULL;
+	const char *v = cmd_opt(ctx->call, "filter");
+	if (!v || strcmp(v, "fixed") == 0)
+		return QCQ_OK;
+	if (strcmp(v, "trainable") != 0)
+		return cmd_error(ctx, QCQ_EINVAL, "filter: '%s' is not fixed or trainable", v);
+	if (!cmd_model_takes_features((enum nn_arch)d->arch))
+		return cmd_error(ctx, QCQ_EINVAL,
+				 "filter=trainable: model %s has no quanvolution filter (quanv-mlp, "
+				 "qccnn and qcq-cnn have one)",
+				 nn_arch_name((enum nn_arch)d->arch));
+	if (!*flt) {
+		if (qml_filter_create_pennylane(made, 'C', ctx->err))
+			return ctx->err->code;
+		*flt = *made;
+	}
+	d->filter = NN_FILTER_TRAINABLE;
+	d->filter_k = (uint32_t)qml_filter_patch(*flt);
+	d->filter_stride = (uint32_t)qml_filter_stride(*flt);
+	return QCQ_OK;
+}
 
 /* freeze=K[,K...]: layer numbers as `summary` lists them, into a bit mask. Which
  * layers exist and hold parameters is checked by nn_model_create. */
@@ -49,7 +81,7 @@ static void input_shape(struct cmd_workspace *ws, struct nn_model_desc *d)
 	enum nn_arch arch = (enum nn_arch)d->arch;
 	if (arch == NN_ARCH_QCNN)
 		return;
-	if (cmd_model_takes_features(arch)) {
+	if (cmd_model_takes_features(arch) && d->filter != NN_FILTER_TRAINABLE) {
 		if (ws->features) {
 			d->in_c = (uint32_t)ws->features->c;
 			d->in_h = (uint32_t)ws->features->oh;
@@ -119,8 +151,17 @@ static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
 {
 	const struct nn_model_desc *d = nn_model_get_desc(m);
 	size_t np = nn_model_nparams(m), nq = nn_model_nparams_quantum(m);
-	cmd_print(ctx, "model %s: input (%u,%u,%u), %zu parameters (%zu quantum, %zu classical)",
-		  nn_arch_name((enum nn_arch)d->arch), d->in_c, d->in_h, d->in_w, np, nq, np - nq);
+	size_t nf = nn_model_nparams_filter(m);
+	char fpart[48] = "";
+	if (nf)
+		snprintf(fpart, sizeof fpart, ", %zu filter angles", nf);
+	cmd_print(ctx, "model %s: input (%u,%u,%u), %zu parameters (%zu quantum, %zu classical%s)",
+		  nn_arch_name((enum nn_arch)d->arch), d->in_c, d->in_h, d->in_w, np, nq,
+		  np - nq - nf, fpart);
+	if (d->filter == NN_FILTER_TRAINABLE)
+		cmd_print(ctx, "  trainable filter: %ux%u stride %u, %zu angles (layer 0), the images "
+			  "as input", d->filter_k, d->filter_k, d->filter_stride,
+			  nn_model_nparams_filter(m));
 	if (nq)
 		cmd_print(ctx, "  classifier: depth %u, observable %s, %s, %s", d->depth,
 			  d->observable == NN_OBS_ZZ ? "<Z0 Z1>" : "<Z0>",
@@ -147,6 +188,8 @@ static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
 	cmd_json_str(ctx, "observable", d->observable == NN_OBS_ZZ ? "zz" : "z0");
 	cmd_json_int(ctx, "seed", (long long)d->seed);
 	cmd_json_int(ctx, "frozen_mask", d->frozen);
+	cmd_json_str(ctx, "filter", d->filter == NN_FILTER_TRAINABLE ? "trainable" : "fixed");
+	cmd_json_int(ctx, "filter_params", (long long)nf);
 	cmd_json_end(ctx);
 }
 
@@ -157,12 +200,25 @@ static enum qcq_status exec_model(struct cmd_ctx *ctx, const struct cmd_call *ca
 		return ctx->err->code;
 	struct nn_model_desc d;
 	nn_model_desc_default(&d, arch);
-	input_shape(ctx->ws, &d);
-	if (parse_options(ctx, &d))
+	const struct qml_filter *flt;
+	struct qml_filter *made;
+	if (parse_filter(ctx, &d, &flt, &made))
 		return ctx->err->code;
+	input_shape(ctx->ws, &d);
 	struct nn_model *m;
-	if (nn_model_create(&m, &d, CMD_MODEL_MAX_BATCH, NULL, ctx->err))
+	if (parse_options(ctx, &d)) {
+		qml_filter_destroy(made);
+		return ctx->err->code;
+	}
+	if (nn_model_create_filter(&m, &d, CMD_MODEL_MAX_BATCH, NULL, flt, ctx->err)) {
+		qml_filter_destroy(made);
 		return qcq_error_prefix(ctx->err, "model %s", nn_arch_name(arch));
+	}
+	if (made) {
+		ctx->ws->filter = made;
+		ctx->ws->dirty |= CMD_DIRTY_DATA;
+		cmd_info(ctx, "no filter chosen: using `filter pennylane` (the demo's circuit)");
+	}
 	cmd_model_put(ctx->ws, m, NULL);
 	print_model(ctx, m);
 	return QCQ_OK;
@@ -175,7 +231,8 @@ const struct cmd_entry cmd_model_entry = {
 	.options = model_options,
 	.usage = "model mlp|quanv-mlp|cnn|qccnn|qcq-cnn|qcnn|rf-qccnn|rf-qcq-cnn|qcq-cnn-noent|"
 		 "qcq-cnn-chead|cnn-pm [depth=N] [observable=z0|zz] "
-		 "[seed=S] [conv1=N] [conv2=N] [dropout=P] [input=N] [freeze=K,...]",
+		 "[seed=S] [conv1=N] [conv2=N] [dropout=P] [input=N] [freeze=K,...] "
+		 "[filter=fixed|trainable]",
 	.help = "Build one of the paper's models as the workspace's model.\n"
 		"The input shape follows the loaded data: quanv-mlp, qccnn and qcq-cnn take the "
 		"quanvolved features, mlp and cnn the images, qcnn an 8x8 (input=N) downsampled "
@@ -185,8 +242,12 @@ const struct cmd_entry cmd_model_entry = {
 		"parameters. freeze=K[,K...] keeps the "
 		"parameters of those layers (numbered as `summary` lists them) at their initial "
 		"values during training: freeze=8 on qcq-cnn is the dense layer in front of the "
-		"quantum classifier, which the paper's published code never trains. Replaces the "
-		"previous model and its training history.\n"
+		"quantum classifier, which the paper's published code never trains. "
+		"filter=trainable (quanv-mlp, qccnn, qcq-cnn; patches up to 2x2) makes the "
+		"workspace's filter the model's layer 0 with trainable angles, starting from the "
+		"filter's own: the model then reads the images, not quanvolved features (fixed, "
+		"the paper's, is the default). Replaces the previous model and its training "
+		"history.\n"
 		"Controls (each removes one quantum part; `experiment ablate` compares them): "
 		"rf-qcq-cnn and rf-qccnn take the image and replace the quantum filter by a fixed, "
 		"untrained classical random filter (2x2 stride-2 convolution to 4 channels, then "

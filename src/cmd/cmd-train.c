@@ -22,7 +22,20 @@
 #include <string.h>
 
 static const char *const train_options[] = {"epochs", "lr", "batch", "seed", "patience", "optim",
-					    "keep", NULL};
+					    "keep", "filter-lr", NULL};
+
+/* filter-lr=X: the trainable filter's own learning rate (0 = lr); refused for models
+ * without one, so that it is never silently ignored. */
+static enum qcq_status filter_lr_option(struct cmd_ctx *ctx, const struct nn_model *m,
+					double def, double *out)
+{
+	if (cmd_opt(ctx->call, "filter-lr") && !nn_model_nparams_filter(m))
+		return cmd_error(ctx, QCQ_EINVAL,
+				 "filter-lr: model %s has no trainable filter (build it with "
+				 "filter=trainable)",
+				 nn_arch_name((enum nn_arch)nn_model_get_desc(m)->arch));
+	return cmd_opt_double(ctx, "filter-lr", 0, 1, def, out);
+}
 
 struct train_job {
 	struct nn_model *m;
@@ -51,6 +64,7 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 	const char *arch = nn_arch_name((enum nn_arch)nn_model_get_desc(j->m)->arch);
 	cmd_model_put(ws, j->m, j->h);
 	cmd_model_inputs_free(&j->in);
+	const char *fnote = cmd_model_sync_filter(ws);
 	if (h->end == TRAIN_STOPPED) /* a replay trains what was trained, not what was asked */
 		cmd_history_train_stopped(ws, j->history_at, h->n, h->n > j->epochs_before);
 	if (h->n && !ws->json) {
@@ -63,6 +77,8 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 		cmd_model_out(ws, CMD_STREAM_OUT, "trained %s: %zu epochs in %.2f s (%s)%s%s", arch,
 			      h->n, h->total_seconds, train_end_name(h->end), best, test);
 	}
+	if (*fnote)
+		cmd_model_out(ws, CMD_STREAM_INFO, "%s", fnote);
 	/* finish runs outside a command: a context of its own for the result line */
 	struct cmd_ctx jc = {.ws = ws};
 	cmd_json_begin(&jc, "train");
@@ -129,6 +145,7 @@ static enum qcq_status fresh_options(struct cmd_ctx *ctx, struct nn_model *m,
 	    cmd_opt_long(ctx, "seed", 0, 0x7fffffffffffffffL, (long)d->seed, &seed) ||
 	    cmd_opt_long(ctx, "patience", 0, 100000, 0, &patience) ||
 	    cmd_opt_double(ctx, "lr", 1e-9, 1, 0.001, &lr) ||
+	    filter_lr_option(ctx, m, 0, &o->filter_lr) ||
 	    keep_option(ctx, o->restore_best, &o->restore_best))
 		return ctx->err->code;
 	const char *optim = cmd_opt(ctx->call, "optim");
@@ -142,8 +159,8 @@ static enum qcq_status fresh_options(struct cmd_ctx *ctx, struct nn_model *m,
 	return QCQ_OK;
 }
 
-static enum qcq_status resume_options(struct cmd_ctx *ctx, const struct train_history *h,
-				      struct train_opts *o)
+static enum qcq_status resume_options(struct cmd_ctx *ctx, const struct nn_model *m,
+				      const struct train_history *h, struct train_opts *o)
 {
 	if (cmd_opt(ctx->call, "batch") || cmd_opt(ctx->call, "seed") || cmd_opt(ctx->call, "optim"))
 		return cmd_error(ctx, QCQ_EINVAL,
@@ -156,6 +173,7 @@ static enum qcq_status resume_options(struct cmd_ctx *ctx, const struct train_hi
 	if (cmd_opt_long(ctx, "epochs", (long)h->n + 1, 100000, def, &epochs) ||
 	    cmd_opt_long(ctx, "patience", 0, 100000, h->opts.patience, &patience) ||
 	    cmd_opt_double(ctx, "lr", 1e-9, 1, h->opts.lr, &o->lr) ||
+	    filter_lr_option(ctx, m, h->opts.filter_lr, &o->filter_lr) ||
 	    keep_option(ctx, h->opts.restore_best, &o->restore_best))
 		return ctx->err->code;
 	o->epochs = (int)epochs, o->patience = (int)patience;
@@ -178,7 +196,7 @@ static enum qcq_status exec_train(struct cmd_ctx *ctx, const struct cmd_call *ca
 				 "nothing to resume: train first, or load a checkpoint saved during "
 				 "training");
 	struct train_opts o;
-	if (resume ? resume_options(ctx, ws->history, &o) : fresh_options(ctx, m, &o))
+	if (resume ? resume_options(ctx, m, ws->history, &o) : fresh_options(ctx, m, &o))
 		return ctx->err->code;
 	struct train_job *j = qcq_xcalloc(1, sizeof *j);
 	if (cmd_model_inputs(ctx, m, false, &j->in)) {
@@ -221,7 +239,9 @@ static enum qcq_status exec_train(struct cmd_ctx *ctx, const struct cmd_call *ca
 	cmd_info(ctx, "%s %s: %d epochs, batch %d, lr %g, %zu training images%s",
 		 resume ? "resuming" : "training", nn_arch_name((enum nn_arch)nn_model_get_desc(m)->arch),
 		 o.epochs, o.batch, o.lr, ntrain,
-		 cmd_model_takes_features((enum nn_arch)nn_model_get_desc(m)->arch)
+		 nn_model_get_desc(m)->filter == NN_FILTER_TRAINABLE
+			 ? " (images through the trainable filter)"
+		 : cmd_model_takes_features((enum nn_arch)nn_model_get_desc(m)->arch)
 			 ? " (quanvolved features)"
 			 : "");
 	if (cmd_job_start(ctx, "train", job_run, job_finish, j)) {
@@ -252,7 +272,10 @@ const struct cmd_entry cmd_train_entry = {
 		"weights drawn from seed (default: the model's seed), so the same command gives the "
 		"same curves. `train resume` continues the last run (also one loaded with `load "
 		"model`) exactly where it stopped; epochs=N extends it. quanv-mlp, qccnn and "
-		"qcq-cnn need the quanvolved features (run quanv first). The quantum layer follows "
+		"qcq-cnn need the quanvolved features (run quanv first), unless built with "
+		"filter=trainable: then they read the images, train the filter's angles too "
+		"(filter-lr=X gives them their own learning rate; default lr) and, when the run "
+		"ends, the workspace's filter becomes the trained one. The quantum layer follows "
 		"`set noise depolarizing` and `set shots`; it has no damping, so a model with one "
 		"is not trained while `set noise damping` is on.",
 	.exec = exec_train,

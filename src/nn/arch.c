@@ -84,6 +84,8 @@ void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch)
 	d->depth = NN_DEFAULT_DEPTH;
 	d->observable = NN_OBS_Z0;
 	d->seed = 1;
+	d->filter = NN_FILTER_FIXED;
+	d->filter_k = d->filter_stride = 2;
 }
 
 static bool is_cnn(uint32_t arch)
@@ -159,9 +161,16 @@ static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, i
 		push_dense(L, nl, d, 2);
 		return QCQ_OK;
 	}
+	if (d->filter == NN_FILTER_TRAINABLE) { /* angles counted at build: nw = 0 here */
+		struct nn_layer *l = push(L, nl, NN_L_QFILTER, d);
+		l->k = (int)d->filter_k, l->stride = (int)d->filter_stride;
+		l->out_c = l->k * l->k;
+		l->out_h = (l->in_h - l->k) / l->stride + 1;
+		l->out_w = (l->in_w - l->k) / l->stride + 1;
+	}
 	if (d->arch == NN_ARCH_MLP || d->arch == NN_ARCH_QUANV_MLP) {
-		push(L, nl, NN_L_FLATTEN, d);
-		L[0].out_c = L[0].in_c * L[0].in_h * L[0].in_w, L[0].out_h = L[0].out_w = 1;
+		struct nn_layer *fl = push(L, nl, NN_L_FLATTEN, d);
+		fl->out_c = fl->in_c * fl->in_h * fl->in_w, fl->out_h = fl->out_w = 1;
 		if (d->dropout > 0.0f) {
 			struct nn_layer *l = push(L, nl, NN_L_DROPOUT, d);
 			l->p = d->dropout, l->group = 1;
@@ -276,6 +285,28 @@ enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_er
 	if (d->arch == NN_ARCH_QCQ_CNN_NOENT && (d->p1 > 0.0f || d->p2 > 0.0f || d->shots > 0))
 		return qcq_error_set(err, QCQ_EUNSUPPORTED,
 				     "qcq-cnn-noent is simulated exactly: noise and shots are not supported");
+	if (d->filter > NN_FILTER_TRAINABLE)
+		return qcq_error_set(err, QCQ_EINVAL, "unknown filter mode %u (0 = fixed, 1 = trainable)",
+				     d->filter);
+	if (d->filter == NN_FILTER_TRAINABLE) {
+		if (d->arch != NN_ARCH_QUANV_MLP && d->arch != NN_ARCH_QCCNN &&
+		    d->arch != NN_ARCH_QCQ_CNN)
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "model %s has no quanvolution filter to train (quanv-mlp, "
+					     "qccnn and qcq-cnn have one)",
+					     nn_arch_name((enum nn_arch)d->arch));
+		if (d->filter_k < 1 || d->filter_k > 2 || d->filter_stride < 1 ||
+		    d->filter_stride > 64)
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "trainable filter %ux%u stride %u out of range (patch 1..2, "
+					     "stride 1..64)",
+					     d->filter_k, d->filter_k, d->filter_stride);
+		if (d->in_c != 1 || d->in_h < d->filter_k || d->in_w < d->filter_k)
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "a trainable filter reads a 1-channel image of at least %ux%u "
+					     "(got (%u,%u,%u))",
+					     d->filter_k, d->filter_k, d->in_c, d->in_h, d->in_w);
+	}
 	/* sizes are now small enough that the plan cannot overflow an int */
 	struct nn_layer L[NN_MAX_LAYERS];
 	int nl;
@@ -289,7 +320,7 @@ enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_er
 			return qcq_error_set(err, QCQ_EINVAL,
 					     "freeze: no layer %d (%s has layers 0..%d)", k,
 					     nn_arch_name(d->arch), nl - 1);
-		if (L[k].nw + L[k].nb == 0)
+		if (L[k].nw + L[k].nb == 0 && L[k].kind != NN_L_QFILTER)
 			return qcq_error_set(err, QCQ_EINVAL,
 					     "freeze: layer %d (%s) has no parameters", k,
 					     kind_name(L[k].kind));
@@ -306,7 +337,7 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 	for (int i = 0; i < m->nl; i++) {
 		struct nn_layer *l = &m->L[i];
 		l->need_dinp = seen_params;
-		seen_params |= l->nw + l->nb > 0;
+		seen_params |= l->nw + l->nb > 0 || l->kind == NN_L_QFILTER;
 		if (l->kind != NN_L_QUANTUM)
 			continue;
 		size_t want = l->nw;
@@ -332,9 +363,13 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 
 static const char *kind_name(enum nn_kind k)
 {
-	static const char *const names[] = { "conv2d", "relu", "maxpool", "dropout",
-					     "flatten", "dense", "quantum", "avgpool",
-					     "rfilter", "head" };
+	/* by kind, so the table cannot drift from the enum's order */
+	static const char *const names[] = {
+		[NN_L_CONV] = "conv2d",   [NN_L_RELU] = "relu",       [NN_L_POOL] = "maxpool",
+		[NN_L_DROPOUT] = "dropout", [NN_L_FLATTEN] = "flatten", [NN_L_DENSE] = "dense",
+		[NN_L_QUANTUM] = "quantum", [NN_L_AVGPOOL] = "avgpool", [NN_L_RFILTER] = "rfilter",
+		[NN_L_HEAD] = "head",       [NN_L_QFILTER] = "qfilter",
+	};
 	return names[k];
 }
 
@@ -349,7 +384,7 @@ void nn_model_layer_info(const struct nn_model *m, int i, struct nn_layer_info *
 	info->kind = kind_name(l->kind);
 	info->out_c = l->out_c, info->out_h = l->out_h, info->out_w = l->out_w;
 	info->nparams = l->nw + l->nb;
-	info->quantum = l->kind == NN_L_QUANTUM;
+	info->quantum = l->kind == NN_L_QUANTUM || l->kind == NN_L_QFILTER;
 }
 
 /* snprintf into buf at *len, tracking the length needed even past n. */
@@ -399,6 +434,11 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n)
 			snprintf(what, sizeof what, "dropout%s %.2g", l->group > 1 ? "2d" : "",
 				 (double)l->p);
 			break;
+		case NN_L_QFILTER:
+			snprintf(what, sizeof what, "qfilter %dx%d/%d", l->k, l->k, l->stride);
+			snprintf(extra, sizeof extra, "  %d qubits: trainable quanvolution filter",
+				 l->out_c);
+			break;
 		default:
 			snprintf(what, sizeof what, "%s", kind_name(l->kind));
 		}
@@ -414,7 +454,10 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n)
 		put(buf, n, &len, "%3d  %-14s %-14s %10zu%s%s\n", i, what, shape, l->nw + l->nb,
 		    d->frozen >> i & 1u ? " frozen" : "", extra);
 	}
-	put(buf, n, &len, "parameters: %zu (classical %zu, quantum %zu)\n", m->nparams,
-	    m->nparams - m->nparams_q, m->nparams_q);
+	put(buf, n, &len, "parameters: %zu (classical %zu, quantum %zu", m->nparams,
+	    m->nparams - m->nparams_q - m->nparams_f, m->nparams_q);
+	if (m->nparams_f)
+		put(buf, n, &len, ", filter %zu", m->nparams_f);
+	put(buf, n, &len, ")\n");
 	return len;
 }

@@ -46,9 +46,12 @@ void nn_model_destroy(struct nn_model *m)
 {
 	if (!m)
 		return;
-	for (int i = 0; i < m->nl; i++)
+	for (int i = 0; i < m->nl; i++) {
 		if (m->L[i].kind == NN_L_QUANTUM && m->L[i].q.ops && m->L[i].q.ops->destroy)
 			m->L[i].q.ops->destroy(m->L[i].q.ctx);
+		if (m->L[i].kind == NN_L_QFILTER)
+			nn_qfilter_free(&m->L[i]);
+	}
 	free_blocks(m);
 	free(m);
 }
@@ -128,6 +131,8 @@ static void init_params(struct nn_model *m, uint64_t seed)
 			l->q.ops->init(l->q.ctx, l->w, l->nw, &r);
 		} else if (l->kind == NN_L_HEAD) {
 			nn_head_init(l->w, l->nw, &r);
+		} else if (l->kind == NN_L_QFILTER) {
+			nn_qfilter_init(l); /* the circuit's angles: no draw from r */
 		} else if (l->nw) {
 			size_t fan_in = nn_layer_in_size(l);
 			if (l->kind == NN_L_CONV)
@@ -148,6 +153,13 @@ static void init_params(struct nn_model *m, uint64_t seed)
 enum qcq_status nn_model_create(struct nn_model **out, const struct nn_model_desc *d,
 				int max_batch, nn_qlayer_factory qfactory, struct qcq_error *err)
 {
+	return nn_model_create_filter(out, d, max_batch, qfactory, NULL, err);
+}
+
+enum qcq_status nn_model_create_filter(struct nn_model **out, const struct nn_model_desc *d,
+				       int max_batch, nn_qlayer_factory qfactory,
+				       const struct qml_filter *f, struct qcq_error *err)
+{
 	enum qcq_status st = nn_model_desc_check(d, err);
 	if (st)
 		return st;
@@ -157,6 +169,9 @@ enum qcq_status nn_model_create(struct nn_model **out, const struct nn_model_des
 	m->desc = *d;
 	m->max_batch = max_batch;
 	st = nn_arch_build(m, qfactory, err);
+	if (st == QCQ_OK && m->L[0].kind == NN_L_QFILTER &&
+	    (st = nn_qfilter_setup(&m->L[0], f, d, err)) == QCQ_OK)
+		m->nparams_f = m->L[0].nw;
 	if (st == QCQ_OK)
 		st = carve(m, err);
 	if (st) {
@@ -188,6 +203,8 @@ size_t nn_model_in_floats(const struct nn_model *m)
 }
 size_t nn_model_nparams(const struct nn_model *m) { return m->nparams; }
 size_t nn_model_nparams_quantum(const struct nn_model *m) { return m->nparams_q; }
+size_t nn_model_nparams_filter(const struct nn_model *m) { return m->nparams_f; }
+void nn_model_set_filter_lr(struct nn_model *m, float lr) { m->filter_lr = lr; }
 float *nn_model_params(struct nn_model *m) { return m->params; }
 float *nn_model_grads(struct nn_model *m) { return m->grads; }
 float *nn_model_opt_m(struct nn_model *m) { return m->m1; }
@@ -266,6 +283,9 @@ enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, cons
 			break;
 		case NN_L_HEAD:
 			nn_head_forward(l->out, in, l->w, l->nw, B);
+			break;
+		case NN_L_QFILTER:
+			nn_qfilter_forward(l, in, B);
 			break;
 		}
 		in = l->out;
@@ -351,6 +371,10 @@ static void layer_backward(struct nn_model *m, struct nn_layer *l, const float *
 	case NN_L_HEAD:
 		nn_head_backward(din, l->dw, l->dout, in, l->w, l->nw, B);
 		break;
+	case NN_L_QFILTER:
+		assert(!din); /* always layer 0 */
+		nn_qfilter_backward(l, in, B);
+		break;
 	}
 }
 
@@ -390,18 +414,37 @@ static void zero_frozen_grads(struct nn_model *m)
 		}
 }
 
+/* The filter's angles are the first nf parameters; with their own rate they take a
+ * step of their own (both optimisers are element-wise, so the split changes nothing
+ * else). */
+static size_t filter_split(const struct nn_model *m)
+{
+	return m->filter_lr > 0 ? m->nparams_f : 0;
+}
+
 void nn_model_adam_step(struct nn_model *m, const struct nn_adam *o)
 {
 	zero_frozen_grads(m);
 	m->t++;
-	nn_adam_step(m->params, m->grads, m->m1, m->m2, m->nparams, o, m->t);
+	size_t nf = filter_split(m);
+	if (nf) {
+		struct nn_adam of = *o;
+		of.lr = m->filter_lr;
+		nn_adam_step(m->params, m->grads, m->m1, m->m2, nf, &of, m->t);
+	}
+	nn_adam_step(m->params + nf, m->grads + nf, m->m1 + nf, m->m2 + nf, m->nparams - nf, o,
+		     m->t);
 }
 
 void nn_model_sgd_step(struct nn_model *m, float lr, float momentum)
 {
 	zero_frozen_grads(m);
 	m->t++;
-	nn_sgd_step(m->params, m->grads, m->m1, m->nparams, lr, momentum, m->t);
+	size_t nf = filter_split(m);
+	if (nf)
+		nn_sgd_step(m->params, m->grads, m->m1, nf, m->filter_lr, momentum, m->t);
+	nn_sgd_step(m->params + nf, m->grads + nf, m->m1 + nf, m->nparams - nf, lr, momentum,
+		    m->t);
 }
 
 enum qcq_status nn_model_train_step(struct nn_model *m, const float *x, const int32_t *labels,

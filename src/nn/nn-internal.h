@@ -30,7 +30,7 @@ size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta);
 /* ---------------------------------------------------------------- the model */
 
 enum nn_kind { NN_L_CONV, NN_L_RELU, NN_L_POOL, NN_L_DROPOUT, NN_L_FLATTEN, NN_L_DENSE,
-	       NN_L_QUANTUM, NN_L_AVGPOOL, NN_L_RFILTER, NN_L_HEAD };
+	       NN_L_QUANTUM, NN_L_AVGPOOL, NN_L_RFILTER, NN_L_HEAD, NN_L_QFILTER };
 
 #define NN_MAX_LAYERS 16
 
@@ -45,6 +45,8 @@ struct nn_layer {
 	size_t group;       /* dropout group (1 or H*W) */
 	struct nn_qlayer q; /* quantum */
 	float fw[16], fb[4]; /* rfilter: fixed weights (4 out, 2x2) and biases, not trained */
+	struct qml_tfilter *tf; /* qfilter: forward/backward state (qfilter.c) */
+	struct qml_filter *tmpl; /* qfilter: its gates with the initial angles */
 	size_t nw, nb;      /* weight and bias counts */
 	size_t poff;        /* offset of the weights in the parameter block */
 	bool need_dinp;     /* some earlier layer has parameters */
@@ -58,7 +60,8 @@ struct nn_model {
 	int max_batch;
 	int nl;
 	struct nn_layer L[NN_MAX_LAYERS];
-	size_t nparams, nparams_q;
+	size_t nparams, nparams_q, nparams_f;
+	float filter_lr;  /* 0 = the optimiser's */
 	float *params, *grads, *m1, *m2; /* one block each */
 	long t;
 	float *acts;     /* input copy + every layer's output, one block */
@@ -106,6 +109,16 @@ void nn_head_init(float *w, size_t n, struct qcq_rng *rng);
 void nn_head_forward(float *out, const float *inp, const float *w, size_t n, int B);
 void nn_head_backward(float *dinp, float *dw, const float *dout, const float *inp,
 		      const float *w, size_t n, int B);
+/* qfilter.c: layer 0 as the trainable quanvolution filter: setup from the circuit f
+ * (sets nw; assumes d checked), release, initial angles, forward, backward (the
+ * filter's input is the model's: it has no input gradient). */
+struct qml_filter;
+enum qcq_status nn_qfilter_setup(struct nn_layer *l, const struct qml_filter *f,
+				 const struct nn_model_desc *d, struct qcq_error *err);
+void nn_qfilter_free(struct nn_layer *l);
+void nn_qfilter_init(struct nn_layer *l);
+void nn_qfilter_forward(struct nn_layer *l, const float *in, int B);
+void nn_qfilter_backward(struct nn_layer *l, const float *in, int B);
 /* qcnn.c: the 8-qubit QCNN of the qcnn model. */
 enum qcq_status nn_qlayer_qcnn_create(struct nn_qlayer *q, const struct nn_model_desc *d,
 				      struct qcq_error *err);

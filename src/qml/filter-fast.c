@@ -415,3 +415,94 @@ bool qml_filter_cache_pays(const struct qml_filter *f)
 {
 	return f->path != QML_PATH_HEISENBERG;
 }
+
+/* ---------------------------------------------------------------- trainable filter kernels */
+
+/*
+ * For the trainable filter (filter-grad.c), whose coefficient table changes every step:
+ * the Heisenberg kernel over one image with a table other than the filter's own, and
+ * its transpose, which gives the gradient of the loss with respect to that table.
+ * The same gather and sincospi as above, so both agree with qml_filter_apply.
+ */
+size_t qml_heis_pad(size_t plane)
+{
+	return (plane + LANES - 1) / LANES * LANES;
+}
+
+static void gather_padded(const struct qml_filter *f, const float *img, int h, int w, int oh,
+			  int ow, float *xs)
+{
+	struct apply_ctx a = {.f = f, .h = h, .w = w, .oh = oh, .ow = ow};
+	size_t plane = (size_t)oh * (size_t)ow, pad = qml_heis_pad(plane);
+	gather_patches(&a, img, xs, pad);
+	for (int q = 0; q < f->nq; q++) /* lanes past the last patch: finite, unused */
+		memset(xs + (size_t)q * pad + plane, 0, (pad - plane) * sizeof *xs);
+}
+
+void qml_heis_image(const struct qml_filter *f, const float *coef, const float *img, int h,
+		    int w, int oh, int ow, float *out, float *xs)
+{
+	int nq = f->nq, ncoef = f->ncoef;
+	size_t plane = (size_t)oh * (size_t)ow, pad = qml_heis_pad(plane);
+	gather_padded(f, img, h, w, oh, ow, xs);
+	for (size_t p = 0; p < plane; p += LANES) {
+		vf x[QML_HEIS_MAX_QUBITS], z[QML_HEIS_MAX_QUBITS];
+		for (int q = 0; q < nq; q++)
+			x[q] = vload(xs + (size_t)q * pad + p);
+		if (nq == 4)
+			heis_block_4(coef, x, z);
+		else
+			heis_block_n(coef, ncoef, nq, x, z);
+		float tmp[LANES];
+		size_t len = plane - p < LANES ? plane - p : LANES;
+		for (int j = 0; j < nq; j++) {
+			vstore(tmp, &z[j]);
+			memcpy(out + (size_t)j * plane + p, tmp, len * sizeof *tmp);
+		}
+	}
+}
+
+/* phi[i] = prod_q f_q(digit q of i), digits 0 = 1, 1 = sin pi x_q, 2 = cos pi x_q */
+INLINE void heis_phi(int nq, const vf *x, vf *phi)
+{
+	int m = 1;
+	phi[0] = (vf){0} + 1.0f;
+	for (int q = 0; q < nq; q++, m *= 3) {
+		vf s, c;
+		sincospi(&x[q], &s, &c);
+		for (int i = 0; i < m; i++) {
+			phi[m + i] = phi[i] * s;
+			phi[2 * m + i] = phi[i] * c;
+		}
+	}
+}
+
+void qml_heis_image_grad(const struct qml_filter *f, const float *img, int h, int w, int oh,
+			 int ow, const float *dout, float *acc, float *xs)
+{
+	int nq = f->nq, ncoef = f->ncoef;
+	size_t plane = (size_t)oh * (size_t)ow, pad = qml_heis_pad(plane);
+	gather_padded(f, img, h, w, oh, ow, xs);
+	for (size_t p = 0; p < plane; p += LANES) {
+		vf x[QML_HEIS_MAX_QUBITS], phi[243];
+		for (int q = 0; q < nq; q++)
+			x[q] = vload(xs + (size_t)q * pad + p);
+		heis_phi(nq, x, phi);
+		size_t len = plane - p < LANES ? plane - p : LANES;
+		for (int j = 0; j < nq; j++) {
+			float tmp[LANES] = {0};
+			memcpy(tmp, dout + (size_t)j * plane + p, len * sizeof *tmp);
+			vf g = vload(tmp);
+			float *a = acc + (size_t)j * (size_t)ncoef * LANES;
+			for (int i = 0; i < ncoef; i++) {
+				vf v = vload(a + (size_t)i * LANES) + g * phi[i];
+				vstore(a + (size_t)i * LANES, &v);
+			}
+		}
+	}
+}
+
+size_t qml_heis_lanes(void)
+{
+	return LANES;
+}

@@ -280,7 +280,7 @@ enum qcq_status qml_filter_apply_naive(const struct qml_filter *f, const float *
 	enum qcq_status st = qml_filter_out_dims(f, h, w, &oh, &ow, err);
 	if (st)
 		return st;
-	int k = f->k, nq = f->nq;
+	int nq = f->nq;
 	size_t plane = (size_t)oh * (size_t)ow;
 	for (long i = 0; i < n; i++) {
 		const float *img = images + (size_t)i * (size_t)h * (size_t)w;
@@ -288,9 +288,7 @@ enum qcq_status qml_filter_apply_naive(const struct qml_filter *f, const float *
 		for (int r = 0; r < oh; r++) {
 			for (int c = 0; c < ow; c++) {
 				double x[9], z[9];
-				for (int j = 0; j < nq; j++)
-					x[j] = img[(size_t)(r * f->stride + j / k) * (size_t)w +
-						   (size_t)(c * f->stride + j % k)];
+				qml_patch_pixels(f, img, w, r, c, x);
 				qml_filter_patch_naive(f, x, z);
 				for (int j = 0; j < nq; j++)
 					o[(size_t)j * plane + (size_t)r * (size_t)ow + (size_t)c] =

@@ -37,6 +37,16 @@ struct qml_filter {
 	float *mre, *mim; /* 64 per gate */
 };
 
+/* x[j] = pixel of wire j of the patch behind output pixel (r, c) of a w-wide image
+ * (CONVENTIONS section 3), for the naive paths. */
+static inline void qml_patch_pixels(const struct qml_filter *f, const float *img, int w, int r,
+				    int c, double *x)
+{
+	for (int j = 0; j < f->nq; j++)
+		x[j] = img[(size_t)(r * f->stride + j / f->k) * (size_t)w +
+			   (size_t)(c * f->stride + j % f->k)];
+}
+
 /* Matrix of g (dimension 2^g->nq, row major, rows = output) into m[64]. */
 void qml_gate_matrix(const struct qml_gate *g, double complex *m);
 
@@ -45,6 +55,18 @@ void qml_sv_apply(double complex *a, int n, const double complex *m, const int *
 
 /* Filter internals (filter-fast.c): builds coef/mre/mim and picks the path. */
 void qml_filter_compile(struct qml_filter *f);
+
+/* Trainable-filter kernels (filter-fast.c, used by filter-grad.c). xs holds
+ * nq * qml_heis_pad(oh * ow) floats (aligned); coef is a table laid out as f->coef. */
+size_t qml_heis_pad(size_t plane);
+size_t qml_heis_lanes(void);
+/* out (nq, oh, ow) <- the filter with table coef over one image (h, w) */
+void qml_heis_image(const struct qml_filter *f, const float *coef, const float *img, int h,
+		    int w, int oh, int ow, float *out, float *xs);
+/* acc[(j * ncoef + P) * lanes + lane] += sum over this image's patches (lane = patch mod
+ * lanes) of dout[j][patch] * phi_P(patch): the gradient of the table, lane by lane */
+void qml_heis_image_grad(const struct qml_filter *f, const float *img, int h, int w, int oh,
+			 int ow, const float *dout, float *acc, float *xs);
 
 /* ---------------------------------------------------------------- classifier circuit */
 

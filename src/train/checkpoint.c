@@ -5,12 +5,14 @@
  *   header, 48 bytes: "QCQMODEL", u32 version, u32 header size (48), u64 payload size,
  *                     u64 FNV-1a 64 of the payload, u64 parameter count, u64 0
  *   payload: sections, each u32 tag, u32 0, u64 length, then length bytes:
- *     DESC the nn_model_desc, field by field
+ *     DESC the nn_model_desc, field by field (the filter fields last: a file without
+ *          them is read as a fixed filter)
  *     PARM the parameter block (f32)
  *     OPTM i64 step, Adam m, Adam v (f32 each)
  *     RNG_ the model's xoshiro state (4 x u64)
  *     HIST the history: options, resumable state, rows, test metrics, best parameters
- *     FILT the quanvolution filter: k, stride, name, gate list
+ *     FILT the quanvolution filter: k, stride, name, gate list; for a model with a
+ *          trainable filter, the model's own with its current angles (its circuit)
  *   Unknown tags are skipped, so later versions can add sections.
  *
  * The file is read whole and checked (magic, version, sizes, checksum) before anything
@@ -124,6 +126,9 @@ static void write_desc(struct wbuf *b, const struct nn_model_desc *d)
 	w_u32(b, d->frozen);
 	w_u64(b, d->shots);
 	w_u64(b, d->seed);
+	w_u32(b, d->filter);
+	w_u32(b, d->filter_k);
+	w_u32(b, d->filter_stride);
 	section_end(b, s);
 }
 
@@ -179,6 +184,7 @@ static void write_history(struct wbuf *b, const struct train_history *h, size_t 
 		for (int i = 0; i < 4; i++)
 			w_u64(b, h->resume_rng.s[i]);
 	}
+	w_f64(b, h->opts.filter_lr); /* last: older files end before it */
 	section_end(b, s);
 }
 
@@ -235,8 +241,15 @@ enum qcq_status train_checkpoint_save(const char *path, struct nn_model *m,
 	section_end(&b, s);
 	if (h)
 		write_history(&b, h, np);
-	if (f)
-		write_filter(&b, f);
+	struct qml_filter *own = NULL;
+	if (nn_model_nparams_filter(m) && nn_model_filter(m, &own, err)) {
+		free(b.p);
+		return err ? err->code : QCQ_ENUMERIC;
+	}
+	if (own || f)
+		write_filter(&b, own ? own : f);
+	if (own)
+		qml_filter_destroy(own);
 	uint64_t payload = b.n - HEADER_BYTES;
 	uint64_t sum = qcq_hash(QCQ_HASH_INIT, b.p + HEADER_BYTES, payload);
 	for (int i = 0; i < 8; i++) {
@@ -367,6 +380,9 @@ static enum qcq_status read_desc(struct rbuf *r, struct nn_model_desc *d, struct
 	d->conv1 = r_u32(r), d->conv2 = r_u32(r), d->depth = r_u32(r), d->observable = r_u32(r);
 	d->dropout = r_f32(r), d->p1 = r_f32(r), d->p2 = r_f32(r), d->frozen = r_u32(r);
 	d->shots = r_u64(r), d->seed = r_u64(r);
+	d->filter = NN_FILTER_FIXED, d->filter_k = d->filter_stride = 2;
+	if (!r->bad && r->off < r->n)
+		d->filter = r_u32(r), d->filter_k = r_u32(r), d->filter_stride = r_u32(r);
 	if (r->bad)
 		return qcq_error_set(err, QCQ_EFORMAT, "architecture section too short");
 	enum qcq_status st = nn_model_desc_check(d, err);
@@ -428,6 +444,12 @@ static enum qcq_status read_history(struct rbuf *r, size_t np, struct train_hist
 		h->resume_t = (long)r_u64(r);
 		for (int i = 0; i < 4; i++)
 			h->resume_rng.s[i] = r_u64(r);
+	}
+	if (!r->bad && r->off < r->n)
+		o->filter_lr = r_f64(r);
+	if (!r->bad && (st = train_opts_check(o, err))) {
+		train_history_free(h);
+		return qcq_error_prefix(err, "history options");
 	}
 	if (r->bad) {
 		train_history_free(h);
@@ -531,15 +553,27 @@ static enum qcq_status load_parsed(const uint8_t *d, size_t n, int max_batch,
 		return qcq_error_set(err, QCQ_EFORMAT,
 				     "parameter section has %zu bytes for %llu parameters", s.parm.n,
 				     (unsigned long long)np);
+	/* a trainable filter's circuit is the model's: read it first */
+	struct qml_filter *f = NULL;
+	bool trainable = desc.filter == NN_FILTER_TRAINABLE;
+	if (trainable && !s.has_filt)
+		return qcq_error_set(err, QCQ_EFORMAT, "trainable filter without a filter section");
+	if ((trainable || f_out) && s.has_filt && (st = read_filter(&s.filt, &f, err)))
+		return st;
 	struct nn_model *m = NULL;
-	if ((st = nn_model_create(&m, &desc, max_batch, NULL, err)))
+	if ((st = nn_model_create_filter(&m, &desc, max_batch, NULL, f, err))) {
+		if (f)
+			qml_filter_destroy(f);
 		return qcq_error_prefix(err, "architecture");
+	}
 	if (nn_model_nparams(m) != np) {
 		st = qcq_error_set(err, QCQ_EFORMAT,
 				   "%llu parameters stored, the %s architecture has %zu",
 				   (unsigned long long)np, nn_arch_name((enum nn_arch)desc.arch),
 				   nn_model_nparams(m));
 		nn_model_destroy(m);
+		if (f)
+			qml_filter_destroy(f);
 		return st;
 	}
 	r_f32s(&s.parm, nn_model_params(m), np);
@@ -561,11 +595,8 @@ static enum qcq_status load_parsed(const uint8_t *d, size_t n, int max_batch,
 			*nn_model_rng(m) = rng;
 	}
 	struct train_history *h = NULL;
-	struct qml_filter *f = NULL;
 	if (!st && h_out && s.has_hist)
 		st = read_history(&s.hist, (size_t)np, &h, err);
-	if (!st && f_out && s.has_filt)
-		st = read_filter(&s.filt, &f, err);
 	if (st) {
 		nn_model_destroy(m);
 		train_history_free(h);
@@ -578,6 +609,8 @@ static enum qcq_status load_parsed(const uint8_t *d, size_t n, int max_batch,
 		*h_out = h;
 	if (f_out)
 		*f_out = f;
+	else if (f)
+		qml_filter_destroy(f);
 	return QCQ_OK;
 }
 

@@ -41,6 +41,9 @@ enum qcq_status train_opts_check(const struct train_opts *o, struct qcq_error *e
 	if (!(o->momentum >= 0 && o->momentum < 1))
 		return qcq_error_set(err, QCQ_EINVAL, "momentum %g out of range [0, 1)",
 				     o->momentum);
+	if (!(o->filter_lr >= 0 && o->filter_lr <= 1))
+		return qcq_error_set(err, QCQ_EINVAL, "filter lr %g out of range [0, 1]",
+				     o->filter_lr);
 	if (!(o->event_interval >= 0 && o->event_interval <= 3600))
 		return qcq_error_set(err, QCQ_EINVAL, "event interval %g s out of range [0, 3600]",
 				     o->event_interval);

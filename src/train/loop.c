@@ -219,6 +219,7 @@ static enum qcq_status fit_epoch(struct fit *f, int epoch, struct train_epoch *r
 	train_epoch_order(f->o.seed, epoch, f->o.shuffle, f->perm, n);
 	struct nn_adam adam = NN_ADAM_DEFAULT;
 	adam.lr = (float)f->o.lr;
+	nn_model_set_filter_lr(f->m, (float)f->o.filter_lr);
 	double loss_sum = 0, t0 = qcq_now(), last_ev = -INFINITY;
 	size_t correct = 0;
 	nn_model_set_train(f->m, true);

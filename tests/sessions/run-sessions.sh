@@ -61,6 +61,13 @@ for path in "$root"/sessions/*.qcq; do
 	tour.qcq)
 		expect 0 "$f" --
 		;;
+	trainable-filter.qcq)
+		expect 0 "$f" -- 'trainable filter: 2x2 stride 2, 8 angles \(layer 0\)' \
+			'parameters: 5506 \(classical 5494, quantum 4, filter 8\)' \
+			"the workspace's filter is now the trained one" \
+			'^filter: trained: random layers=2 seed=42' '^test: accuracy [01]\.[0-9]+' \
+			'^<Z> = \[.*\] \(from the quanvolved features\)'
+		;;
 	mnist-3v5.qcq | fashion-tshirt-trouser.qcq | mri-tumour.qcq)
 		mkdir -p "$tmp/$f"
 		expect 1 "$f" data="$tmp/none" train=40 val=20 test=20 epochs=1 out="$tmp/$f" -- \
