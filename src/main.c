@@ -5,7 +5,9 @@
  */
 #include "front/batch.h"
 #include "qcq/cmd.h"
+#include "qcq/data.h"
 #include "qcq/experiment.h"
+#include "qcq/nn.h"
 #include "qcq/tui.h"
 
 #include <signal.h>
@@ -180,6 +182,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
+/*
+ * The machine's plan of matrix-product implementations, kept in the cache directory:
+ * the same seeded run then rounds the same in every process (a resumed study, MPI
+ * ranks, tomorrow's session). Without a writable cache the plan is per process, and
+ * `summary kernels` says so.
+ */
+static void attach_gemm_plan(void)
+{
+	char dir[4096];
+	struct qcq_error e;
+	if (data_cache_dir(NULL, dir, sizeof dir, &e) == QCQ_OK && qcq_mkdir_p(dir, &e) == QCQ_OK)
+		nn_gemm_plan_attach(dir, &e);
+}
+
 static int real_main(int argc, char **argv)
 {
 	struct options o;
@@ -193,6 +209,7 @@ static int real_main(int argc, char **argv)
 	bool json = o.json, empty = o.empty;
 	long jobs = o.jobs;
 
+	attach_gemm_plan();
 	struct cmd_workspace *ws = cmd_workspace_create(NULL);
 	cmd_batch_attach(ws);
 	if (train_exp_mpi_rank() > 0)

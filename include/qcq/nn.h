@@ -391,6 +391,20 @@ size_t nn_model_summary(const struct nn_model *m, char *buf, size_t n);
  * measured microseconds; snprintf convention. */
 size_t nn_model_kernels_describe(const struct nn_model *m, char *buf, size_t n);
 
+/*
+ * Keeps the plan of matrix-product implementations (which of loops, kernel or sgemm
+ * each shape uses, chosen by timing) in a file in dir, named for this CPU and vector
+ * width, and loads what it holds. The implementations round differently, so without
+ * a file every process times its own plan and the same seeded training can differ
+ * in its last bits between processes; with it, every process on the machine makes
+ * the same choices (a shape new to all is timed once, under flock). Call once, at
+ * start, before threads train; dir must exist. Without a call the plan lives for
+ * the process only.
+ */
+enum qcq_status nn_gemm_plan_attach(const char *dir, struct qcq_error *err);
+/* The attached plan file's path ("" when none); snprintf convention. */
+size_t nn_gemm_plan_file(char *buf, size_t n);
+
 /* Layer listing for front ends. */
 int nn_model_nlayers(const struct nn_model *m);
 struct nn_layer_info {

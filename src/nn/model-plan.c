@@ -62,8 +62,16 @@ size_t nn_model_kernels_describe(const struct nn_model *m, char *buf, size_t n)
 		int w_ = snprintf(buf ? buf + len : NULL, len < n ? n - len : 0, __VA_ARGS__); \
 		len += w_ > 0 ? (size_t)w_ : 0;                                       \
 	} while (0)
+	char plan[512];
+	nn_gemm_plan_file(plan, sizeof plan);
 	PUT("kernels on %s, vectors %s; matrix products (M x N x K, t = A transposed), "
 	    "chosen by timing:\n", cpu, qcq_simd_name());
+	if (plan[0])
+		PUT("  plan kept in %s (every process on this machine makes the same choices)\n",
+		    plan);
+	else
+		PUT("  plan timed for this process only (no cache directory to keep it in): "
+		    "another process may choose differently and round differently\n");
 	for (int i = 0; i < m->nl; i++) {
 		const struct nn_layer *l = &m->L[i];
 		int p[3][4];
