@@ -223,6 +223,8 @@ void qcq_atomic_abort(struct qcq_atomic_file *af);
 
 /* mkdir -p: create dir and its missing parents (0755); existing folders are fine. */
 enum qcq_status qcq_mkdir_p(const char *dir, struct qcq_error *err);
+/* The same with the mode of the folders it creates (0700 for private state). */
+enum qcq_status qcq_mkdir_p_mode(const char *dir, unsigned mode, struct qcq_error *err);
 
 /* Read a whole file (up to limit bytes) into a new buffer (NUL-terminated, not counted). */
 enum qcq_status qcq_read_file(const char *path, size_t limit, char **data, size_t *n,

@@ -200,7 +200,7 @@ enum qcq_status qcq_write_file_atomic(const char *path, const void *data, size_t
 	return qcq_atomic_commit(&af, err);
 }
 
-enum qcq_status qcq_mkdir_p(const char *dir, struct qcq_error *err)
+enum qcq_status qcq_mkdir_p_mode(const char *dir, unsigned mode, struct qcq_error *err)
 {
 	char tmp[4096];
 	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
@@ -209,13 +209,18 @@ enum qcq_status qcq_mkdir_p(const char *dir, struct qcq_error *err)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		if (mkdir(tmp, (mode_t)mode) != 0 && errno != EEXIST)
 			return qcq_error_errno(err, errno, "%s: cannot create directory", tmp);
 		*p = '/';
 	}
-	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+	if (mkdir(tmp, (mode_t)mode) != 0 && errno != EEXIST)
 		return qcq_error_errno(err, errno, "%s: cannot create directory", tmp);
 	return QCQ_OK;
+}
+
+enum qcq_status qcq_mkdir_p(const char *dir, struct qcq_error *err)
+{
+	return qcq_mkdir_p_mode(dir, 0755, err);
 }
 
 enum qcq_status qcq_read_file(const char *path, size_t limit, char **data, size_t *n,

@@ -289,7 +289,7 @@ enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct ab
 	double t0 = qcq_now();
 	char out_dir[TRAIN_EXP_PATH_MAX];
 	snprintf(out_dir, sizeof out_dir, "%s", s->base.out_dir[0] ? s->base.out_dir : "results/ablate");
-	if ((st = train_exp_make_dirs(out_dir, err)))
+	if ((st = qcq_mkdir_p(out_dir, err)))
 		return st;
 	struct exp_data data[TRAIN_EXP_NDATA];
 	memset(data, 0, sizeof data);

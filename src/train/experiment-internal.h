@@ -102,9 +102,6 @@ enum qcq_status train_exp_parse_num(const char *w, double lo, double hi, double 
 			      struct qcq_error *err);
 enum qcq_status train_exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err);
 
-/* experiment.c: mkdir -p */
-enum qcq_status train_exp_make_dirs(const char *path, struct qcq_error *err);
-
 /* experiment-data.c */
 /* Resolves "" to the first data root that exists (data_find), else the data home. */
 void train_exp_data_dir(const struct train_exp_spec *s, char *buf, size_t n);

@@ -15,14 +15,12 @@
 
 #include "qcq/qml.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 void train_exp_log(const struct qcq_sink *sink, const char *fmt, ...)
@@ -42,25 +40,6 @@ void train_exp_result_free(struct train_exp_result *r)
 {
 	free(r->table);
 	r->table = NULL;
-}
-
-/* mkdir -p */
-static enum qcq_status make_dirs(const char *path, struct qcq_error *err)
-{
-	char buf[TRAIN_EXP_PATH_MAX + 16];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1;; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-			*p = '\0';
-			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-				return qcq_error_errno(err, errno, "%s: cannot create the folder", buf);
-			*p = c;
-			if (!c)
-				break;
-		}
-	}
-	return QCQ_OK;
 }
 
 struct study {
@@ -341,7 +320,7 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 		snprintf(S.out_dir, sizeof S.out_dir, "results/%s", train_exp_kind_name(spec->kind));
 	char runs_dir[TRAIN_EXP_PATH_MAX + 8];
 	snprintf(runs_dir, sizeof runs_dir, "%s/runs", S.out_dir);
-	if (S.rank == 0 && (st = make_dirs(runs_dir, err)))
+	if (S.rank == 0 && (st = qcq_mkdir_p(runs_dir, err)))
 		return st;
 	struct qml_filter *filter = NULL;
 	if (spec->filter) {
@@ -391,9 +370,4 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	pthread_mutex_destroy(&S.lock);
 	qml_filter_destroy(filter);
 	return st;
-}
-
-enum qcq_status train_exp_make_dirs(const char *path, struct qcq_error *err)
-{
-	return make_dirs(path, err);
 }

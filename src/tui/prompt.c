@@ -17,7 +17,6 @@
 
 #include "qcq/data.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,16 +360,9 @@ static void history_path(struct tui *t)
 		snprintf(dir, sizeof dir, "%s/.local/state/qcqlab", home);
 	else
 		return;
-	/* mkdir -p: each prefix in turn */
-	for (char *s = dir + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(dir, 0700);
-		*s = '/';
-	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return;
+	struct qcq_error e;
+	if (qcq_mkdir_p_mode(dir, 0700, &e) != QCQ_OK)
+		return; /* no history file: the prompt works without one */
 	snprintf(t->hist_path, sizeof t->hist_path, "%s/history", dir);
 }
 
