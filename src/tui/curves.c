@@ -91,8 +91,8 @@ static void log_epoch(struct tui *t, const struct qcq_event *ev)
 	if (!g->told) {
 		g->told = true;
 		tui_log_add(t, TUI_C_LOG_INFO,
-			    "(the log shows about 2 epochs a second, each new best and the last; "
-			    "Curves has every epoch)");
+			    "(the log shows about 2 epochs a second, new bests and the last; "
+			    "Curves has all)"); /* 79 columns: one row at 80 */
 	}
 }
 
