@@ -8,7 +8,8 @@
  * accuracy needs only a token (so the early, interesting epochs are seen even when they
  * come in a burst); the first and the last epoch are always shown, whatever the tokens.
  * In any window of T seconds at most 2 + TUI_EPOCH_BURST + TUI_EPOCH_RATE * T epoch lines
- * appear (the 2: the first and the last).
+ * appear (the 2: the first and the last), plus one flushed before each note the job
+ * posts (train posts its notes only after the last epoch).
  */
 #include "epoch-gate.h"
 
