@@ -33,6 +33,7 @@ void tui_curves_reset(struct tui_curves *c, const char *job)
 	c->last[0] = '\0';
 	snprintf(c->job, sizeof c->job, "%s", job ? job : "");
 	c->t_start = qcq_now();
+	tui_epoch_gate_reset(&c->gate);
 }
 
 static void add_epoch(struct tui_curves *c, const struct qcq_event *ev)
@@ -73,11 +74,40 @@ static void progress(struct tui_curves *c, const struct qcq_event *ev)
 		snprintf(c->units, sizeof c->units, "%s", ev->text);
 }
 
+/* An epoch's line goes to the log if the gate lets it (epoch-gate.h); else it is held,
+ * and the first time that happens in a job the log says why lines are missing. */
+static void log_epoch(struct tui *t, const struct qcq_event *ev)
+{
+	struct tui_epoch_gate *g = &t->curves.gate;
+	char line[sizeof g->held];
+	snprintf(line, sizeof line,
+		 "epoch %3d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  %.2fs", ev->epoch,
+		 ev->train_loss, ev->train_acc, ev->val_loss, ev->val_acc, ev->seconds);
+	if (tui_epoch_gate_pass(g, ev, qcq_now())) {
+		tui_log_add(t, TUI_C_NORMAL, line);
+		return;
+	}
+	memcpy(g->held, line, sizeof line);
+	if (!g->told) {
+		g->told = true;
+		tui_log_add(t, TUI_C_LOG_INFO,
+			    "(the log shows about 2 epochs a second, new bests and the last; "
+			    "Curves has all)"); /* 79 columns: one row at 80 */
+	}
+}
+
+/* The job posts a note or ends: the newest epoch, if held back, is shown first. */
+static void flush_epoch(struct tui *t)
+{
+	struct tui_epoch_gate *g = &t->curves.gate;
+	if (tui_epoch_gate_flush(g, qcq_now()))
+		tui_log_add(t, TUI_C_NORMAL, g->held);
+}
+
 void tui_event(void *ctx, const struct qcq_event *ev)
 {
 	struct tui *t = ctx;
 	struct tui_curves *c = &t->curves;
-	char line[256];
 	bool feeds = ev->kind == QCQ_EV_PROGRESS || ev->kind == QCQ_EV_BATCH ||
 		     ev->kind == QCQ_EV_EPOCH;
 	if (feeds && t->ws->job && (const void *)t->ws->job != t->curves_job) {
@@ -86,6 +116,7 @@ void tui_event(void *ctx, const struct qcq_event *ev)
 	}
 	switch (ev->kind) {
 	case QCQ_EV_LOG:
+		flush_epoch(t);
 		tui_log_add(t, TUI_C_LOG_INFO, ev->text ? ev->text : "");
 		break;
 	case QCQ_EV_PROGRESS:
@@ -98,12 +129,10 @@ void tui_event(void *ctx, const struct qcq_event *ev)
 		break;
 	case QCQ_EV_EPOCH:
 		add_epoch(c, ev);
-		snprintf(line, sizeof line,
-			 "epoch %3d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  %.2fs", ev->epoch,
-			 ev->train_loss, ev->train_acc, ev->val_loss, ev->val_acc, ev->seconds);
-		tui_log_add(t, TUI_C_NORMAL, line);
+		log_epoch(t, ev);
 		break;
 	case QCQ_EV_DONE:
+		flush_epoch(t);
 		c->have_progress = false;
 		t->curves_job = NULL; /* the next job's first event starts new curves */
 		snprintf(c->last, sizeof c->last, "%s", ev->text ? ev->text : "done");

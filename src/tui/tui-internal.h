@@ -16,6 +16,7 @@
 
 #include "qcq/cmd.h"
 #include "qcq/tui.h"
+#include "epoch-gate.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -126,6 +127,7 @@ struct tui_curves {
 	char job[64];     /* name of the job that fed the curves */
 	char last[160];   /* the job's last DONE text */
 	double t_start;
+	struct tui_epoch_gate gate; /* which epoch lines reach the log */
 };
 
 /* ---------------------------------------------------------------- the screen */
