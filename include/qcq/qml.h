@@ -19,8 +19,8 @@
  * Not here: the simulator itself (qsim.h), layers other than the quantum one (nn.h),
  * caching of quanvolved features (data.h; it keys on qml_filter_hash).
  *
- * Conventions: ../shared/reference/CONVENTIONS.md (Qiskit little-endian, gate matrices
- * of section 2). Images are float32 row-major (h, w); outputs float32 NCHW.
+ * Conventions: Qiskit's (little-endian qubit order, Qiskit's gate matrices). Images are
+ * float32 row-major (h, w); outputs float32 NCHW.
  */
 #ifndef QCQ_QML_H
 #define QCQ_QML_H
