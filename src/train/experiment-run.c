@@ -131,7 +131,9 @@ enum qcq_status train_exp_run_train(struct exp_run *r, const struct exp_data *d,
 		out->best_epoch = h->best_epoch;
 		out->test_loss = h->has_test ? h->test.loss : NAN;
 		out->test_acc = h->has_test ? h->test.acc : NAN;
-		memcpy(out->confusion, h->test.confusion, sizeof out->confusion);
+		for (int a = 0; a < 2; a++) /* the binary tasks' 2 x 2 */
+			for (int b = 0; b < 2; b++)
+				out->confusion[a][b] = h->test.confusion[a][b];
 		out->seconds = h->total_seconds;
 		out->nparams = nn_model_nparams(m);
 		out->nparams_quantum = nn_model_nparams_quantum(m);
