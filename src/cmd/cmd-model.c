@@ -168,8 +168,9 @@ static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
 	if (K > 2)
 		cmd_print(ctx, "  %d classes: %d outputs with a softmax", K, K);
 	if (nq && K > 2 && d->arch != NN_ARCH_QCNN)
-		cmd_print(ctx, "  classifier: depth %u, %d qubits, Born probabilities of |0>..|%d> -> "
-			  "Linear(%d,%d), exact", d->depth, qml_mc_qubits(K), K - 1, K, K);
+		cmd_print(ctx, "  classifier: depth %u, %d qubits, Born probabilities of |0>..|%d> "
+			  "(x %d) -> Linear(%d,%d), exact", d->depth, qml_mc_qubits(K), K - 1,
+			  1 << qml_mc_qubits(K), K, K);
 	else if (nq)
 		cmd_print(ctx, "  classifier: depth %u, observable %s, %s, %s", d->depth,
 			  d->observable == NN_OBS_ZZ ? "<Z0 Z1>" : "<Z0>",
@@ -273,9 +274,10 @@ const struct cmd_entry cmd_model_entry = {
 		"to n = ceil(log2 K) values (at least 2), the n-qubit ZZFeatureMap (reps 2, full) + "
 		"RealAmplitudes (depth, reverse_linear) circuit is read out as the Born "
 		"probabilities of the basis states |0>..|K-1> (one measurement distribution gives "
-		"every class a number: 4 qubits for 10 classes), and Linear(K,K) and the softmax "
-		"follow, as Linear(1,2) follows <Z0> in the binary model; exact, observable z0, no "
-		"noise or shots. rf-qcq-cnn, rf-qccnn and cnn-pm follow suit; qcnn, qcq-cnn-noent "
+		"every class a number: 4 qubits for 10 classes), times 2^n (a uniform distribution "
+		"reads 1, so the head sees inputs of order one as the binary head sees <Z0>), and "
+		"Linear(K,K) and the softmax follow, as Linear(1,2) follows <Z0> in the binary "
+		"model; exact, observable z0, no noise or shots. rf-qcq-cnn, rf-qccnn and cnn-pm follow suit; qcnn, qcq-cnn-noent "
 		"and qcq-cnn-chead are binary only.",
 	.exec = exec_model,
 };

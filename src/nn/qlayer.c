@@ -219,6 +219,7 @@ enum qcq_status nn_qlayer_product_create(struct nn_qlayer *q, const struct nn_mo
  */
 struct multi_ctx {
 	int nclasses, depth, n;
+	double scale; /* 2^n: see nn_qlayer_multi_create */
 };
 
 static void m_forward(void *ctx, float *out, const float *inp, const float *theta, int B,
@@ -236,7 +237,7 @@ static void m_forward(void *ctx, float *out, const float *inp, const float *thet
 			x[j] = inp[(size_t)b * c->n + j];
 		qml_mc_probs(K, c->depth, x, th, p, NULL, NULL, NULL);
 		for (int k = 0; k < K; k++)
-			out[(size_t)b * K + k] = (float)p[k];
+			out[(size_t)b * K + k] = (float)(c->scale * p[k]);
 	}
 }
 
@@ -256,7 +257,7 @@ static void m_backward(void *ctx, float *dinp, float *dtheta, const float *dout,
 		for (int j = 0; j < c->n; j++)
 			x[j] = inp[(size_t)b * c->n + j];
 		for (int k = 0; k < K; k++)
-			g[k] = dout[(size_t)b * K + k];
+			g[k] = c->scale * dout[(size_t)b * K + k];
 		qml_mc_probs(K, c->depth, x, th, p, g, dinp ? dx : NULL, dth);
 		for (int k = 0; k < np; k++)
 			dtheta[k] += (float)dth[k];
@@ -270,7 +271,7 @@ static void m_describe(void *ctx, char *buf, size_t n)
 {
 	const struct multi_ctx *c = ctx;
 	snprintf(buf, n, "ZZFeatureMap(reps 2) + RealAmplitudes(reps %d), Born probabilities of "
-		 "|0>..|%d>, exact", c->depth, c->nclasses - 1);
+		 "|0>..|%d> x %d, exact", c->depth, c->nclasses - 1, 1 << c->n);
 }
 
 static const struct nn_qlayer_ops multi_ops = {
@@ -293,6 +294,12 @@ enum qcq_status nn_qlayer_multi_create(struct nn_qlayer *q, const struct nn_mode
 				     QML_QLAYER_MAX_DEPTH, K, d->depth);
 	struct multi_ctx *c = qcq_xcalloc(1, sizeof *c);
 	c->nclasses = K, c->depth = (int)d->depth, c->n = qml_mc_qubits(K);
+	/* The outputs are 2^n p_k: 1 for every class under a uniform distribution, so the
+	 * head Linear(K,K) sees inputs of order one, as the binary head sees <Z0> in [-1,1].
+	 * Adam moves each weight by about lr per step whatever its gradient's size, so with
+	 * raw probabilities (about 1/2^n each) the head needs 2^n times the steps to reach
+	 * logits of the same size. */
+	c->scale = (double)(1 << c->n);
 	*q = (struct nn_qlayer){&multi_ops, c, c->n, K, (size_t)qml_mc_nparams(K, c->depth), c->n};
 	return QCQ_OK;
 }

@@ -123,7 +123,7 @@ static void test_qcq_cnn_checkpoint(void)
 	CHECK(run(ws, "load synth 200 seed=3; classes 0 1 2 3; split train=40 val=8 test=8; "
 		      "quanv; model qcq-cnn conv1=4 conv2=8") == QCQ_OK);
 	CHECK_STR_CONTAINS(cap.out, "classifier: depth 2, 2 qubits, Born probabilities of |0>..|3> "
-				    "-> Linear(4,4)");
+				    "(x 4) -> Linear(4,4)");
 	CHECK(run(ws, "train epochs=1") == QCQ_OK);
 	CHECK(ws->history && ws->history->has_test && ws->history->test.nclasses == 4);
 	uint64_t conf[4][4], total = 0;
