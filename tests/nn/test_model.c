@@ -248,6 +248,19 @@ static double loss_at(struct nn_model *m, const float *x, const int32_t *y, int 
 	return loss;
 }
 
+/* The central difference of the loss in parameter i with step h (evaluation mode). */
+static double central_diff(struct nn_model *m, const float *x, const int32_t *y, int B,
+			   size_t i, float h)
+{
+	float *p = nn_model_params(m), keep = p[i];
+	p[i] = keep + h;
+	double lp = loss_at(m, x, y, B);
+	p[i] = keep - h;
+	double lm = loss_at(m, x, y, B);
+	p[i] = keep;
+	return (lp - lm) / (2 * h);
+}
+
 /* Whole-model gradient vs central differences, in evaluation mode. */
 static void check_model_grad(enum nn_arch a, void (*tweak)(struct nn_model_desc *))
 {
@@ -262,17 +275,11 @@ static void check_model_grad(enum nn_arch a, void (*tweak)(struct nn_model_desc 
 	nn_model_zero_grad(m);
 	CHECK(nn_model_backward(m, NULL) == QCQ_OK);
 	size_t n = nn_model_nparams(m);
-	float *g = malloc(n * 4), *p = nn_model_params(m);
+	float *g = malloc(n * 4);
 	memcpy(g, nn_model_grads(m), n * 4);
 	int bad = 0, tried = 0;
 	for (size_t i = 0; i < n; i += 1 + n / 60) {
-		float keep = p[i], h = 1e-2f;
-		p[i] = keep + h;
-		double lp = loss_at(m, x, y, B);
-		p[i] = keep - h;
-		double lm = loss_at(m, x, y, B);
-		p[i] = keep;
-		double fd = (lp - lm) / (2 * h);
+		double fd = central_diff(m, x, y, B, i, 1e-2f);
 		tried++;
 		/* ReLU / max-pool kinks can fall inside [p-h, p+h]: allow a rare miss */
 		if (fabs(fd - g[i]) > 2e-3 + 0.03 * fabs(fd))
@@ -280,13 +287,7 @@ static void check_model_grad(enum nn_arch a, void (*tweak)(struct nn_model_desc 
 	}
 	/* and the last parameters (head, quantum angles) exactly */
 	for (size_t i = n - 10; i < n; i++) {
-		float keep = p[i], h = 1e-2f;
-		p[i] = keep + h;
-		double lp = loss_at(m, x, y, B);
-		p[i] = keep - h;
-		double lm = loss_at(m, x, y, B);
-		p[i] = keep;
-		CHECK_NEAR(g[i], (lp - lm) / (2 * h), 2e-3 + 0.03 * fabs(g[i]));
+		CHECK_NEAR(g[i], central_diff(m, x, y, B, i, 1e-2f), 2e-3 + 0.03 * fabs(g[i]));
 	}
 	if (bad > tried / 20)
 		fprintf(stderr, "%s: %d of %d gradients off\n", nn_arch_name(a), bad, tried);
@@ -823,18 +824,12 @@ static void check_model_grad_k(enum nn_arch a, int K)
 	nn_model_zero_grad(m);
 	CHECK(nn_model_backward(m, NULL) == QCQ_OK);
 	size_t n = nn_model_nparams(m);
-	float *g = malloc(n * 4), *p = nn_model_params(m);
+	float *g = malloc(n * 4);
 	memcpy(g, nn_model_grads(m), n * 4);
 	size_t tail = n > 400 ? 400 : n;
 	int bad = 0, tried = 0;
 	for (size_t i = 0; i < n; i += (i >= n - tail ? 1 : 1 + n / 60)) {
-		float keep = p[i], h = 1e-3f; /* small: ReLU kinks in the conv layers */
-		p[i] = keep + h;
-		double lp = loss_at(m, x, y, B);
-		p[i] = keep - h;
-		double lm = loss_at(m, x, y, B);
-		p[i] = keep;
-		double fd = (lp - lm) / (2 * h);
+		double fd = central_diff(m, x, y, B, i, 1e-3f); /* small: ReLU kinks in convs */
 		tried++;
 		if (fabs(fd - g[i]) > 2e-3 + 0.03 * fabs(fd)) {
 			bad++;
