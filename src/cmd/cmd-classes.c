@@ -10,8 +10,10 @@
 #include "qcq/nn.h"
 
 #include <stdlib.h>
-
 #include <string.h>
+
+/* a task's classes become a model's outputs */
+_Static_assert(DATA_MAX_SIDES == NN_MAX_CLASSES, "task and model class limits differ");
 
 /* Print a split and emit its JSON (shared by classes and split: same result kind). */
 static void report_split(struct cmd_ctx *ctx, const struct data_split *s, const char *how)

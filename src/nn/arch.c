@@ -33,6 +33,8 @@
 #include <stdio.h>
 #include <string.h>
 
+_Static_assert(NN_MAX_CLASSES == QML_MC_MAX_CLASSES, "the K-class classifier's limit differs");
+
 static const char *kind_name(enum nn_kind k);
 static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, int *nl,
 			    struct qcq_error *err);

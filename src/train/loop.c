@@ -46,6 +46,8 @@ enum qcq_status train_data_check(const struct nn_model *m, const struct train_da
 	return QCQ_OK;
 }
 
+_Static_assert(TRAIN_MAX_CLASSES == NN_MAX_CLASSES, "metrics and model class limits differ");
+
 /* The predicted class: the first largest of K values (the binary rule p1 > p0). */
 static int argmax(const float *v, int K)
 {
