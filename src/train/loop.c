@@ -155,9 +155,9 @@ enum qcq_status train_predict(struct nn_model *m, const struct train_data *d, si
 		probs[1] = eb / (ea + eb);
 		return QCQ_OK;
 	}
-	double mx = logits[0], sum = 0;
-	for (int k = 1; k < K; k++)
-		mx = fmax(mx, logits[k]);
+	/* the largest by index, not an fmax reduction: gcc 12's aarch64 vectoriser crashes
+	 * on that at -O3 (as in tests/qml/test_filter_grad.c) */
+	double mx = logits[argmax(logits, K)], sum = 0;
 	for (int k = 0; k < K; k++)
 		sum += probs[k] = exp(logits[k] - mx);
 	for (int k = 0; k < K; k++)
