@@ -272,8 +272,10 @@ size_t cmd_paused_drop(struct cmd_workspace *ws);
 enum qcq_status cmd_run_call(struct cmd_workspace *ws, const struct cmd_call *call, bool record);
 /* The model's class probabilities for image k of the split (numbered as `show image`:
  * train, then val, then test) and its label, as `predict k` computes them, without
- * printing: for front ends. QCQ_ESTATE without a model or split, or while a job runs. */
-enum qcq_status cmd_predict_image(struct cmd_workspace *ws, long k, double probs[2], int *label,
+ * printing: for front ends. probs gets one per class of the task (the split's nsides,
+ * at most DATA_MAX_SIDES). QCQ_ESTATE without a model or split, when the model's classes
+ * differ from the task's, or while a job runs. */
+enum qcq_status cmd_predict_image(struct cmd_workspace *ws, long k, double *probs, int *label,
 				  struct qcq_error *err);
 /* Run a session file (what `source` and `-x` do). */
 enum qcq_status cmd_run_file(struct cmd_workspace *ws, const char *path, const struct cmd_vars *vars);

@@ -201,27 +201,42 @@ enum qcq_status data_synth_digits(size_t n, uint64_t seed, struct qcq_pool *pool
 /* ---------------------------------------------------------------- classes and splits */
 
 /*
- * The two sides of a binary task: map[c] = 0 or 1 for a class on that side, -1 for an
- * unused class. Names like "no_tumor" and "glioma_tumor+meningioma_tumor+pituitary_tumor".
+ * The sides (classes) of a task: map[c] = side 0 .. nsides-1 for a class on that side,
+ * -1 for an unused class. A binary task has two sides, and a side may merge several
+ * classes ("no_tumor" vs "glioma_tumor+meningioma_tumor+pituitary_tumor"); a K-class task
+ * has K sides, label k = side k. nsides is 2..DATA_MAX_SIDES.
  */
+#define DATA_MAX_SIDES 32
+#define DATA_SIDE_NAME_MAX 256
 struct data_classes {
 	int nclasses;
+	int nsides;
 	int8_t map[DATA_MAX_CLASSES];
-	char name[2][512];
+	char name[DATA_MAX_SIDES][DATA_SIDE_NAME_MAX];
 };
 /*
  * Parse side specs: each is a '+'-separated list of class indices or names
- * (data_set_find_class). A class may not be on both sides and each side needs one class.
+ * (data_set_find_class). A class may not be on two sides (or twice on one), each side
+ * needs one class, and there are 2..DATA_MAX_SIDES sides.
  */
+enum qcq_status data_classes_parse_sides(const struct data_set *ds, const char *const *sides,
+					 int nsides, struct data_classes *out,
+					 struct qcq_error *err);
+/* The binary form: data_classes_parse_sides with two sides. */
 enum qcq_status data_classes_parse(const struct data_set *ds, const char *side0,
 				   const char *side1, struct data_classes *out,
 				   struct qcq_error *err);
+/* Every class of the data set its own side, in label order (`classes all`); an error
+ * for fewer than 2 or more than DATA_MAX_SIDES classes. */
+enum qcq_status data_classes_all(const struct data_set *ds, struct data_classes *out,
+				 struct qcq_error *err);
 
 enum data_part { DATA_TRAIN = 0, DATA_VAL, DATA_TEST, DATA_NPARTS };
 extern const char *const data_part_names[DATA_NPARTS]; /* "train", "val", "test" */
 
-/* How many images go to each part: counts (totals per part, both sides together) or
- * fractions of the smaller side (times two, so the parts stay balanced). */
+/* How many images go to each part: counts (totals per part, all sides together) or
+ * fractions of the smallest side (times the number of sides, so the parts stay
+ * balanced). */
 struct data_split_spec {
 	double amount[DATA_NPARTS];
 	bool fractions;
@@ -231,7 +246,7 @@ struct data_split_spec {
 struct data_subset {
 	size_t n;
 	float *images;   /* (n, h, w) */
-	int32_t *labels; /* (n,) in {0, 1} */
+	int32_t *labels; /* (n,) in [0, nsides) */
 	size_t *index;   /* (n,) index of each image in the data set it came from */
 };
 
@@ -239,29 +254,33 @@ struct data_split {
 	int h, w;
 	struct data_subset part[DATA_NPARTS];
 	struct data_classes classes; /* the selection it was made from (to re-split) */
-	char side_name[2][512];
-	size_t available[2]; /* images of each side in the data set */
+	int nsides;          /* = classes.nsides: the model's number of classes */
+	char side_name[DATA_MAX_SIDES][DATA_SIDE_NAME_MAX];
+	size_t available[DATA_MAX_SIDES]; /* images of each side in the data set */
 	uint64_t seed;
 	uint64_t hash;       /* of all parts' pixels and labels: the data half of cache keys */
 };
 
 /*
- * Balanced split: each part gets amount/2 images of side 0 and amount/2 of side 1
- * (with odd counts side 0 gets the extra one), drawn without replacement after a
- * seeded shuffle of each side; parts never overlap; within a part the order is shuffled
- * too. With counts, a side with too few images is an error that says how many there are
- * and suggests fractions; with fractions (each in [0,1], sum <= 1) the counts are
- * floor(fraction * min(side sizes)) per side. Zero-size parts are allowed except train.
+ * Balanced split: each part gets amount/K images of each of the K sides (when K does not
+ * divide a count, the first sides get one more: side 0 with two sides), drawn without
+ * replacement after a seeded shuffle of each side; parts never overlap; within a part
+ * the order is shuffled too. With counts, a side with too few images is an error that
+ * says how many there are and suggests fractions; with fractions (each in [0,1],
+ * sum <= 1) the counts are floor(fraction * min(side sizes)) per side. Zero-size parts
+ * are allowed except train, which needs an image of every side.
  */
 enum qcq_status data_split_make(const struct data_set *ds, const struct data_classes *cls,
 				const struct data_split_spec *spec, struct data_split **out,
 				struct qcq_error *err);
 /*
- * Stratified split: part p gets n[p] images (both sides together) and every part keeps
- * the sides' proportions in the data set (an unbalanced task stays unbalanced): side 0
- * gets round(total * its share) of all parts, spread over them by largest remainder.
- * Same dealing and seeding as data_split_make. An error if the task has fewer than
- * n[0] + n[1] + n[2] images or the training part would hold one side only.
+ * Stratified split: part p gets n[p] images (all sides together) and every part keeps
+ * the sides' proportions in the data set (an unbalanced task stays unbalanced): with two
+ * sides, side 0 gets round(total * its share) of all parts; with K, each side's total is
+ * its share by largest remainder. Side by side, a side's total is spread over the parts
+ * in proportion to the room each has left, by largest remainder. Same dealing and
+ * seeding as data_split_make. An error if the task has fewer than n[0] + n[1] + n[2]
+ * images or the training part would miss a side.
  */
 enum qcq_status data_split_make_stratified(const struct data_set *ds,
 					   const struct data_classes *cls,

@@ -30,8 +30,10 @@
  * them and the reports.
  *
  * Data: synth (the built-in digits, 3 vs 5), mnist (3 vs 5), fashion (T-shirt/top vs
- * Trouser), mri (no_tumor vs the three tumour classes merged), read from data_dir
- * (mnist/, fashion-mnist/, brain-mri/png128 or brain-mri/). Quanvolved features are
+ * Trouser), mri (no_tumor vs the three tumour classes merged), and the K-class tasks
+ * synth10, mnist10, fashion10 (10 classes) and mri4 (4), read from data_dir
+ * (mnist/, fashion-mnist/, brain-mri/png128 or brain-mri/). The sizes of a K-class task
+ * are totals over its classes (K times the per-class count). Quanvolved features are
  * computed once per data set and kept in the data module's feature cache.
  *
  * Not here: the training loop (train.h), models (nn.h), the command (cmd-experiment.c).
@@ -55,8 +57,17 @@ enum train_exp_data {
 	TRAIN_EXP_MNIST,     /* MNIST 3 vs 5 */
 	TRAIN_EXP_FASHION,   /* Fashion-MNIST T-shirt/top vs Trouser */
 	TRAIN_EXP_MRI,       /* brain MRI no_tumor vs tumour */
+	/* K-class tasks: every class of the set its own label, balanced per class */
+	TRAIN_EXP_SYNTH10,   /* built-in digits 0-9 */
+	TRAIN_EXP_MNIST10,   /* MNIST 0-9 */
+	TRAIN_EXP_FASHION10, /* Fashion-MNIST's 10 classes */
+	TRAIN_EXP_MRI4,      /* brain MRI's 4 classes (glioma, meningioma, no tumour, pituitary) */
 	TRAIN_EXP_NDATA
 };
+/* The set a task reads (synth10 -> synth, mnist10 -> mnist, ...). */
+enum train_exp_data train_exp_data_base(enum train_exp_data d);
+/* Whether a task has more than two classes (synth10, mnist10, fashion10, mri4). */
+bool train_exp_data_multiclass(enum train_exp_data d);
 
 #define TRAIN_EXP_MAX_LIST 16   /* shots values, noise levels, depths */
 #define TRAIN_EXP_MAX_SEEDS 100
@@ -160,7 +171,8 @@ enum qcq_status train_exp_spec_check(const struct train_exp_spec *s, struct qcq_
 const char *train_exp_kind_name(enum train_exp_kind k);
 enum qcq_status train_exp_kind_from_name(const char *name, enum train_exp_kind *out,
 					 struct qcq_error *err);
-/* "synth", "mnist", "fashion", "mri" (also accepted: fashion-mnist, brain-mri). */
+/* "synth", "mnist", "fashion", "mri", "synth10", "mnist10", "fashion10", "mri4" (also
+ * accepted: fashion-mnist, brain-mri). */
 const char *train_exp_data_name(enum train_exp_data d);
 enum qcq_status train_exp_data_from_name(const char *name, enum train_exp_data *out,
 					 struct qcq_error *err);

@@ -250,7 +250,19 @@ struct nn_model_desc {
 	 * filter_stride: the model reads the 1-channel image and trains the angles). */
 	uint32_t filter;
 	uint32_t filter_k, filter_stride;
+	/* Classes: the model's outputs, 2..NN_MAX_CLASSES (0 is read as 2). With K > 2,
+	 * qcq-cnn and rf-qcq-cnn end in qml's K-class classifier (qml_mc_probs: dense to
+	 * n = ceil(log2 K) inputs, K Born probabilities times 2^n, Linear(K,K)); qcnn,
+	 * qcq-cnn-noent and qcq-cnn-chead are binary only. */
+	uint32_t nclasses;
 };
+
+#define NN_MAX_CLASSES 32
+/* The classes of d: d->nclasses, 2 when it is 0. */
+static inline int nn_desc_classes(const struct nn_model_desc *d)
+{
+	return d->nclasses ? (int)d->nclasses : 2;
+}
 
 /* The default RealAmplitudes reps of the quantum classifier: 2 (6 angles), the default
  * the paper adopts (Long et al., Sci. Rep. 2025, Fig. 11: "depth 5" = reps 2). */
@@ -262,7 +274,7 @@ struct nn_model_desc {
 /* Defaults for arch: input (1,28,28) for mlp/cnn/qcnn and the rf- and -pm controls,
  * (4,14,14) for quanv-mlp/qccnn/qcq-cnn and its -noent/-chead controls; channels 16/32,
  * depth NN_DEFAULT_DEPTH, <Z0>, dropout 0, no noise, exact, seed 1, fixed filter
- * (filter_k 2, filter_stride 2 for when it is made trainable). */
+ * (filter_k 2, filter_stride 2 for when it is made trainable), 2 classes. */
 void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch);
 /* "mlp", "quanv-mlp", "cnn", "qccnn", "qcq-cnn", "qcnn", "rf-qccnn", "rf-qcq-cnn",
  * "qcq-cnn-noent", "qcq-cnn-chead", "cnn-pm". */
@@ -276,7 +288,8 @@ enum qcq_status nn_arch_from_name(const char *name, enum nn_arch *arch, struct q
  * or shots, for the rf- models a 1-channel image, for qcq-cnn-noent no noise or shots,
  * for cnn-pm an image whose halves fit qcq-cnn; a trainable filter only on quanv-mlp,
  * qccnn and qcq-cnn, over a 1-channel image, with filter_k 1..2 and filter_stride
- * 1..64). */
+ * 1..64), nclasses 0 or 2..NN_MAX_CLASSES, and with more than 2 classes a model that
+ * has a K-class form, exact and reading <Z0> (the K-class classifier reads probabilities)). */
 enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_error *err);
 
 /*
@@ -352,14 +365,14 @@ enum qcq_status nn_model_set_noise(struct nn_model *m, float p1, float p2, uint6
 				   struct qcq_error *err);
 
 /*
- * Forward over a batch x (B, in_c, in_h, in_w) -> logits (B, 2), a pointer into the
+ * Forward over a batch x (B, in_c, in_h, in_w) -> logits (B, K), a pointer into the
  * model valid until the next call. Rejects B outside 1..max_batch.
  */
 enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, const float **logits,
 				 struct qcq_error *err);
 /*
- * Loss of the last forward (mean softmax cross-entropy) for labels (B) in {0,1};
- * probs (B,2) may be NULL. Rejects a label out of range, a B different from the
+ * Loss of the last forward (mean softmax cross-entropy) for labels (B) in [0, K);
+ * probs (B,K) may be NULL. Rejects a label out of range, a B different from the
  * forward's, and a loss that is NaN or Inf (QCQ_ENUMERIC, nothing changed).
  */
 enum qcq_status nn_model_loss(struct nn_model *m, const int32_t *labels, int B, float *loss,

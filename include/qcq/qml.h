@@ -14,6 +14,8 @@
  *    ZZFeatureMap(x; reps 2, full) + RealAmplitudes(theta; depth r), output <Z0> or
  *    <Z0 Z1>; forward/backward over a batch; exact adjoint path, density-matrix path
  *    with depolarizing noise and a shot-sampled path (parameter shift).
+ *  - the K-class classifier of a K-class qcq-cnn (qml_mc_probs): Born probabilities
+ *    of the first K basis states of ceil(log2 K) qubits, adjoint gradients.
  *  - circuit templates returning struct qs_circuit (see the templates section).
  *
  * Not here: the simulator itself (qsim.h), layers other than the quantum one (nn.h),
@@ -273,6 +275,30 @@ void qml_qlayer_forward(struct qml_qlayer *L, float *out, const float *inp, cons
  */
 void qml_qlayer_backward(struct qml_qlayer *L, float *dinp, float *dtheta, const float *dout,
 			 const float *inp, const float *theta, int B);
+
+/* ================================================================ the K-class classifier */
+
+/*
+ * The quantum classifier of a K-class qcq-cnn (K = 3..QML_MC_MAX_CLASSES; the binary
+ * model keeps qml_qlayer): n = qml_mc_qubits(K) = max(2, ceil(log2 K)) qubits,
+ * ZZFeatureMap(x; n, reps 2, full) + RealAmplitudes(theta; n, depth, reverse_linear)
+ * (qml_circuit_classifier(n, 2, depth, QML_ENT_REVERSE_LINEAR) is the same circuit), read
+ * out as the Born probabilities p[k] = |<k|psi>|^2 of the basis states k < K (Qiskit's
+ * little-endian index). Exact (pure state). n inputs, n (depth + 1) angles.
+ *
+ * qml_mc_probs: p (K entries); when g is not NULL, dx (n) and dtheta (n (depth + 1)),
+ * either may be NULL, receive the gradient of sum_k g[k] p[k] (one adjoint sweep; written,
+ * not accumulated). depth 1..QML_QLAYER_MAX_DEPTH (asserted, as K).
+ */
+#define QML_MC_MAX_CLASSES 32
+#define QML_MC_MAX_QUBITS 5
+int qml_mc_qubits(int nclasses);
+static inline int qml_mc_nparams(int nclasses, int depth)
+{
+	return qml_mc_qubits(nclasses) * (depth + 1);
+}
+void qml_mc_probs(int nclasses, int depth, const double *x, const double *theta, double *p,
+		  const double *g, double *dx, double *dtheta);
 
 /* ================================================================ circuit templates */
 

@@ -36,7 +36,7 @@ struct qml_filter;
 
 /* ---------------------------------------------------------------- data */
 
-/* n samples of (c, h, w) float32 back to back, labels in {0, 1}. n may be 0 for val
+/* n samples of (c, h, w) float32 back to back, labels in [0, K) for a K-class model. n may be 0 for val
  * and test (then those metrics are NaN). The arrays are borrowed, not copied. */
 struct train_data {
 	const float *x;
@@ -81,11 +81,20 @@ struct train_epoch {
 };
 
 /* Metrics of a model on one data set. */
+#define TRAIN_MAX_CLASSES 32 /* = NN_MAX_CLASSES */
 struct train_metrics {
 	size_t n;
 	double loss, acc;      /* NaN when n = 0 */
-	uint64_t confusion[2][2]; /* [true label][predicted] */
+	int nclasses;          /* the model's K (0 = 2); confusion uses K x K */
+	uint64_t confusion[TRAIN_MAX_CLASSES][TRAIN_MAX_CLASSES]; /* [true label][predicted] */
 };
+/* K of m (2 when nclasses is 0). */
+int train_metrics_classes(const struct train_metrics *m);
+/* Recall of class k: confusion[k][k] over row k's total; NaN for a class without samples. */
+double train_metrics_recall(const struct train_metrics *m, int k);
+/* The mean of the K recalls (NaN when a class has no samples): the accuracy of a model
+ * that is as good on every class; 1/K for a constant guess. */
+double train_metrics_balanced_accuracy(const struct train_metrics *m);
 
 enum train_end {
 	TRAIN_RUNNING = 0,   /* not finished: can be resumed */
@@ -164,14 +173,15 @@ enum qcq_status train_fit(struct nn_model *m, const struct train_data *train,
 /*
  * Loss, accuracy and confusion matrix of m on d in evaluation mode, in batches of up
  * to `batch` (clamped to the model's max batch). Rejects shapes that do not match the
- * model and labels outside {0, 1}. Non-finite losses are counted as NaN in the mean.
+ * model and labels outside [0, K). Non-finite losses are counted as NaN in the mean.
  */
 enum qcq_status train_evaluate(struct nn_model *m, const struct train_data *d, int batch,
 			       struct train_metrics *out, struct qcq_error *err);
 
-/* Class probabilities (p0, p1) of sample i of d; rejects i >= n. */
+/* Class probabilities (p0 .. p[K-1], K = the model's classes) of sample i of d; rejects
+ * i >= n. */
 enum qcq_status train_predict(struct nn_model *m, const struct train_data *d, size_t i,
-			      double probs[2], struct qcq_error *err);
+			      double *probs, struct qcq_error *err);
 
 /*
  * The sample order of epoch `epoch` (1-based) of a run: perm (n entries, n <= UINT32_MAX)
@@ -183,7 +193,7 @@ enum qcq_status train_predict(struct nn_model *m, const struct train_data *d, si
  */
 void train_epoch_order(uint64_t seed, int epoch, bool shuffle, uint32_t *perm, size_t n);
 
-/* Checks d against the model's input shape and labels in {0,1}; what names the set. */
+/* Checks d against the model's input shape and labels in [0, K); what names the set. */
 enum qcq_status train_data_check(const struct nn_model *m, const struct train_data *d,
 				 const char *what, struct qcq_error *err);
 

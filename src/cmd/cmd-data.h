@@ -16,6 +16,10 @@ void cmd_data_install_split(struct cmd_workspace *ws, struct data_split *s);
  * ws->features; returns whether it did. */
 bool cmd_data_features_from_set(struct cmd_workspace *ws);
 
+/* "0 (label 0, 700 images), 1 (label 1, 700 images), ..." for a task of any number of
+ * sides; cut with "..." when it does not fit. */
+void cmd_data_task_line(const struct data_split *s, char *buf, size_t size);
+
 /* The JSON result of a new split (classes and split make one). */
 void cmd_data_split_json(struct cmd_ctx *ctx, const struct data_split *s);
 

@@ -182,6 +182,13 @@ enum qcq_status cmd_model_inputs(struct cmd_ctx *ctx, const struct nn_model *m, 
 				 "no data split: load data, choose classes and split first "
 				 "(e.g. `load synth 1000; classes 3 5; split`)");
 	const struct data_split *s = ws->split;
+	if (nn_desc_classes(d) != s->nsides)
+		return cmd_error(ctx, QCQ_ESTATE,
+				 "the %s model has %d classes but the task has %d: create the model "
+				 "again with `model %s` (it takes the task's classes), or choose %d "
+				 "classes",
+				 nn_arch_name(arch), nn_desc_classes(d), s->nsides, nn_arch_name(arch),
+				 nn_desc_classes(d));
 	bool feat = cmd_model_takes_features(arch) && d->filter != NN_FILTER_TRAINABLE;
 	const struct data_features *f = ws->features;
 	if (feat && !f)

@@ -36,10 +36,16 @@ static enum qcq_status exec_load_model(struct cmd_ctx *ctx, const struct cmd_cal
 		ws->dirty |= CMD_DIRTY_DATA;
 	}
 	const struct nn_model_desc *d = nn_model_get_desc(m);
-	cmd_print(ctx, "loaded %s: input (%u,%u,%u), %zu parameters%s%s",
-		  nn_arch_name((enum nn_arch)d->arch), d->in_c, d->in_h, d->in_w, nn_model_nparams(m),
+	cmd_print(ctx, "loaded %s: input (%u,%u,%u), %u classes, %zu parameters%s%s",
+		  nn_arch_name((enum nn_arch)d->arch), d->in_c, d->in_h, d->in_w,
+		  (unsigned)nn_desc_classes(d), nn_model_nparams(m),
 		  h && h->n ? ", training history (train resume continues it)" : "", fnote);
+	int K = nn_desc_classes(d);
+	if (ws->split && ws->split->nsides != K)
+		cmd_info(ctx, "the model has %d classes, the task %d: choose %d classes (`classes`) "
+			 "to use it", K, ws->split->nsides, K);
 	cmd_json_begin(ctx, "load-model");
+	cmd_json_int(ctx, "nclasses", K);
 	cmd_json_str(ctx, "path", path);
 	cmd_json_str(ctx, "arch", nn_arch_name((enum nn_arch)d->arch));
 	cmd_json_int(ctx, "params", (long long)nn_model_nparams(m));

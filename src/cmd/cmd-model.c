@@ -79,6 +79,8 @@ static enum qcq_status parse_freeze(struct cmd_ctx *ctx, uint32_t *mask)
 static void input_shape(struct cmd_workspace *ws, struct nn_model_desc *d)
 {
 	enum nn_arch arch = (enum nn_arch)d->arch;
+	if (ws->split) /* as many outputs as the task has classes */
+		d->nclasses = (uint32_t)ws->split->nsides;
 	if (arch == NN_ARCH_QCNN)
 		return;
 	if (cmd_model_takes_features(arch) && d->filter != NN_FILTER_TRAINABLE) {
@@ -162,7 +164,14 @@ static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
 		cmd_print(ctx, "  trainable filter: %ux%u stride %u, %zu angles (layer 0), the images "
 			  "as input", d->filter_k, d->filter_k, d->filter_stride,
 			  nn_model_nparams_filter(m));
-	if (nq)
+	int K = nn_desc_classes(d);
+	if (K > 2)
+		cmd_print(ctx, "  %d classes: %d outputs with a softmax", K, K);
+	if (nq && K > 2 && d->arch != NN_ARCH_QCNN)
+		cmd_print(ctx, "  classifier: depth %u, %d qubits, Born probabilities of |0>..|%d> "
+			  "(x %d) -> Linear(%d,%d), exact", d->depth, qml_mc_qubits(K), K - 1,
+			  1 << qml_mc_qubits(K), K, K);
+	else if (nq)
 		cmd_print(ctx, "  classifier: depth %u, observable %s, %s, %s", d->depth,
 			  d->observable == NN_OBS_ZZ ? "<Z0 Z1>" : "<Z0>",
 			  d->p1 > 0 || d->p2 > 0 ? "depolarizing noise" : "noiseless",
@@ -190,6 +199,7 @@ static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
 	cmd_json_int(ctx, "frozen_mask", d->frozen);
 	cmd_json_str(ctx, "filter", d->filter == NN_FILTER_TRAINABLE ? "trainable" : "fixed");
 	cmd_json_int(ctx, "filter_params", (long long)nf);
+	cmd_json_int(ctx, "nclasses", K);
 	cmd_json_end(ctx);
 }
 
@@ -257,6 +267,17 @@ const struct cmd_entry cmd_model_entry = {
 		"phase; RealAmplitudes drops its CX; exact only); qcq-cnn-chead replaces the quantum "
 		"classifier by a classical tanh head with the same two inputs and the same 2(depth+1) "
 		"trainable parameters; cnn-pm is cnn on the image with conv2 narrowed so that its "
-		"parameter count matches qcq-cnn's (same conv1, conv2, depth).",
+		"parameter count matches qcq-cnn's (same conv1, conv2, depth).\n"
+		"Classes: the model has as many outputs as the task (`classes`) has classes. With "
+		"K > 2 every final Linear(.,2) becomes Linear(.,K) and qcq-cnn's quantum classifier "
+		"becomes a K-class one that keeps the circuit small: the dense layer in front maps "
+		"to n = ceil(log2 K) values (at least 2), the n-qubit ZZFeatureMap (reps 2, full) + "
+		"RealAmplitudes (depth, reverse_linear) circuit is read out as the Born "
+		"probabilities of the basis states |0>..|K-1> (one measurement distribution gives "
+		"every class a number: 4 qubits for 10 classes), times 2^n (a uniform distribution "
+		"reads 1, so the head sees inputs of order one as the binary head sees <Z0>), and "
+		"Linear(K,K) and the softmax follow, as Linear(1,2) follows <Z0> in the binary "
+		"model; exact, observable z0, no noise or shots. rf-qcq-cnn, rf-qccnn and cnn-pm follow suit; qcnn, qcq-cnn-noent "
+		"and qcq-cnn-chead are binary only.",
 	.exec = exec_model,
 };

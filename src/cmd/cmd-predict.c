@@ -4,9 +4,11 @@
 
 #include "qcq/data.h"
 
+#include <stdio.h>
+
 /* The one place a prediction is made: for `predict` and for front ends (the TUI's data
  * pane asks here instead of running the model itself). */
-static enum qcq_status predict_image(struct cmd_ctx *ctx, long k, double p[2], int *part,
+static enum qcq_status predict_image(struct cmd_ctx *ctx, long k, double *p, int *part,
 				     size_t *local, int *label)
 {
 	struct cmd_workspace *ws = ctx->ws;
@@ -32,7 +34,7 @@ static enum qcq_status predict_image(struct cmd_ctx *ctx, long k, double p[2], i
 	return QCQ_OK;
 }
 
-enum qcq_status cmd_predict_image(struct cmd_workspace *ws, long k, double probs[2], int *label,
+enum qcq_status cmd_predict_image(struct cmd_workspace *ws, long k, double *probs, int *label,
 				  struct qcq_error *err)
 {
 	if (cmd_job_running(ws)) /* the job holds the model */
@@ -49,22 +51,36 @@ static enum qcq_status exec_predict(struct cmd_ctx *ctx, const struct cmd_call *
 	long k;
 	if (cmd_parse_long(ctx, "image", cmd_arg(call, 0), 0, 0x7fffffffL, &k))
 		return ctx->err->code;
-	double p[2];
+	double p[DATA_MAX_SIDES];
 	int part, label = 0;
 	size_t local;
 	if (predict_image(ctx, k, p, &part, &local, &label))
 		return ctx->err->code;
 	const struct data_split *s = ctx->ws->split;
-	int pred = p[1] > p[0];
-	cmd_print(ctx, "image %ld (%s #%zu): true %d (%s), predicted %d (%s), p = %.4f / %.4f%s", k,
-		  data_part_names[part], local, label, s->side_name[label], pred,
-		  s->side_name[pred], p[0], p[1], pred == label ? "" : "  WRONG");
+	int K = s->nsides, pred = 0;
+	for (int c = 1; c < K; c++) /* the first largest, as evaluation counts it */
+		pred = p[c] > p[pred] ? c : pred;
+	if (K == 2) {
+		cmd_print(ctx, "image %ld (%s #%zu): true %d (%s), predicted %d (%s), p = %.4f / %.4f%s",
+			  k, data_part_names[part], local, label, s->side_name[label], pred,
+			  s->side_name[pred], p[0], p[1], pred == label ? "" : "  WRONG");
+	} else {
+		char list[DATA_MAX_SIDES * 12];
+		int len = 0;
+		for (int c = 0; c < K; c++)
+			len += snprintf(list + len, sizeof list - (size_t)len, "%s%.4f", c ? " " : "",
+					p[c]);
+		cmd_print(ctx, "image %ld (%s #%zu): true %d (%s), predicted %d (%s, p %.4f)%s", k,
+			  data_part_names[part], local, label, s->side_name[label], pred,
+			  s->side_name[pred], p[pred], pred == label ? "" : "  WRONG");
+		cmd_print(ctx, "  p = %s (classes 0..%d)", list, K - 1);
+	}
 	cmd_json_begin(ctx, "predict");
 	cmd_json_int(ctx, "image", k);
 	cmd_json_str(ctx, "part", data_part_names[part]);
 	cmd_json_int(ctx, "label", label);
 	cmd_json_int(ctx, "predicted", pred);
-	cmd_json_nums(ctx, "probs", p, 2);
+	cmd_json_nums(ctx, "probs", p, (size_t)K);
 	cmd_json_end(ctx);
 	return QCQ_OK;
 }

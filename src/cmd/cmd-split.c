@@ -52,9 +52,18 @@ static enum qcq_status exec_split(struct cmd_ctx *ctx, const struct cmd_call *ca
 	if (st)
 		return st;
 	cmd_data_install_split(ws, s);
-	cmd_print(ctx, "split: train %zu, val %zu, test %zu of %s (%zu) vs %s (%zu), seed %llu",
-		  s->part[0].n, s->part[1].n, s->part[2].n, s->side_name[0], s->available[0],
-		  s->side_name[1], s->available[1], (unsigned long long)s->seed);
+	if (s->nsides == 2) {
+		cmd_print(ctx, "split: train %zu, val %zu, test %zu of %s (%zu) vs %s (%zu), seed %llu",
+			  s->part[0].n, s->part[1].n, s->part[2].n, s->side_name[0],
+			  s->available[0], s->side_name[1], s->available[1],
+			  (unsigned long long)s->seed);
+	} else {
+		char line[1024];
+		cmd_data_task_line(s, line, sizeof line);
+		cmd_print(ctx, "split: train %zu, val %zu, test %zu of %d classes, seed %llu: %s",
+			  s->part[0].n, s->part[1].n, s->part[2].n, s->nsides,
+			  (unsigned long long)s->seed, line);
+	}
 	cmd_data_split_json(ctx, s);
 	return QCQ_OK;
 }
@@ -68,9 +77,10 @@ const struct cmd_entry cmd_split_entry = {
 	.options = split_options,
 	.usage = "split train=N val=N test=N [seed=S]",
 	.help = "Split the chosen task into balanced train/validation/test parts. Counts are\n"
-		"totals per part, half from each side (the paper: train=5000 val=1250 test=1000);\n"
-		"a side with too few images is an error. Fractions (train=0.7 val=0.15\n"
-		"test=0.15) take that share of the smaller side from each side. Parts not named\n"
+		"totals per part, the same share from each side (half each for a binary task; the\n"
+		"paper: train=5000 val=1250 test=1000); a side with too few images is an error.\n"
+		"Fractions (train=0.7 val=0.15 test=0.15) take that share of the smallest side\n"
+		"from each side. Parts not named\n"
 		"keep their current count (with counts) or are empty (with fractions).",
 	.exec = exec_split,
 };
@@ -87,6 +97,22 @@ void cmd_data_install_split(struct cmd_workspace *ws, struct data_split *s)
 	cmd_data_features_from_set(ws); /* quanv before classes: nothing to compute again */
 }
 
+void cmd_data_task_line(const struct data_split *s, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int k = 0; k < s->nsides; k++) {
+		char one[DATA_SIDE_NAME_MAX + 48];
+		snprintf(one, sizeof one, "%s%s (label %d, %zu images)", k ? ", " : "",
+			 s->side_name[k], k, s->available[k]);
+		if (len + strlen(one) + 5 >= size) {
+			snprintf(buf + len, size - len, ", ...");
+			return;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s", one);
+	}
+}
+
 void cmd_data_split_json(struct cmd_ctx *ctx, const struct data_split *s)
 {
 	cmd_json_begin(ctx, "split");
@@ -94,6 +120,15 @@ void cmd_data_split_json(struct cmd_ctx *ctx, const struct data_split *s)
 	cmd_json_str(ctx, "side1", s->side_name[1]);
 	cmd_json_int(ctx, "available0", (long long)s->available[0]);
 	cmd_json_int(ctx, "available1", (long long)s->available[1]);
+	cmd_json_int(ctx, "nclasses", s->nsides);
+	cmd_json_arr_begin(ctx, "classes");
+	for (int k = 0; k < s->nsides; k++)
+		cmd_json_str(ctx, NULL, s->side_name[k]);
+	cmd_json_arr_end(ctx);
+	double avail[DATA_MAX_SIDES];
+	for (int k = 0; k < s->nsides; k++)
+		avail[k] = (double)s->available[k];
+	cmd_json_nums(ctx, "available", avail, (size_t)s->nsides);
 	for (int p = 0; p < DATA_NPARTS; p++)
 		cmd_json_int(ctx, data_part_names[p], (long long)s->part[p].n);
 	cmd_json_int(ctx, "seed", (long long)s->seed);

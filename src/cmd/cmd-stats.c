@@ -2,9 +2,10 @@
  * cmd/cmd-stats.c: `stats` -- class counts, pixel statistics and the mean image of the
  * loaded data and of each part of the split.
  */
-#include "cmd-internal.h"
+#include "cmd-data.h"
 #include "qcq/data.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,18 +56,40 @@ static enum qcq_status exec_stats(struct cmd_ctx *ctx, const struct cmd_call *ca
 	data_stats_free(&st);
 	const struct data_split *s = ws->split;
 	if (s) {
-		cmd_print(ctx, "task: %s (0) vs %s (1)", s->side_name[0], s->side_name[1]);
+		int K = s->nsides;
+		if (K == 2) {
+			cmd_print(ctx, "task: %s (0) vs %s (1)", s->side_name[0], s->side_name[1]);
+		} else {
+			char line[1024];
+			cmd_data_task_line(s, line, sizeof line);
+			cmd_print(ctx, "task: %s", line);
+		}
 		cmd_json_arr_begin(ctx, "parts");
 		for (int p = 0; p < DATA_NPARTS; p++) {
 			const struct data_subset *sub = &s->part[p];
-			data_stats_compute(sub->images, sub->labels, sub->n, s->h, s->w, 2, &st);
-			cmd_print(ctx, "  %-5s %6zu images: %zu of side 0, %zu of side 1, pixel mean %.4f",
-				  data_part_names[p], sub->n, st.count[0], st.count[1], st.pixel_mean);
+			data_stats_compute(sub->images, sub->labels, sub->n, s->h, s->w, K, &st);
+			if (K == 2) {
+				cmd_print(ctx, "  %-5s %6zu images: %zu of side 0, %zu of side 1, pixel "
+					  "mean %.4f", data_part_names[p], sub->n, st.count[0],
+					  st.count[1], st.pixel_mean);
+			} else {
+				char per[DATA_MAX_SIDES * 12];
+				int len = 0;
+				for (int k = 0; k < K; k++)
+					len += snprintf(per + len, sizeof per - (size_t)len, "%s%zu",
+							k ? " " : "", st.count[k]);
+				cmd_print(ctx, "  %-5s %6zu images, per class %s, pixel mean %.4f",
+					  data_part_names[p], sub->n, per, st.pixel_mean);
+			}
 			cmd_json_obj_begin(ctx, NULL);
 			cmd_json_str(ctx, "part", data_part_names[p]);
 			cmd_json_int(ctx, "n", (long long)sub->n);
 			cmd_json_int(ctx, "side0", (long long)st.count[0]);
 			cmd_json_int(ctx, "side1", (long long)st.count[1]);
+			double cnt[DATA_MAX_SIDES];
+			for (int k = 0; k < K; k++)
+				cnt[k] = (double)st.count[k];
+			cmd_json_nums(ctx, "per_class", cnt, (size_t)K);
 			cmd_json_obj_end(ctx);
 			data_stats_free(&st);
 		}

@@ -20,14 +20,20 @@
  *   qcq-cnn-noent          qcq-cnn with the classifier without entangling gates
  *   qcq-cnn-chead          qcq-cnn with the classical head (controls.c) in its place
  *   cnn-pm                 cnn with conv2 chosen to match qcq-cnn's parameter count
+ * With K > 2 classes (desc.nclasses) every final Linear(.,2) is Linear(.,K), and the
+ * classifier slot becomes dense to n = ceil(log2 K) -> qml's K-class classifier (K Born
+ * probabilities, times 2^n: qlayer.c) -> Linear(K,K).
  * This file only plans shapes; memory and the passes are in model.c.
  */
 #include "nn-internal.h"
+#include "qcq/qml.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+_Static_assert(NN_MAX_CLASSES == QML_MC_MAX_CLASSES, "the K-class classifier's limit differs");
 
 static const char *kind_name(enum nn_kind k);
 static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, int *nl,
@@ -86,6 +92,7 @@ void nn_model_desc_default(struct nn_model_desc *d, enum nn_arch arch)
 	d->seed = 1;
 	d->filter = NN_FILTER_FIXED;
 	d->filter_k = d->filter_stride = 2;
+	d->nclasses = 2;
 }
 
 static bool is_cnn(uint32_t arch)
@@ -142,6 +149,7 @@ static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, i
 			    struct qcq_error *err)
 {
 	*nl = 0;
+	int K = nn_desc_classes(d);
 	if (d->arch == NN_ARCH_QCNN) {
 		if (d->in_c != 1 || d->in_h < 2 || d->in_w < 4)
 			return qcq_error_set(err, QCQ_EINVAL,
@@ -158,7 +166,7 @@ static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, i
 		struct nn_layer *q = push(L, nl, NN_L_QUANTUM, d);
 		q->out_c = 1;
 		q->nw = 63;
-		push_dense(L, nl, d, 2);
+		push_dense(L, nl, d, K);
 		return QCQ_OK;
 	}
 	if (d->filter == NN_FILTER_TRAINABLE) { /* angles counted at build: nw = 0 here */
@@ -175,7 +183,7 @@ static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, i
 			struct nn_layer *l = push(L, nl, NN_L_DROPOUT, d);
 			l->p = d->dropout, l->group = 1;
 		}
-		push_dense(L, nl, d, 2);
+		push_dense(L, nl, d, K);
 		return QCQ_OK;
 	}
 	int c2 = (int)d->conv2;
@@ -202,14 +210,19 @@ static enum qcq_status plan(const struct nn_model_desc *d, struct nn_layer *L, i
 	}
 	struct nn_layer *f = push(L, nl, NN_L_FLATTEN, d);
 	f->out_c = f->in_c * f->in_h * f->in_w, f->out_h = f->out_w = 1;
-	push_dense(L, nl, d, 2);
-	if (has_classifier(d->arch)) {
-		bool head = d->arch == NN_ARCH_QCQ_CNN_CHEAD;
-		struct nn_layer *q = push(L, nl, head ? NN_L_HEAD : NN_L_QUANTUM, d);
-		q->out_c = 1;
-		q->nw = (size_t)2 * (d->depth + 1);
-		push_dense(L, nl, d, 2);
+	if (!has_classifier(d->arch)) {
+		push_dense(L, nl, d, K);
+		return QCQ_OK;
 	}
+	/* binary: dense 2 -> classifier -> <Z0> -> Linear(1,2); K classes: dense n ->
+	 * K-class classifier (n = ceil(log2 K) qubits) -> K probabilities -> Linear(K,K) */
+	bool head = d->arch == NN_ARCH_QCQ_CNN_CHEAD;
+	int nq = K == 2 ? 2 : qml_mc_qubits(K);
+	push_dense(L, nl, d, nq);
+	struct nn_layer *q = push(L, nl, head ? NN_L_HEAD : NN_L_QUANTUM, d);
+	q->out_c = K == 2 ? 1 : K;
+	q->nw = (size_t)nq * (d->depth + 1);
+	push_dense(L, nl, d, K);
 	return QCQ_OK;
 }
 
@@ -285,6 +298,27 @@ enum qcq_status nn_model_desc_check(const struct nn_model_desc *d, struct qcq_er
 	if (d->arch == NN_ARCH_QCQ_CNN_NOENT && (d->p1 > 0.0f || d->p2 > 0.0f || d->shots > 0))
 		return qcq_error_set(err, QCQ_EUNSUPPORTED,
 				     "qcq-cnn-noent is simulated exactly: noise and shots are not supported");
+	if (d->nclasses == 1 || d->nclasses > NN_MAX_CLASSES)
+		return qcq_error_set(err, QCQ_EINVAL, "%u classes out of range 2..%d", d->nclasses,
+				     NN_MAX_CLASSES);
+	if (nn_desc_classes(d) > 2) {
+		if (d->arch == NN_ARCH_QCNN || d->arch == NN_ARCH_QCQ_CNN_NOENT ||
+		    d->arch == NN_ARCH_QCQ_CNN_CHEAD)
+			return qcq_error_set(err, QCQ_EUNSUPPORTED,
+					     "%s is binary only (%u classes asked); with more than 2 "
+					     "classes: mlp, quanv-mlp, cnn, qccnn, qcq-cnn, rf-qccnn, "
+					     "rf-qcq-cnn, cnn-pm",
+					     nn_arch_name((enum nn_arch)d->arch), d->nclasses);
+		if (has_classifier(d->arch) && (d->p1 > 0.0f || d->p2 > 0.0f || d->shots > 0))
+			return qcq_error_set(err, QCQ_EUNSUPPORTED,
+					     "the %u-class quantum classifier is simulated exactly: noise "
+					     "and shots are binary only", d->nclasses);
+		if (has_classifier(d->arch) && d->observable != NN_OBS_Z0)
+			return qcq_error_set(err, QCQ_EUNSUPPORTED,
+					     "observable zz is the binary readout; the %u-class quantum "
+					     "classifier reads Born probabilities (use observable z0)",
+					     d->nclasses);
+	}
 	if (d->filter > NN_FILTER_TRAINABLE)
 		return qcq_error_set(err, QCQ_EINVAL, "unknown filter mode %u (0 = fixed, 1 = trainable)",
 				     d->filter);
@@ -343,17 +377,18 @@ enum qcq_status nn_arch_build(struct nn_model *m, nn_qlayer_factory qf, struct q
 		size_t want = l->nw;
 		nn_qlayer_factory def = m->desc.arch == NN_ARCH_QCNN ? nn_qlayer_qcnn_create
 				      : m->desc.arch == NN_ARCH_QCQ_CNN_NOENT ? nn_qlayer_product_create
-									      : nn_qlayer_qml_create;
+				      : nn_desc_classes(&m->desc) > 2 ? nn_qlayer_multi_create
+								       : nn_qlayer_qml_create;
 		st = (qf ? qf : def)(&l->q, &m->desc, err);
 		if (st)
 			return qcq_error_prefix(err, "quantum layer");
-		if (l->q.in != l->in_c || l->q.out != 1 || l->q.nparams != want) {
+		if (l->q.in != l->in_c || l->q.out != l->out_c || l->q.nparams != want) {
 			if (l->q.ops->destroy)
 				l->q.ops->destroy(l->q.ctx);
 			l->q.ops = NULL;
 			return qcq_error_set(err, QCQ_EINVAL,
-					     "quantum layer maps %d -> %d with %zu angles, model needs %d -> 1 with %zu",
-					     l->q.in, l->q.out, l->q.nparams, l->in_c, want);
+					     "quantum layer maps %d -> %d with %zu angles, model needs %d -> %d with %zu",
+					     l->q.in, l->q.out, l->q.nparams, l->in_c, l->out_c, want);
 		}
 	}
 	return QCQ_OK;

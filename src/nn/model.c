@@ -93,11 +93,13 @@ static enum qcq_status carve(struct nn_model *m, struct qcq_error *err)
 	    !(m->dacts = qcq_alloc_checked(nacts, f, "activation gradients", err)) ||
 	    !(m->masks = qcq_alloc_checked(nmask ? nmask : 1, f, "dropout masks", err)) ||
 	    !(m->scratch = qcq_alloc_checked(nscratch ? nscratch : 1, f, "conv scratch", err)) ||
-	    !(m->probs = qcq_alloc_checked(B * 2, f, "probabilities", err)) ||
+	    !(m->probs = qcq_alloc_checked(B * (size_t)nn_desc_classes(&m->desc), f,
+					   "probabilities", err)) ||
 	    !(m->labels = qcq_alloc_checked(B, sizeof(int32_t), "labels", err)) ||
 	    !(m->qtmp = qcq_alloc_checked(B * (qin ? qin : 1), f, "quantum staging", err)))
 		return err ? err->code : QCQ_ENOMEM;
-	m->bytes = (4 * np + 2 * nacts + nmask + nscratch + 3 * B + B * qin) * f;
+	m->bytes = (4 * np + 2 * nacts + nmask + nscratch + (1 + (size_t)nn_desc_classes(&m->desc)) * B +
+		    B * qin) * f;
 
 	m->input = m->acts, m->dinput = m->dacts;
 	float *a = m->acts + B * nn_model_in_floats(m), *da = m->dacts + B * nn_model_in_floats(m);
@@ -297,20 +299,36 @@ enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, cons
 	return QCQ_OK;
 }
 
+/* Labels in [0, K): the binary message as it always was, the K-class one with K. */
+static enum qcq_status check_labels(const struct nn_model *m, const int32_t *labels, int B,
+				    struct qcq_error *err)
+{
+	int K = nn_desc_classes(&m->desc);
+	for (int n = 0; n < B; n++) {
+		if (labels[n] >= 0 && labels[n] < K)
+			continue;
+		if (K == 2)
+			return qcq_error_set(err, QCQ_EINVAL, "label %d of sample %d is not 0 or 1",
+					     (int)labels[n], n);
+		return qcq_error_set(err, QCQ_EINVAL, "label %d of sample %d is not in [0, %d)",
+				     (int)labels[n], n, K);
+	}
+	return QCQ_OK;
+}
+
 enum qcq_status nn_model_loss(struct nn_model *m, const int32_t *labels, int B, float *loss,
 			      const float **probs, struct qcq_error *err)
 {
+	enum qcq_status st;
 	if (m->last_B == 0)
 		return qcq_error_set(err, QCQ_ESTATE, "loss before any forward pass");
 	if (B != m->last_B)
 		return qcq_error_set(err, QCQ_EINVAL, "loss over %d labels after a forward of batch %d",
 				     B, m->last_B);
-	for (int n = 0; n < B; n++)
-		if (labels[n] < 0 || labels[n] > 1)
-			return qcq_error_set(err, QCQ_EINVAL, "label %d of sample %d is not 0 or 1",
-					     (int)labels[n], n);
+	if ((st = check_labels(m, labels, B, err)))
+		return st;
 	const float *logits = m->L[m->nl - 1].out;
-	float l = nn_softmax_ce_forward(m->probs, logits, labels, B, 2);
+	float l = nn_softmax_ce_forward(m->probs, logits, labels, B, nn_desc_classes(&m->desc));
 	if (!isfinite(l))
 		return qcq_error_set(err, QCQ_ENUMERIC, "loss is %s (logits %g, %g of sample 0)",
 				     isnan(l) ? "nan" : "inf", (double)logits[0], (double)logits[1]);
@@ -389,7 +407,7 @@ enum qcq_status nn_model_backward(struct nn_model *m, struct qcq_error *err)
 		if (m->L[i].kind != NN_L_FLATTEN)
 			memset(m->L[i].dout, 0, (size_t)B * nn_layer_out_size(&m->L[i]) * sizeof(float));
 	struct nn_layer *last = &m->L[m->nl - 1];
-	nn_softmax_ce_backward(last->dout, m->probs, m->labels, B, 2, 1.0f);
+	nn_softmax_ce_backward(last->dout, m->probs, m->labels, B, nn_desc_classes(&m->desc), 1.0f);
 	for (int i = m->nl - 1; i >= 0; i--) {
 		struct nn_layer *l = &m->L[i];
 		const float *in = i ? m->L[i - 1].out : m->input;
@@ -453,14 +471,13 @@ enum qcq_status nn_model_train_step(struct nn_model *m, const float *x, const in
 {
 	if (B < 1 || B > m->max_batch)
 		return qcq_error_set(err, QCQ_EINVAL, "batch %d out of range 1..%d", B, m->max_batch);
-	for (int n = 0; n < B; n++)
-		if (labels[n] < 0 || labels[n] > 1)
-			return qcq_error_set(err, QCQ_EINVAL, "label %d of sample %d is not 0 or 1",
-					     (int)labels[n], n);
+	enum qcq_status st = check_labels(m, labels, B, err);
+	if (st)
+		return st;
 	bool was = m->train;
 	struct qcq_rng saved = m->rng;
 	m->train = true;
-	enum qcq_status st = nn_model_forward(m, x, B, NULL, err);
+	st = nn_model_forward(m, x, B, NULL, err);
 	m->train = was;
 	if (st == QCQ_OK)
 		st = nn_model_loss(m, labels, B, loss, NULL, err);

@@ -101,6 +101,9 @@ enum qcq_status nn_qlayer_qml_create(struct nn_qlayer *q, const struct nn_model_
 /* qlayer.c: the classifier without entangling gates (qcq-cnn-noent). */
 enum qcq_status nn_qlayer_product_create(struct nn_qlayer *q, const struct nn_model_desc *d,
 					 struct qcq_error *err);
+/* qlayer.c: the K-class classifier (qml_mc_probs) of a qcq-cnn with K > 2 classes. */
+enum qcq_status nn_qlayer_multi_create(struct nn_qlayer *q, const struct nn_model_desc *d,
+				       struct qcq_error *err);
 /* controls.c: the fixed random filter and the classical head of the ablation controls. */
 void nn_rfilter_init(float fw[16], float fb[4]);
 void nn_rfilter_forward(float *out, const float *inp, const float *fw, const float *fb, int B,

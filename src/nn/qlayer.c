@@ -209,3 +209,97 @@ enum qcq_status nn_qlayer_product_create(struct nn_qlayer *q, const struct nn_mo
 	*q = (struct nn_qlayer){&product_ops, c, 2, 1, (size_t)qml_qlayer_nparams(c->depth), 2};
 	return QCQ_OK;
 }
+
+/* ---------------------------------------------------------------- K classes */
+
+/*
+ * A K-class qcq-cnn's classifier (qml_mc_probs): n inputs, K Born probabilities out;
+ * exact only, so no set_noise (the model refuses noise with K > 2). backward weights
+ * each sample's probabilities by its dout row: one adjoint sweep per sample.
+ */
+struct multi_ctx {
+	int nclasses, depth, n;
+	double scale; /* 2^n: see nn_qlayer_multi_create */
+};
+
+static void m_forward(void *ctx, float *out, const float *inp, const float *theta, int B,
+		      struct qcq_rng *rng)
+{
+	(void)rng;
+	const struct multi_ctx *c = ctx;
+	int np = c->n * (c->depth + 1), K = c->nclasses;
+	double th[QML_MC_MAX_QUBITS * (QML_QLAYER_MAX_DEPTH + 1)], x[QML_MC_MAX_QUBITS];
+	double p[QML_MC_MAX_CLASSES];
+	for (int k = 0; k < np; k++)
+		th[k] = theta[k];
+	for (int b = 0; b < B; b++) {
+		for (int j = 0; j < c->n; j++)
+			x[j] = inp[(size_t)b * c->n + j];
+		qml_mc_probs(K, c->depth, x, th, p, NULL, NULL, NULL);
+		for (int k = 0; k < K; k++)
+			out[(size_t)b * K + k] = (float)(c->scale * p[k]);
+	}
+}
+
+static void m_backward(void *ctx, float *dinp, float *dtheta, const float *dout, const float *inp,
+		       const float *theta, int B, struct qcq_rng *rng)
+{
+	(void)rng;
+	const struct multi_ctx *c = ctx;
+	int np = c->n * (c->depth + 1), K = c->nclasses;
+	double th[QML_MC_MAX_QUBITS * (QML_QLAYER_MAX_DEPTH + 1)];
+	double dth[QML_MC_MAX_QUBITS * (QML_QLAYER_MAX_DEPTH + 1)];
+	double x[QML_MC_MAX_QUBITS], dx[QML_MC_MAX_QUBITS], g[QML_MC_MAX_CLASSES];
+	double p[QML_MC_MAX_CLASSES];
+	for (int k = 0; k < np; k++)
+		th[k] = theta[k];
+	for (int b = 0; b < B; b++) {
+		for (int j = 0; j < c->n; j++)
+			x[j] = inp[(size_t)b * c->n + j];
+		for (int k = 0; k < K; k++)
+			g[k] = c->scale * dout[(size_t)b * K + k];
+		qml_mc_probs(K, c->depth, x, th, p, g, dinp ? dx : NULL, dth);
+		for (int k = 0; k < np; k++)
+			dtheta[k] += (float)dth[k];
+		if (dinp)
+			for (int j = 0; j < c->n; j++)
+				dinp[(size_t)b * c->n + j] += (float)dx[j];
+	}
+}
+
+static void m_describe(void *ctx, char *buf, size_t n)
+{
+	const struct multi_ctx *c = ctx;
+	snprintf(buf, n, "ZZFeatureMap(reps 2) + RealAmplitudes(reps %d), Born probabilities of "
+		 "|0>..|%d> x %d, exact", c->depth, c->nclasses - 1, 1 << c->n);
+}
+
+static const struct nn_qlayer_ops multi_ops = {
+	.name = "vqc-multiclass",
+	.init = q_init,
+	.forward = m_forward,
+	.backward = m_backward,
+	.describe = m_describe,
+	.set_noise = NULL,
+	.destroy = q_destroy,
+};
+
+enum qcq_status nn_qlayer_multi_create(struct nn_qlayer *q, const struct nn_model_desc *d,
+				       struct qcq_error *err)
+{
+	int K = nn_desc_classes(d);
+	if (K < 3 || K > QML_MC_MAX_CLASSES || d->depth < 1 || d->depth > QML_QLAYER_MAX_DEPTH)
+		return qcq_error_set(err, QCQ_ERANGE, "the K-class classifier takes 3..%d classes and "
+				     "depth 1..%d (got %d, %u)", QML_MC_MAX_CLASSES,
+				     QML_QLAYER_MAX_DEPTH, K, d->depth);
+	struct multi_ctx *c = qcq_xcalloc(1, sizeof *c);
+	c->nclasses = K, c->depth = (int)d->depth, c->n = qml_mc_qubits(K);
+	/* The outputs are 2^n p_k: 1 for every class under a uniform distribution, so the
+	 * head Linear(K,K) sees inputs of order one, as the binary head sees <Z0> in [-1,1].
+	 * Adam moves each weight by about lr per step whatever its gradient's size, so with
+	 * raw probabilities (about 1/2^n each) the head needs 2^n times the steps to reach
+	 * logits of the same size. */
+	c->scale = (double)(1 << c->n);
+	*q = (struct nn_qlayer){&multi_ops, c, c->n, K, (size_t)qml_mc_nparams(K, c->depth), c->n};
+	return QCQ_OK;
+}

@@ -5,12 +5,13 @@
  *   header, 48 bytes: "QCQMODEL", u32 version, u32 header size (48), u64 payload size,
  *                     u64 FNV-1a 64 of the payload, u64 parameter count, u64 0
  *   payload: sections, each u32 tag, u32 0, u64 length, then length bytes:
- *     DESC the nn_model_desc, field by field (the filter fields last: a file without
- *          them is read as a fixed filter)
+ *     DESC the nn_model_desc, field by field (then the filter fields: a file without
+ *          them is read as a fixed filter; then the classes: without them, 2)
  *     PARM the parameter block (f32)
  *     OPTM i64 step, Adam m, Adam v (f32 each)
  *     RNG_ the model's xoshiro state (4 x u64)
- *     HIST the history: options, resumable state, rows, test metrics, best parameters
+ *     HIST the history: options, resumable state, rows, test metrics, best parameters,
+ *          the filter learning rate, the K x K test confusion (older files: 2 x 2 only)
  *     FILT the quanvolution filter: k, stride, name, gate list; for a model with a
  *          trainable filter, the model's own with its current angles (its circuit)
  *   Unknown tags are skipped, so later versions can add sections.
@@ -129,6 +130,7 @@ static void write_desc(struct wbuf *b, const struct nn_model_desc *d)
 	w_u32(b, d->filter);
 	w_u32(b, d->filter_k);
 	w_u32(b, d->filter_stride);
+	w_u32(b, (uint32_t)nn_desc_classes(d));
 	section_end(b, s);
 }
 
@@ -184,7 +186,11 @@ static void write_history(struct wbuf *b, const struct train_history *h, size_t 
 		for (int i = 0; i < 4; i++)
 			w_u64(b, h->resume_rng.s[i]);
 	}
-	w_f64(b, h->opts.filter_lr); /* last: older files end before it */
+	w_f64(b, h->opts.filter_lr); /* older files end before it */
+	int K = train_metrics_classes(&h->test); /* then the K x K test confusion */
+	w_u32(b, (uint32_t)K);
+	for (int i = 0; i < K * K; i++)
+		w_u64(b, h->test.confusion[i / K][i % K]);
 	section_end(b, s);
 }
 
@@ -383,6 +389,9 @@ static enum qcq_status read_desc(struct rbuf *r, struct nn_model_desc *d, struct
 	d->filter = NN_FILTER_FIXED, d->filter_k = d->filter_stride = 2;
 	if (!r->bad && r->off < r->n)
 		d->filter = r_u32(r), d->filter_k = r_u32(r), d->filter_stride = r_u32(r);
+	d->nclasses = 2;
+	if (!r->bad && r->off < r->n)
+		d->nclasses = r_u32(r);
 	if (r->bad)
 		return qcq_error_set(err, QCQ_EFORMAT, "architecture section too short");
 	enum qcq_status st = nn_model_desc_check(d, err);
@@ -447,6 +456,18 @@ static enum qcq_status read_history(struct rbuf *r, size_t np, struct train_hist
 	}
 	if (!r->bad && r->off < r->n)
 		o->filter_lr = r_f64(r);
+	h->test.nclasses = 2;
+	if (!r->bad && r->off < r->n) {
+		uint32_t K = r_u32(r);
+		if (K < 2 || K > TRAIN_MAX_CLASSES) {
+			train_history_free(h);
+			return qcq_error_set(err, QCQ_EFORMAT, "history: %u classes out of range 2..%d",
+					     K, TRAIN_MAX_CLASSES);
+		}
+		h->test.nclasses = (int)K;
+		for (uint32_t i = 0; i < K * K; i++)
+			h->test.confusion[i / K][i % K] = r_u64(r);
+	}
 	if (!r->bad && (st = train_opts_check(o, err))) {
 		train_history_free(h);
 		return qcq_error_prefix(err, "history options");

@@ -61,13 +61,6 @@ static void part(const struct exp_data *d, enum nn_arch a, int p, struct train_d
 	}
 }
 
-static double balanced(const uint64_t c[2][2])
-{
-	double r0 = c[0][0] + c[0][1] ? (double)c[0][0] / (double)(c[0][0] + c[0][1]) : NAN;
-	double r1 = c[1][0] + c[1][1] ? (double)c[1][1] / (double)(c[1][0] + c[1][1]) : NAN;
-	return 0.5 * (r0 + r1);
-}
-
 /* Trains one task; a final task then evaluates the test part (the only place it is read). */
 static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq_error *err)
 {
@@ -113,7 +106,7 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 			st = train_evaluate(m, &test, 256, &tm, err);
 			if (!st) {
 				t->test_acc = tm.acc;
-				t->test_bal_acc = balanced(tm.confusion);
+				t->test_bal_acc = train_metrics_balanced_accuracy(&tm);
 			}
 		}
 		t->seconds = qcq_now() - t0;

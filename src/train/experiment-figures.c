@@ -222,8 +222,11 @@ static const char *task_title(const struct exp_rep *R, enum train_exp_data d, ch
 			      size_t n)
 {
 	const struct data_split *sp = R->data[d].split;
-	snprintf(buf, n, "%s: %s vs %s", train_exp_data_name(d), sp->side_name[0],
-		 d == TRAIN_EXP_MRI ? "tumour (3 classes)" : sp->side_name[1]);
+	if (sp->nsides > 2)
+		snprintf(buf, n, "%s: %d classes", train_exp_data_name(d), sp->nsides);
+	else
+		snprintf(buf, n, "%s: %s vs %s", train_exp_data_name(d), sp->side_name[0],
+			 d == TRAIN_EXP_MRI ? "tumour (3 classes)" : sp->side_name[1]);
 	return buf;
 }
 

@@ -20,7 +20,8 @@ struct exp_outcome {
 	enum train_end end;
 	int best_epoch;
 	double test_loss, test_acc;
-	uint64_t confusion[2][2];
+	int nclasses;          /* K of the task (0 = 2) */
+	uint64_t confusion[TRAIN_MAX_CLASSES][TRAIN_MAX_CLASSES]; /* K x K used */
 	double seconds;        /* training wall time, all epochs */
 	size_t nparams, nparams_quantum;
 	size_t nrows;

@@ -50,12 +50,26 @@ size_t train_exp_rep_series_of(const struct exp_rep *R, int d, int j)
 	return (size_t)d * (size_t)per + (size_t)j;
 }
 
-double train_exp_balanced_accuracy(const uint64_t c[2][2])
+double train_exp_balanced_accuracy(const struct exp_outcome *o)
 {
-	double n0 = (double)(c[0][0] + c[0][1]), n1 = (double)(c[1][0] + c[1][1]);
-	if (n0 == 0 || n1 == 0)
-		return NAN;
-	return 0.5 * ((double)c[0][0] / n0 + (double)c[1][1] / n1);
+	const uint64_t (*c)[TRAIN_MAX_CLASSES] = o->confusion;
+	int K = o->nclasses ? o->nclasses : 2;
+	if (K == 2) {
+		double n0 = (double)(c[0][0] + c[0][1]), n1 = (double)(c[1][0] + c[1][1]);
+		if (n0 == 0 || n1 == 0)
+			return NAN;
+		return 0.5 * ((double)c[0][0] / n0 + (double)c[1][1] / n1);
+	}
+	double sum = 0;
+	for (int a = 0; a < K; a++) {
+		uint64_t row = 0;
+		for (int b = 0; b < K; b++)
+			row += c[a][b];
+		if (row == 0)
+			return NAN;
+		sum += (double)c[a][a] / (double)row;
+	}
+	return sum / K;
 }
 
 double train_exp_majority_accuracy(const struct exp_data *d)
@@ -63,10 +77,12 @@ double train_exp_majority_accuracy(const struct exp_data *d)
 	const struct data_subset *t = &d->split->part[DATA_TEST];
 	if (t->n == 0)
 		return NAN;
-	size_t ones = 0;
+	size_t count[DATA_MAX_SIDES] = {0}, big = 0;
 	for (size_t i = 0; i < t->n; i++)
-		ones += t->labels[i] == 1;
-	size_t big = ones > t->n - ones ? ones : t->n - ones;
+		if (t->labels[i] >= 0 && t->labels[i] < DATA_MAX_SIDES)
+			count[t->labels[i]]++;
+	for (int k = 0; k < DATA_MAX_SIDES; k++)
+		big = count[k] > big ? count[k] : big;
 	return (double)big / (double)t->n;
 }
 
@@ -80,7 +96,7 @@ void train_exp_rep_series_stats(const struct exp_rep *R, size_t k, struct exp_se
 			continue;
 		const struct exp_outcome *o = &r->out;
 		v[0][m] = 100.0 * o->test_acc;
-		v[1][m] = 100.0 * train_exp_balanced_accuracy(o->confusion);
+		v[1][m] = 100.0 * train_exp_balanced_accuracy(o);
 		v[2][m] = (double)o->nrows;
 		v[3][m] = o->seconds;
 		v[4][m] = o->nrows ? o->seconds / (double)o->nrows : NAN;
@@ -181,11 +197,15 @@ static enum qcq_status write_runs_csv(const struct exp_rep *R, struct qcq_error 
 		rep_csv_str(&c, train_end_name(o->end));
 		rep_csv_num(&c, o->test_loss);
 		rep_csv_num(&c, o->test_acc);
-		rep_csv_num(&c, train_exp_balanced_accuracy(o->confusion));
+		rep_csv_num(&c, train_exp_balanced_accuracy(o));
 		rep_csv_num(&c, train_exp_majority_accuracy(&R->data[r->data]));
-		for (int a = 0; a < 2; a++)
+		int K = o->nclasses ? o->nclasses : 2;
+		for (int a = 0; a < 2; a++) /* tn fp fn tp: binary tasks only */
 			for (int b = 0; b < 2; b++)
-				rep_csv_int(&c, (long long)o->confusion[a][b]);
+				if (K == 2)
+					rep_csv_int(&c, (long long)o->confusion[a][b]);
+				else
+					rep_csv_num(&c, NAN);
 		rep_csv_int(&c, (long long)o->nparams);
 		rep_csv_int(&c, (long long)o->nparams_quantum);
 		rep_csv_num(&c, o->seconds);
@@ -245,8 +265,10 @@ static void table_by_task(const struct exp_rep *R, bool balanced, struct text *o
 		for (int d = 0; d < s->ndatasets; d++) {
 			if (m == s->nmodels) {
 				double maj = train_exp_majority_accuracy(&R->data[s->datasets[d]]);
-				snprintf(cells[1 + d], sizeof cells[0], balanced ? "50.00" : "%.2f",
-					 100 * maj);
+				/* a constant guess has balanced accuracy 1/K */
+				snprintf(cells[1 + d], sizeof cells[0], "%.2f",
+					 balanced ? 100.0 / R->data[s->datasets[d]].split->nsides
+						  : 100 * maj);
 				continue;
 			}
 			struct exp_series_stats ss;
@@ -322,11 +344,23 @@ static void table_side_by_side(const struct exp_rep *R, struct text *out)
 static void table_compare(const struct exp_rep *R, struct text *out)
 {
 	const struct train_exp_spec *s = R->s;
-	put(out, "Test accuracy (%%), mean ± std over seeds, and the accuracy of always "
-	    "answering the test set's larger class:\n\n");
-	table_by_task(R, false, out);
-	put(out, "Balanced accuracy (%%): the mean of the two classes' recall (50 = chance "
-	    "for any class proportions), mean ± std over seeds:\n\n");
+	bool multi = false;
+	for (int d = 0; d < s->ndatasets; d++)
+		multi |= train_exp_data_multiclass(s->datasets[d]);
+	if (!multi) {
+		put(out, "Test accuracy (%%), mean ± std over seeds, and the accuracy of always "
+		    "answering the test set's larger class:\n\n");
+		table_by_task(R, false, out);
+		put(out, "Balanced accuracy (%%): the mean of the two classes' recall (50 = chance "
+		    "for any class proportions), mean ± std over seeds:\n\n");
+	} else {
+		put(out, "Test accuracy (%%), mean ± std over seeds, and the accuracy of always "
+		    "answering the test set's largest class:\n\n");
+		table_by_task(R, false, out);
+		put(out, "Balanced accuracy (%%): the mean of the K classes' recall (100/K = chance "
+		    "for any class proportions: 50 for two classes, 25 for four, 10 for ten; the "
+		    "last row), mean ± std over seeds:\n\n");
+	}
 	table_by_task(R, true, out);
 	if (s->protocol == TRAIN_EXP_PAPER)
 		table_side_by_side(R, out);

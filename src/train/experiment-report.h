@@ -41,7 +41,7 @@ void train_exp_rep_series_stats(const struct exp_rep *R, size_t k, struct exp_se
 
 /* Balanced accuracy (mean recall of the two classes) from a [true][predicted]
  * confusion matrix, in [0, 1]; NAN when a class has no test image. */
-double train_exp_balanced_accuracy(const uint64_t confusion[2][2]);
+double train_exp_balanced_accuracy(const struct exp_outcome *o);
 /* The accuracy of always answering the test set's larger class, in [0, 1] (NAN for an
  * empty test set). */
 double train_exp_majority_accuracy(const struct exp_data *d);

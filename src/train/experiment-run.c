@@ -111,6 +111,7 @@ enum qcq_status train_exp_run_train(struct exp_run *r, const struct exp_data *d,
 	desc.p1 = (float)r->p1, desc.p2 = (float)r->p2;
 	desc.shots = (uint64_t)r->shots;
 	desc.seed = r->seed;
+	desc.nclasses = (uint32_t)d->split->nsides;
 	struct nn_model *m;
 	/* evaluation runs in batches of up to 256 whatever the training batch */
 	enum qcq_status st = nn_model_create(&m, &desc, r->batch > 256 ? r->batch : 256, NULL, err);
@@ -131,6 +132,7 @@ enum qcq_status train_exp_run_train(struct exp_run *r, const struct exp_data *d,
 		out->best_epoch = h->best_epoch;
 		out->test_loss = h->has_test ? h->test.loss : NAN;
 		out->test_acc = h->has_test ? h->test.acc : NAN;
+		out->nclasses = train_metrics_classes(&h->test);
 		memcpy(out->confusion, h->test.confusion, sizeof out->confusion);
 		out->seconds = h->total_seconds;
 		out->nparams = nn_model_nparams(m);
@@ -196,8 +198,19 @@ char *train_exp_run_format(const struct exp_run *r, size_t *len)
 	put(&b, "data_key %016" PRIx64 "\nend %s\nbest_epoch %d\n", r->data_key, end_word(o->end),
 	    o->best_epoch);
 	put(&b, "test_loss %.17g\ntest_acc %.17g\n", o->test_loss, o->test_acc);
-	put(&b, "confusion %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", o->confusion[0][0],
-	    o->confusion[0][1], o->confusion[1][0], o->confusion[1][1]);
+	int K = o->nclasses ? o->nclasses : 2;
+	if (K == 2) {
+		put(&b, "confusion %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		    o->confusion[0][0], o->confusion[0][1], o->confusion[1][0], o->confusion[1][1]);
+	} else { /* "confusion K", then one row per true class */
+		put(&b, "confusion %d\n", K);
+		for (int a = 0; a < K; a++) {
+			put(&b, "row");
+			for (int c = 0; c < K; c++)
+				put(&b, " %" PRIu64, o->confusion[a][c]);
+			put(&b, "\n");
+		}
+	}
 	put(&b, "seconds %.6f\nparams %zu %zu\nrows %zu\n", o->seconds, o->nparams,
 	    o->nparams_quantum, o->nrows);
 	for (size_t i = 0; i < o->nrows; i++) {
@@ -214,7 +227,7 @@ char *train_exp_run_format(const struct exp_run *r, size_t *len)
 struct lines {
 	const char *p, *end;
 	int line;
-	char buf[512];
+	char buf[2048]; /* a K x K confusion row: up to 32 counts */
 };
 
 static bool next_line(struct lines *L)
@@ -252,6 +265,36 @@ static bool num(const char *s, double *v)
 static enum qcq_status bad(struct qcq_error *err, const struct lines *L, const char *what)
 {
 	return qcq_error_set(err, QCQ_EFORMAT, "line %d: %s", L->line, what);
+}
+
+/* The confusion: "a b c d" (2 x 2) or "K" and K lines "row v0 .. v(K-1)". */
+static enum qcq_status parse_confusion(struct exp_outcome *o, const char *v, struct lines *L)
+{
+	o->nclasses = 2;
+	if (sscanf(v, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &o->confusion[0][0],
+		   &o->confusion[0][1], &o->confusion[1][0], &o->confusion[1][1]) == 4)
+		return QCQ_OK;
+	char *e;
+	long K = strtol(v, &e, 10);
+	if (*e || K < 3 || K > TRAIN_MAX_CLASSES)
+		return QCQ_EFORMAT;
+	o->nclasses = (int)K;
+	for (int a = 0; a < K; a++) {
+		if (!next_line(L) || strncmp(L->buf, "row", 3) != 0)
+			return QCQ_EFORMAT;
+		const char *p = L->buf + 3;
+		for (int c = 0; c < K; c++) {
+			errno = 0;
+			unsigned long long x = strtoull(p, &e, 10);
+			if (e == p || errno)
+				return QCQ_EFORMAT;
+			o->confusion[a][c] = x;
+			p = e;
+		}
+		if (*p)
+			return QCQ_EFORMAT;
+	}
+	return QCQ_OK;
 }
 
 static enum qcq_status parse_rows(struct exp_outcome *o, struct lines *L, size_t nrows,
@@ -303,9 +346,7 @@ enum qcq_status train_exp_run_parse(struct exp_run *r, const char *text, size_t 
 	if (!(v = field(&L, "test_loss")) || !num(v, &o.test_loss) ||
 	    !(v = field(&L, "test_acc")) || !num(v, &o.test_acc))
 		return bad(err, &L, "bad test metrics");
-	if (!(v = field(&L, "confusion")) ||
-	    sscanf(v, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &o.confusion[0][0],
-		   &o.confusion[0][1], &o.confusion[1][0], &o.confusion[1][1]) != 4)
+	if (!(v = field(&L, "confusion")) || parse_confusion(&o, v, &L) != QCQ_OK)
 		return bad(err, &L, "bad confusion");
 	if (!(v = field(&L, "seconds")) || !num(v, &o.seconds))
 		return bad(err, &L, "bad seconds");

@@ -10,8 +10,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+static enum qcq_status check_multiclass(const struct train_exp_spec *s, enum train_exp_data d,
+					struct qcq_error *err);
+
 static const char *const kind_names[TRAIN_EXP_NKINDS] = {"compare", "noise", "depth"};
-static const char *const data_names[TRAIN_EXP_NDATA] = {"synth", "mnist", "fashion", "mri"};
+static const char *const data_names[TRAIN_EXP_NDATA] = {
+	"synth", "mnist", "fashion", "mri", "synth10", "mnist10", "fashion10", "mri4",
+};
+
+enum train_exp_data train_exp_data_base(enum train_exp_data d)
+{
+	switch (d) {
+	case TRAIN_EXP_SYNTH10: return TRAIN_EXP_SYNTH;
+	case TRAIN_EXP_MNIST10: return TRAIN_EXP_MNIST;
+	case TRAIN_EXP_FASHION10: return TRAIN_EXP_FASHION;
+	case TRAIN_EXP_MRI4: return TRAIN_EXP_MRI;
+	default: return d;
+	}
+}
+
+bool train_exp_data_multiclass(enum train_exp_data d)
+{
+	return train_exp_data_base(d) != d;
+}
 
 const char *train_exp_kind_name(enum train_exp_kind k)
 {
@@ -53,7 +74,8 @@ enum qcq_status train_exp_data_from_name(const char *name, enum train_exp_data *
 		return QCQ_OK;
 	}
 	return qcq_error_set(err, QCQ_EINVAL,
-			     "unknown data set '%s' (synth, mnist, fashion, mri)", name);
+			     "unknown data set '%s' (synth, mnist, fashion, mri; with every class: "
+			     "synth10, mnist10, fashion10, mri4)", name);
 }
 
 void train_exp_spec_default(struct train_exp_spec *s, enum train_exp_kind kind)
@@ -129,6 +151,9 @@ static enum qcq_status check_lists(const struct train_exp_spec *s, struct qcq_er
 			if (s->datasets[j] == s->datasets[i])
 				return qcq_error_set(err, QCQ_EINVAL, "data set %s listed twice",
 						     train_exp_data_name(s->datasets[i]));
+		enum qcq_status st = check_multiclass(s, s->datasets[i], err);
+		if (st)
+			return st;
 	}
 	if (s->kind == TRAIN_EXP_NOISE && (s->nshots < 1 || s->nshots > TRAIN_EXP_MAX_LIST ||
 					   s->nlevels < 1 || s->nlevels > TRAIN_EXP_MAX_LIST))
@@ -151,6 +176,28 @@ static enum qcq_status check_lists(const struct train_exp_spec *s, struct qcq_er
 		if (s->depths[i] < 1 || s->depths[i] > EXP_DEPTH_MAX)
 			return qcq_error_set(err, QCQ_EINVAL, "depth %d out of range (1..%d)",
 					     s->depths[i], EXP_DEPTH_MAX);
+	return QCQ_OK;
+}
+
+/* A K-class task needs models with a K-class form, exact and read out as <Z0>. */
+static enum qcq_status check_multiclass(const struct train_exp_spec *s, enum train_exp_data d,
+					struct qcq_error *err)
+{
+	if (!train_exp_data_multiclass(d))
+		return QCQ_OK;
+	const char *name = train_exp_data_name(d);
+	if (s->kind == TRAIN_EXP_NOISE)
+		return qcq_error_set(err, QCQ_EINVAL, "the noise study needs a binary task (%s has "
+				     "more than two classes; the K-class classifier is exact)", name);
+	for (int m = 0; s->kind == TRAIN_EXP_COMPARE && m < s->nmodels; m++) {
+		enum nn_arch a = s->models[m];
+		if (a == NN_ARCH_QCNN || a == NN_ARCH_QCQ_CNN_NOENT || a == NN_ARCH_QCQ_CNN_CHEAD)
+			return qcq_error_set(err, QCQ_EINVAL, "model %s is binary only and %s has more "
+					     "than two classes", nn_arch_name(a), name);
+	}
+	if (s->observable != NN_OBS_Z0)
+		return qcq_error_set(err, QCQ_EINVAL, "observable zz is the binary readout; %s has more "
+				     "than two classes (its classifier reads Born probabilities)", name);
 	return QCQ_OK;
 }
 

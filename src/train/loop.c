@@ -31,12 +31,53 @@ enum qcq_status train_data_check(const struct nn_model *m, const struct train_da
 	if (d->n > (size_t)UINT32_MAX)
 		return qcq_error_set(err, QCQ_ERANGE, "%s data: %zu samples (at most %u)", what,
 				     d->n, UINT32_MAX);
-	for (size_t i = 0; i < d->n; i++)
-		if (d->y[i] != 0 && d->y[i] != 1)
+	int K = nn_desc_classes(desc);
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->y[i] >= 0 && d->y[i] < K)
+			continue;
+		if (K == 2)
 			return qcq_error_set(err, QCQ_EINVAL,
 					     "%s data: label %d of sample %zu is not 0 or 1", what,
 					     (int)d->y[i], i);
+		return qcq_error_set(err, QCQ_EINVAL,
+				     "%s data: label %d of sample %zu is not in [0, %d): the model has "
+				     "%d classes", what, (int)d->y[i], i, K, K);
+	}
 	return QCQ_OK;
+}
+
+_Static_assert(TRAIN_MAX_CLASSES == NN_MAX_CLASSES, "metrics and model class limits differ");
+
+/* The predicted class: the first largest of K values (the binary rule p1 > p0). */
+static int argmax(const float *v, int K)
+{
+	int best = 0;
+	for (int k = 1; k < K; k++)
+		if (v[k] > v[best])
+			best = k;
+	return best;
+}
+
+int train_metrics_classes(const struct train_metrics *m)
+{
+	return m->nclasses ? m->nclasses : 2;
+}
+
+double train_metrics_recall(const struct train_metrics *m, int k)
+{
+	uint64_t row = 0;
+	for (int j = 0; j < train_metrics_classes(m); j++)
+		row += m->confusion[k][j];
+	return row ? (double)m->confusion[k][k] / (double)row : NAN;
+}
+
+double train_metrics_balanced_accuracy(const struct train_metrics *m)
+{
+	int K = train_metrics_classes(m);
+	double sum = 0;
+	for (int k = 0; k < K; k++)
+		sum += train_metrics_recall(m, k);
+	return sum / K;
 }
 
 static size_t sample_floats(const struct train_data *d)
@@ -54,6 +95,8 @@ enum qcq_status train_evaluate(struct nn_model *m, const struct train_data *d, i
 	batch = batch < 1 ? 1 : batch > maxb ? maxb : batch;
 	memset(out, 0, sizeof *out);
 	out->n = d->n;
+	int K = nn_desc_classes(nn_model_get_desc(m));
+	out->nclasses = K;
 	if (d->n == 0) {
 		out->loss = out->acc = NAN;
 		return QCQ_OK;
@@ -78,7 +121,7 @@ enum qcq_status train_evaluate(struct nn_model *m, const struct train_data *d, i
 		}
 		loss_sum += (double)loss * B;
 		for (int i = 0; i < B; i++) {
-			int pred = probs ? probs[2 * i + 1] > probs[2 * i] : logits[2 * i + 1] > logits[2 * i];
+			int pred = argmax(probs ? probs + (size_t)i * K : logits + (size_t)i * K, K);
 			int y = d->y[b + (size_t)i];
 			out->confusion[y][pred]++;
 			correct += pred == y;
@@ -91,7 +134,7 @@ enum qcq_status train_evaluate(struct nn_model *m, const struct train_data *d, i
 }
 
 enum qcq_status train_predict(struct nn_model *m, const struct train_data *d, size_t i,
-			      double probs[2], struct qcq_error *err)
+			      double *probs, struct qcq_error *err)
 {
 	if (i >= d->n)
 		return qcq_error_set(err, QCQ_ERANGE, "sample %zu out of range (set has %zu)", i, d->n);
@@ -104,10 +147,21 @@ enum qcq_status train_predict(struct nn_model *m, const struct train_data *d, si
 	st = nn_model_forward(m, d->x + i * sample_floats(d), 1, &logits, err);
 	if (st)
 		return st;
-	double a = logits[0], b = logits[1], mx = fmax(a, b);
-	double ea = exp(a - mx), eb = exp(b - mx);
-	probs[0] = ea / (ea + eb);
-	probs[1] = eb / (ea + eb);
+	int K = nn_desc_classes(nn_model_get_desc(m));
+	if (K == 2) { /* as it always was */
+		double a = logits[0], b = logits[1], mx = fmax(a, b);
+		double ea = exp(a - mx), eb = exp(b - mx);
+		probs[0] = ea / (ea + eb);
+		probs[1] = eb / (ea + eb);
+		return QCQ_OK;
+	}
+	/* the largest by index, not an fmax reduction: gcc 12's aarch64 vectoriser crashes
+	 * on that at -O3 (as in tests/qml/test_filter_grad.c) */
+	double mx = logits[argmax(logits, K)], sum = 0;
+	for (int k = 0; k < K; k++)
+		sum += probs[k] = exp(logits[k] - mx);
+	for (int k = 0; k < K; k++)
+		probs[k] /= sum;
 	return QCQ_OK;
 }
 
@@ -222,6 +276,7 @@ static enum qcq_status fit_epoch(struct fit *f, int epoch, struct train_epoch *r
 	nn_model_set_filter_lr(f->m, (float)f->o.filter_lr);
 	double loss_sum = 0, t0 = qcq_now(), last_ev = -INFINITY;
 	size_t correct = 0;
+	int K = nn_desc_classes(nn_model_get_desc(f->m));
 	nn_model_set_train(f->m, true);
 	for (size_t b = 0; b < nb; b++) {
 		if (f->stop && *f->stop)
@@ -249,7 +304,7 @@ static enum qcq_status fit_epoch(struct fit *f, int epoch, struct train_epoch *r
 			nn_model_sgd_step(f->m, (float)f->o.lr, (float)f->o.momentum);
 		loss_sum += (double)loss * B;
 		for (int i = 0; i < B; i++)
-			correct += (probs[2 * i + 1] > probs[2 * i]) == (f->yb[i] == 1);
+			correct += argmax(probs + (size_t)i * K, K) == f->yb[i];
 		double now = qcq_now();
 		if (b + 1 == nb || now - last_ev >= f->o.event_interval) {
 			last_ev = now;

@@ -141,6 +141,12 @@ static struct shown resolve(const struct cmd_workspace *ws)
 	return s;
 }
 
+/* Side i's name for the pane, a merged side cut to its first class. */
+static void side_short(const struct data_split *sp, int i, char out[32])
+{
+	snprintf(out, 32, "%.*s", (int)strcspn(sp->side_name[i], "+"), sp->side_name[i]);
+}
+
 /* Row 1: which image, its class and side, and the model's verdict. When the verdict
  * does not fit there it goes on rows alt_y, alt_y + 1 (alt_w columns) under the image,
  * if there are such rows (alt_y < 0: none); returns the last row used. */
@@ -162,25 +168,25 @@ static int draw_info(struct tui *t, struct tui_pane *p, const struct shown *s, i
 	}
 	if (!s->in_split)
 		return 1;
-	/* the task's label (0 or 1) of the image, named by its side of the task: a merged
+	/* the task's label (0 .. K-1) of the image, named by its side of the task: a merged
 	 * side ("glioma_tumor+...") is cut to its first class */
-	char side[2][32];
-	for (int i = 0; i < 2; i++)
-		snprintf(side[i], sizeof side[i], "%.*s", (int)strcspn(ws->split->side_name[i], "+"),
-			 ws->split->side_name[i]);
-	if (s->cls < 0 || strcmp(ds->class_names[s->cls], side[s->side]) != 0)
-		x += tui_putf(p->win, 1, x, p->cw - x, lab, "  (label %d: %s)", s->side,
-			      side[s->side]);
+	char side[32], pside[32];
+	side_short(ws->split, s->side, side);
+	if (s->cls < 0 || strcmp(ds->class_names[s->cls], side) != 0)
+		x += tui_putf(p->win, 1, x, p->cw - x, lab, "  (label %d: %s)", s->side, side);
 	else
 		x += tui_putf(p->win, 1, x, p->cw - x, lab, "  (label %d)", s->side);
-	double probs[2];
+	double probs[DATA_MAX_SIDES];
 	int label;
 	struct qcq_error err;
 	if (!ws->model || cmd_predict_image(ws, s->k, probs, &label, &err) != QCQ_OK)
 		return 1;
-	int pred = probs[1] > probs[0];
+	int pred = 0;
+	for (int c = 1; c < ws->split->nsides; c++)
+		pred = probs[c] > probs[pred] ? c : pred;
+	side_short(ws->split, pred, pside);
 	char verdict[96];
-	snprintf(verdict, sizeof verdict, "%s (p %.2f) %s", side[pred], probs[pred],
+	snprintf(verdict, sizeof verdict, "%s (p %.2f) %s", pside, probs[pred],
 		 pred == s->side ? "right" : "WRONG");
 	attr_t va = tui_attr(t, pred == s->side ? TUI_C_TRAIN_ACC : TUI_C_ERROR);
 	if (x + 12 + tui_text_width(verdict) <= p->cw || alt_y < 0 || alt_y + 1 >= p->h) {

@@ -24,6 +24,7 @@ for f in "$S"/*.qcq; do
 	n=$(basename "$f" .qcq)
 	case $n in
 	depth | noise | table1) run "$n" -x "$f" $small out="$T/$n" ;;
+	multiclass) run "$n" -x "$f" data="$T" datasets=synth10 size=0.02 seeds=1 epochs=1 out="$T/$n" ;;
 	mnist-3v5 | fashion-tshirt-trouser | mri-tumour)
 		run "$n" -x "$f" data="$D" train=40 val=10 test=10 epochs=1 out="$T" ;;
 	paper-code | tour) run "$n" -x "$f" data="$D" epochs=1 ;;

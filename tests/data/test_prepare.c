@@ -10,6 +10,10 @@
 
 static struct qcq_error err;
 
+/* recorded from the build before K-class tasks (test_split_binary_unchanged) */
+#define BINARY_BALANCED_HASH 0x13463da498c45330ull
+#define BINARY_STRATIFIED_HASH 0x37168025b465f48ull
+
 /* ---------------------------------------------------------------- synth */
 
 static void test_synth_deterministic(void)
@@ -260,6 +264,146 @@ static void test_split_stratified(void)
 	data_set_free(ds);
 }
 
+/* ---------------------------------------------------------------- K classes */
+
+/* Binary splits are what they were before K-class tasks existed: the hashes of a
+ * balanced and a stratified split, recorded from the build before the change. */
+static void test_split_binary_unchanged(void)
+{
+	struct data_set *ds = NULL;
+	CHECK(data_synth_digits(300, 7, NULL, &ds, &err) == QCQ_OK);
+	if (!ds)
+		return;
+	struct data_classes c;
+	CHECK(data_classes_parse(ds, "3", "5+8", &c, &err) == QCQ_OK);
+	CHECK(c.nsides == 2);
+	struct data_split_spec spec = {{0.6, 0.2, 0.2}, true, 9};
+	struct data_split *s = NULL, *t = NULL;
+	CHECK(data_split_make(ds, &c, &spec, &s, &err) == QCQ_OK);
+	const size_t n[3] = {41, 23, 17};
+	CHECK(data_split_make_stratified(ds, &c, n, 4, &t, &err) == QCQ_OK);
+	if (s && t) {
+		printf("binary hashes: %#llx %#llx\n", (unsigned long long)s->hash,
+		       (unsigned long long)t->hash);
+		CHECK(s->hash == BINARY_BALANCED_HASH);
+		CHECK(t->hash == BINARY_STRATIFIED_HASH);
+		CHECK(s->nsides == 2 && t->nsides == 2);
+	}
+	data_split_free(s);
+	data_split_free(t);
+	data_set_free(ds);
+}
+
+/* A K-class selection: every class its own label; balanced parts hold the same count
+ * of each class; stratified parts keep the proportions; the errors of bad selections. */
+static void test_split_multiclass(void)
+{
+	struct data_set *ds = fashion_like();
+	struct data_classes c;
+	const char *three[] = {"bag", "tshirt", "coat+dress"};
+	CHECK(data_classes_parse_sides(ds, three, 3, &c, &err) == QCQ_OK);
+	CHECK(c.nsides == 3 && c.map[8] == 0 && c.map[0] == 1 && c.map[4] == 2 && c.map[3] == 2);
+	CHECK(c.map[1] == -1 && strcmp(c.name[2], "Coat+Dress") == 0);
+	/* bad selections */
+	const char *twice[] = {"bag", "tshirt", "bag"}, *unknown[] = {"bag", "tshirt", "cat"};
+	const char *inside[] = {"0", "1", "2+2"};
+	CHECK(data_classes_parse_sides(ds, twice, 3, &c, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "class 'Bag' is named twice");
+	CHECK(data_classes_parse_sides(ds, unknown, 3, &c, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "no class 'cat' (classes: T-shirt/top,Trouser");
+	CHECK(data_classes_parse_sides(ds, inside, 3, &c, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "class 'Pullover' is named twice");
+	CHECK(data_classes_parse_sides(ds, three, 1, &c, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "a task has 2 to 32 classes (got 1)");
+	const char *many[40];
+	for (int i = 0; i < 40; i++)
+		many[i] = "0";
+	CHECK(data_classes_parse_sides(ds, many, 33, &c, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "a task has 2 to 32 classes (got 33)");
+	/* all ten: 10 per class in the set */
+	CHECK(data_classes_all(ds, &c, &err) == QCQ_OK);
+	CHECK(c.nsides == 10 && strcmp(c.name[9], "Ankle boot") == 0);
+	struct data_split_spec spec = {{0.6, 0.2, 0.2}, true, 3};
+	struct data_split *s = NULL;
+	CHECK(data_split_make(ds, &c, &spec, &s, &err) == QCQ_OK);
+	if (s) {
+		CHECK(s->nsides == 10 && s->part[0].n == 60 && s->part[1].n == 20 &&
+		      s->part[2].n == 20);
+		int used[100] = {0};
+		for (int p = 0; p < 3; p++) {
+			int per[10] = {0};
+			for (size_t k = 0; k < s->part[p].n; k++) {
+				size_t src = s->part[p].index[k];
+				CHECK(used[src]++ == 0);
+				CHECK(s->part[p].labels[k] == ds->labels[src]);
+				per[s->part[p].labels[k]]++;
+			}
+			for (int k = 0; k < 10; k++)
+				CHECK(per[k] == (p == 0 ? 6 : 2));
+		}
+		data_split_free(s);
+	}
+	/* counts that K does not divide: the first classes get one more */
+	struct data_split_spec cnt = {{23, 10, 0}, false, 3};
+	CHECK(data_split_make(ds, &c, &cnt, &s, &err) == QCQ_OK);
+	if (s) {
+		int per[10] = {0};
+		for (size_t k = 0; k < s->part[0].n; k++)
+			per[s->part[0].labels[k]]++;
+		CHECK(s->part[0].n == 23 && per[0] == 3 && per[2] == 3 && per[3] == 2 && per[9] == 2);
+		data_split_free(s);
+	}
+	struct data_split_spec big = {{120, 0, 0}, false, 3};
+	CHECK(data_split_make(ds, &c, &big, &s, &err) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(err.msg, "class 'T-shirt/top' has 10 images, the split needs 12");
+	struct data_split_spec few = {{5, 0, 0}, false, 3};
+	CHECK(data_split_make(ds, &c, &few, &s, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "at least one image per class");
+	/* a class without images in the data */
+	for (int i = 0; i < 100; i++)
+		if (ds->labels[i] == 7)
+			ds->labels[i] = 6;
+	CHECK(data_split_make(ds, &c, &spec, &s, &err) == QCQ_ERANGE);
+	CHECK_STR_CONTAINS(err.msg, "class 'Sneaker' has no images in the data");
+	data_set_free(ds);
+}
+
+/* Stratified with three unbalanced classes (10, 20, 30 images): every part keeps 1:2:3. */
+static void test_split_multiclass_stratified(void)
+{
+	struct data_set *ds = fashion_like();
+	const char *sides[] = {"0", "1+2", "3+4+5"};
+	struct data_classes c;
+	CHECK(data_classes_parse_sides(ds, sides, 3, &c, &err) == QCQ_OK);
+	const size_t n[3] = {30, 18, 12};
+	struct data_split *s = NULL;
+	CHECK(data_split_make_stratified(ds, &c, n, 5, &s, &err) == QCQ_OK);
+	if (s) {
+		for (int p = 0; p < 3; p++) {
+			size_t per[3] = {0, 0, 0};
+			for (size_t k = 0; k < s->part[p].n; k++)
+				per[s->part[p].labels[k]]++;
+			CHECK(s->part[p].n == n[p]);
+			CHECK(per[0] * 6 == n[p] && per[1] * 3 == n[p] && per[2] * 2 == n[p]);
+		}
+		data_split_free(s);
+	}
+	/* 7 images: shares 1.17, 2.33, 3.5 -> 1, 2, 4 by largest remainder (ties: earlier) */
+	const size_t odd[3] = {7, 0, 0};
+	CHECK(data_split_make_stratified(ds, &c, odd, 5, &s, &err) == QCQ_OK);
+	if (s) {
+		size_t per[3] = {0, 0, 0};
+		for (size_t k = 0; k < s->part[0].n; k++)
+			per[s->part[0].labels[k]]++;
+		CHECK(per[0] == 1 && per[1] == 2 && per[2] == 4);
+		data_split_free(s);
+	}
+	const size_t two[3] = {2, 20, 20};
+	CHECK(data_split_make_stratified(ds, &c, two, 5, &s, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "the training part would miss class");
+	data_set_free(ds);
+}
+
 static void test_stats(void)
 {
 	float im[8] = {0, 1, 0, 1, 1, 1, 0, 0};
@@ -466,6 +610,9 @@ int main(void)
 	RUN(test_classes);
 	RUN(test_split);
 	RUN(test_split_stratified);
+	RUN(test_split_binary_unchanged);
+	RUN(test_split_multiclass);
+	RUN(test_split_multiclass_stratified);
 	RUN(test_stats);
 	RUN(test_cache);
 	RUN(test_sha256);

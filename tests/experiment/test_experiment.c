@@ -507,6 +507,84 @@ static void test_command(void)
 
 /* ---------------------------------------------------------------- real data */
 
+/* K-class tasks: synth10 through compare (balanced per class, 10 x 10 confusions in the
+ * run files, balanced accuracy from them, 1/K as the constant guess's), a second run
+ * that reads every run back from disk, and the refusals of tasks a study cannot run. */
+static void test_multiclass_compare(void)
+{
+	char out[512];
+	tmp_path(out, sizeof out, "multiclass");
+	struct train_exp_spec s;
+	struct qcq_error e;
+	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
+	CHECK(train_exp_parse_models(&s, "mlp,qcq-cnn", &e) == QCQ_OK);
+	CHECK(train_exp_parse_datasets(&s, "synth10", &e) == QCQ_OK);
+	s.seeds = 1, s.epochs = 2, s.patience = 0, s.depth = 1;
+	s.ntrain = 100, s.nval = 20, s.ntest = 30;
+	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
+	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
+	struct train_exp_result r;
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.runs == 2 && r.trained == 2);
+	if (r.table) {
+		CHECK_STR_CONTAINS(r.table, "synth10: 10 classes, train 100, val 20, test 30");
+		CHECK_STR_CONTAINS(r.table, "balanced per class");
+		CHECK_STR_CONTAINS(r.table, "| majority class (test set) |          10.00 |");
+		CHECK_STR_CONTAINS(r.table, "100/K = chance");
+	}
+	train_exp_result_free(&r);
+	char *runs = slurp(out, "runs.csv"), *save = NULL;
+	int rows = 0;
+	for (char *l = strtok_r(runs, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(l, "compare,", 8) != 0)
+			continue;
+		CHECK_STR_CONTAINS(l, ",synth10,");
+		rows++;
+	}
+	CHECK(rows == 2);
+	free(runs);
+	/* a run file holds the 10 x 10 matrix; balanced accuracy is its mean recall */
+	char rdir[600];
+	snprintf(rdir, sizeof rdir, "%s/runs", out);
+	DIR *dd = opendir(rdir);
+	struct dirent *de;
+	int files = 0;
+	while (dd && (de = readdir(dd))) {
+		if (!strstr(de->d_name, ".run"))
+			continue;
+		char *t = slurp(rdir, de->d_name);
+		CHECK_STR_CONTAINS(t, "\nconfusion 10\nrow ");
+		uint64_t total = 0;
+		for (char *q = strstr(t, "\nrow "); q && strncmp(q, "\nrow ", 5) == 0;
+		     q = strchr(q + 1, '\n')) {
+			char *p = q + 5, *end;
+			for (int c = 0; c < 10; c++, p = end)
+				total += strtoull(p, &end, 10);
+		}
+		CHECK(total == 30);
+		free(t);
+		files++;
+	}
+	if (dd)
+		closedir(dd);
+	CHECK(files == 2);
+	/* the same study again: both runs read back from their files */
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.skipped == 2 && r.trained == 0);
+	train_exp_result_free(&r);
+	/* refusals */
+	CHECK(train_exp_parse_models(&s, "mlp,qcnn", &e) == QCQ_OK);
+	CHECK(train_exp_spec_check(&s, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "model qcnn is binary only and synth10 has more than two classes");
+	struct train_exp_spec n;
+	train_exp_spec_default(&n, TRAIN_EXP_NOISE);
+	CHECK(train_exp_parse_datasets(&n, "mnist10", &e) == QCQ_OK);
+	CHECK(train_exp_spec_check(&n, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "the noise study needs a binary task (mnist10");
+	CHECK(train_exp_parse_datasets(&s, "mnist11", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "synth10, mnist10, fashion10, mri4");
+}
+
 static void test_shared_data(void)
 {
 	const char *dir = shared_data_dir();
@@ -595,6 +673,7 @@ int main(void)
 	RUN(test_jobs_identical);
 	RUN(test_noise_and_depth);
 	RUN(test_command);
+	RUN(test_multiclass_compare);
 	RUN(test_shared_data);
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);

@@ -8,7 +8,11 @@
 #include "check.h"
 
 #include <malloc.h>
+#include <math.h>
 #include <stdlib.h>
+
+/* recorded from the build before K-class models (test_binary_loss_unchanged) */
+#define BINARY_QCQ_LOSS 0.700381577
 
 static struct nn_model *make(enum nn_arch a, int max_batch, void (*tweak)(struct nn_model_desc *))
 {
@@ -244,6 +248,19 @@ static double loss_at(struct nn_model *m, const float *x, const int32_t *y, int 
 	return loss;
 }
 
+/* The central difference of the loss in parameter i with step h (evaluation mode). */
+static double central_diff(struct nn_model *m, const float *x, const int32_t *y, int B,
+			   size_t i, float h)
+{
+	float *p = nn_model_params(m), keep = p[i];
+	p[i] = keep + h;
+	double lp = loss_at(m, x, y, B);
+	p[i] = keep - h;
+	double lm = loss_at(m, x, y, B);
+	p[i] = keep;
+	return (lp - lm) / (2 * h);
+}
+
 /* Whole-model gradient vs central differences, in evaluation mode. */
 static void check_model_grad(enum nn_arch a, void (*tweak)(struct nn_model_desc *))
 {
@@ -258,17 +275,11 @@ static void check_model_grad(enum nn_arch a, void (*tweak)(struct nn_model_desc 
 	nn_model_zero_grad(m);
 	CHECK(nn_model_backward(m, NULL) == QCQ_OK);
 	size_t n = nn_model_nparams(m);
-	float *g = malloc(n * 4), *p = nn_model_params(m);
+	float *g = malloc(n * 4);
 	memcpy(g, nn_model_grads(m), n * 4);
 	int bad = 0, tried = 0;
 	for (size_t i = 0; i < n; i += 1 + n / 60) {
-		float keep = p[i], h = 1e-2f;
-		p[i] = keep + h;
-		double lp = loss_at(m, x, y, B);
-		p[i] = keep - h;
-		double lm = loss_at(m, x, y, B);
-		p[i] = keep;
-		double fd = (lp - lm) / (2 * h);
+		double fd = central_diff(m, x, y, B, i, 1e-2f);
 		tried++;
 		/* ReLU / max-pool kinks can fall inside [p-h, p+h]: allow a rare miss */
 		if (fabs(fd - g[i]) > 2e-3 + 0.03 * fabs(fd))
@@ -276,13 +287,7 @@ static void check_model_grad(enum nn_arch a, void (*tweak)(struct nn_model_desc 
 	}
 	/* and the last parameters (head, quantum angles) exactly */
 	for (size_t i = n - 10; i < n; i++) {
-		float keep = p[i], h = 1e-2f;
-		p[i] = keep + h;
-		double lp = loss_at(m, x, y, B);
-		p[i] = keep - h;
-		double lm = loss_at(m, x, y, B);
-		p[i] = keep;
-		CHECK_NEAR(g[i], (lp - lm) / (2 * h), 2e-3 + 0.03 * fabs(g[i]));
+		CHECK_NEAR(g[i], central_diff(m, x, y, B, i, 1e-2f), 2e-3 + 0.03 * fabs(g[i]));
 	}
 	if (bad > tried / 20)
 		fprintf(stderr, "%s: %d of %d gradients off\n", nn_arch_name(a), bad, tried);
@@ -724,6 +729,151 @@ static void test_flat_memory(void)
 	nn_model_destroy(m);
 }
 
+/* ---------------------------------------------------------------- K classes */
+
+static int g_classes;
+static void k_classes(struct nn_model_desc *d) { d->nclasses = (uint32_t)g_classes; }
+static void k_narrow(struct nn_model_desc *d)
+{
+	d->nclasses = (uint32_t)g_classes, d->conv1 = 4, d->conv2 = 8, d->depth = 2;
+}
+
+/* Shapes of K-class models and the refusals: binary-only models, K out of range, and
+ * the K-class classifier's exact <Z0>-free readout. */
+static void test_multiclass_shapes(void)
+{
+	g_classes = 10;
+	struct nn_model *m = make(NN_ARCH_MLP, 2, k_classes);
+	CHECK(m && nn_model_nparams(m) == 784 * 10 + 10);
+	nn_model_destroy(m);
+	/* qcq-cnn, 10 classes: dense to 4 -> 4 qubits, 4 (depth + 1) angles -> Linear(10,10) */
+	m = make(NN_ARCH_QCQ_CNN, 2, k_classes);
+	CHECK(m != NULL);
+	if (m) {
+		const size_t conv = (4 * 9 * 16 + 16) + (16 * 32 * 9 + 32);
+		CHECK(nn_model_nparams_quantum(m) == 4 * 3);
+		CHECK(nn_model_nparams(m) == conv + (32 * 2 * 2 * 4 + 4) + 12 + (10 * 10 + 10));
+		struct nn_layer_info li;
+		nn_model_layer_info(m, nn_model_nlayers(m) - 2, &li);
+		CHECK(li.quantum && li.out_c == 10);
+		char buf[2048];
+		nn_model_summary(m, buf, sizeof buf);
+		CHECK_STR_CONTAINS(buf, "Born probabilities of |0>..|9>");
+		nn_model_destroy(m);
+	}
+	g_classes = 3; /* 2 qubits for 3 classes */
+	m = make(NN_ARCH_QCQ_CNN, 2, k_classes);
+	CHECK(m && nn_model_nparams_quantum(m) == 2 * 3);
+	nn_model_destroy(m);
+	struct nn_model_desc d;
+	struct qcq_error err;
+	const enum nn_arch binary[] = {NN_ARCH_QCNN, NN_ARCH_QCQ_CNN_NOENT, NN_ARCH_QCQ_CNN_CHEAD};
+	for (int i = 0; i < 3; i++) {
+		nn_model_desc_default(&d, binary[i]);
+		d.nclasses = 4;
+		CHECK(nn_model_desc_check(&d, &err) == QCQ_EUNSUPPORTED);
+		CHECK_STR_CONTAINS(err.msg, "is binary only (4 classes asked)");
+	}
+	nn_model_desc_default(&d, NN_ARCH_CNN);
+	d.nclasses = 1;
+	CHECK(nn_model_desc_check(&d, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "1 classes out of range 2..32");
+	d.nclasses = 33;
+	CHECK(nn_model_desc_check(&d, &err) == QCQ_EINVAL);
+	d.nclasses = 0; /* read as 2 */
+	CHECK(nn_model_desc_check(&d, &err) == QCQ_OK);
+	nn_model_desc_default(&d, NN_ARCH_QCQ_CNN);
+	d.nclasses = 5, d.p1 = 0.01f;
+	CHECK(nn_model_desc_check(&d, &err) == QCQ_EUNSUPPORTED);
+	CHECK_STR_CONTAINS(err.msg, "noise and shots are binary only");
+	d.p1 = 0, d.observable = NN_OBS_ZZ;
+	CHECK(nn_model_desc_check(&d, &err) == QCQ_EUNSUPPORTED);
+	CHECK_STR_CONTAINS(err.msg, "reads Born probabilities");
+	/* labels are checked against K */
+	g_classes = 3;
+	m = make(NN_ARCH_MLP, 2, k_classes);
+	float x[2 * 784] = {0};
+	int32_t y[2] = {2, 3};
+	CHECK(nn_model_forward(m, x, 2, NULL, &err) == QCQ_OK);
+	CHECK(nn_model_loss(m, y, 2, NULL, NULL, &err) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(err.msg, "label 3 of sample 1 is not in [0, 3)");
+	y[1] = 1;
+	float loss;
+	CHECK(nn_model_loss(m, y, 2, &loss, NULL, &err) == QCQ_OK);
+	CHECK(isfinite(loss));
+	nn_model_destroy(m);
+}
+
+/* Whole-model gradient vs central differences with K classes, labels 0..K-1, every
+ * parameter of the layers after the convolutions (the classifier and its head). */
+static void check_model_grad_k(enum nn_arch a, int K)
+{
+	g_classes = K;
+	int B = 4;
+	struct nn_model *m = make(a, B, k_narrow);
+	if (!m)
+		return;
+	size_t nin = nn_model_in_floats(m);
+	float *x = malloc(B * nin * 4);
+	int32_t y[4];
+	toy(x, y, B, (int)nn_model_get_desc(m)->in_c, (int)nn_model_get_desc(m)->in_h,
+	    (int)nn_model_get_desc(m)->in_w, 9);
+	for (int i = 0; i < B; i++)
+		y[i] = (i * 3 + 1) % K;
+	loss_at(m, x, y, B);
+	nn_model_zero_grad(m);
+	CHECK(nn_model_backward(m, NULL) == QCQ_OK);
+	size_t n = nn_model_nparams(m);
+	float *g = malloc(n * 4);
+	memcpy(g, nn_model_grads(m), n * 4);
+	size_t tail = n > 400 ? 400 : n;
+	int bad = 0, tried = 0;
+	for (size_t i = 0; i < n; i += (i >= n - tail ? 1 : 1 + n / 60)) {
+		double fd = central_diff(m, x, y, B, i, 1e-3f); /* small: ReLU kinks in convs */
+		tried++;
+		if (fabs(fd - g[i]) > 2e-3 + 0.03 * fabs(fd)) {
+			bad++;
+			if (getenv("QCQ_DEBUG_GRAD"))
+				fprintf(stderr, "  %zu/%zu: fd %g grad %g\n", i, n, fd, (double)g[i]);
+		}
+	}
+	if (bad > tried / 50)
+		fprintf(stderr, "%s, %d classes: %d of %d gradients off\n", nn_arch_name(a), K, bad,
+			tried);
+	CHECK(bad <= tried / 50);
+	free(x), free(g);
+	nn_model_destroy(m);
+}
+
+static void test_multiclass_gradients(void)
+{
+	check_model_grad_k(NN_ARCH_MLP, 10);
+	check_model_grad_k(NN_ARCH_CNN, 4);
+	check_model_grad_k(NN_ARCH_QCCNN, 10);
+	check_model_grad_k(NN_ARCH_QCQ_CNN, 3);
+	check_model_grad_k(NN_ARCH_QCQ_CNN, 4);
+	check_model_grad_k(NN_ARCH_QCQ_CNN, 10);
+	check_model_grad_k(NN_ARCH_QCQ_CNN, 5);
+	check_model_grad_k(NN_ARCH_RF_QCQ_CNN, 5);
+	check_model_grad_k(NN_ARCH_CNN_PM, 10);
+}
+
+/* The binary qcq-cnn computes what it did before K-class models existed: its loss on a
+ * fixed batch, recorded from the build before the change (the last bits may differ on a
+ * machine whose matrix-product plan rounds differently, hence the tolerance). */
+static void test_binary_loss_unchanged(void)
+{
+	struct nn_model *m = make(NN_ARCH_QCQ_CNN, 4, NULL);
+	float *x = malloc(4 * nn_model_in_floats(m) * 4);
+	int32_t y[4];
+	toy(x, y, 4, 4, 14, 14, 3);
+	double l = loss_at(m, x, y, 4);
+	printf("binary qcq-cnn loss %.9g (%a)\n", l, (float)l);
+	CHECK_NEAR(l, BINARY_QCQ_LOSS, 1e-6);
+	free(x);
+	nn_model_destroy(m);
+}
+
 int main(void)
 {
 	RUN(test_counts);
@@ -737,5 +887,8 @@ int main(void)
 	RUN(test_determinism);
 	RUN(test_custom_qlayer);
 	RUN(test_flat_memory);
+	RUN(test_multiclass_shapes);
+	RUN(test_multiclass_gradients);
+	RUN(test_binary_loss_unchanged);
 	return check_summary();
 }

@@ -97,6 +97,23 @@ for path in "$root"/sessions/*.qcq; do
 			skip "$f on ../shared/data (absent)"
 		fi
 		;;
+	multiclass.qcq)
+		expect 0 "$f" data="$tmp" datasets=synth10 size=0.02 seeds=1 epochs=2 out="$tmp/mc" -- \
+			'^- synth10: 10 classes, train 100, val 20, test 20' \
+			'^\| qcq-cnn +\| +[0-9.]+ \(1 seed\) \|' '^\| majority class \(test set\) \| +10\.00 \|' \
+			'5 runs, 0 found finished, 5 trained'
+		expect 0 "$f" data="$tmp" datasets=synth10 size=0.02 seeds=1 epochs=2 out="$tmp/mc" -- \
+			'5 runs, 5 found finished, 0 trained'
+		expect 1 "$f" data="$tmp/none" datasets=mri4 seeds=1 out="$tmp/mcm" -- \
+			"mri4: data missing: no folder $tmp/none/brain-mri"
+		if [ -n "$shared" ]; then
+			expect 0 "$f" data="$shared" size=0.02 seeds=1 epochs=1 out="$tmp/mcr" -- \
+				'^\| model +\| mnist10 +\| mri4 +\|' '^- mri4: 4 classes' \
+				'10 runs, 0 found finished, 10 trained'
+		else
+			skip "$f on ../shared/data (absent)"
+		fi
+		;;
 	noise.qcq)
 		expect 0 "$f" data="$tmp" dataset=synth size=0.02 seeds=1 epochs=1 out="$tmp/noise" -- \
 			'^\| exact +\| 0 +\| 0 +\|' '^\| 1024 +\| 0.02 \| 0.03 \|' '7 runs, 0 found finished'
