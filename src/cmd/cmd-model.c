@@ -257,6 +257,10 @@ const struct cmd_entry cmd_model_entry = {
 		"phase; RealAmplitudes drops its CX; exact only); qcq-cnn-chead replaces the quantum "
 		"classifier by a classical tanh head with the same two inputs and the same 2(depth+1) "
 		"trainable parameters; cnn-pm is cnn on the image with conv2 narrowed so that its "
-		"parameter count matches qcq-cnn's (same conv1, conv2, depth).",
+		"parameter count matches qcq-cnn's (same conv1, conv2, depth). "
+		"In `experiment ablate` (models=), qcq-cnn-tf and qccnn-tf are the trainable-filter "
+		"arms: qcq-cnn and qccnn with filter=trainable, the filter starting from the fixed "
+		"one's angles, compared with the fixed quantum filter and the classical random "
+		"filter.",
 	.exec = exec_model,
 };
