@@ -15,13 +15,23 @@
  *     test part evaluated, once per run, with the weights of the best validation epoch.
  *
  * Seed s of every model shares the task's split and sample order, and models with the
- * same CNN shapes (qcq-cnn, its -noent, -chead and rf- controls at the same widths) also
- * start from the same CNN weights, so seeds pair across models.
+ * same CNN shapes (qcq-cnn, its -noent, -chead, -tf and rf- controls at the same widths)
+ * also start from the same CNN weights, so seeds pair across models.
+ *
+ * The trainable-filter arms qcq-cnn-tf and qccnn-tf (study names, not nn architectures:
+ * qcq-cnn and qccnn with filter=trainable, as `model qcq-cnn filter=trainable`) read the
+ * images, start from the study's filter (the same angles as the fixed arm) and train its
+ * angles with the rest of the model, at filter_lr or, when that is 0, at the
+ * configuration's lr. The filter lr is not searched, so every model keeps the same number
+ * of configurations.
  *
  * Comparisons (when both models are in the study), difference a - b in test accuracy
  * per seed: quantum vs classical random filter (qcq-cnn - rf-qcq-cnn, qccnn - rf-qccnn),
  * quantum classifier vs classical head (qcq-cnn - qcq-cnn-chead), entangling vs not
- * (qcq-cnn - qcq-cnn-noent), qcq-cnn - cnn, qcq-cnn - cnn-pm, qccnn - cnn. For each: the
+ * (qcq-cnn - qcq-cnn-noent), qcq-cnn - cnn, qcq-cnn - cnn-pm, qccnn - cnn, and with the
+ * trainable arms trainable vs fixed quantum filter (qcq-cnn-tf - qcq-cnn, qccnn-tf -
+ * qccnn) and trainable quantum vs classical random filter (qcq-cnn-tf - rf-qcq-cnn,
+ * qccnn-tf - rf-qccnn). For each: the
  * mean difference with its 95 % paired-t confidence interval, the paired t-test's p, the
  * Welch test's p, Cohen's d (pooled sd), and the paired p adjusted by Holm's method over
  * all comparisons x tasks of the study; the verdict is "helps" (adjusted p < 0.05 and
@@ -55,6 +65,10 @@ struct train_abl_spec {
 	int nbatches;
 	int batches[TRAIN_EXP_MAX_LIST];
 	int search_seeds; /* 1..base.seeds */
+	/* bit m set: base.models[m] (qccnn or qcq-cnn) is its trainable-filter arm; the
+	 * same architecture may then appear twice in base.models, once per arm */
+	uint32_t trainable;
+	double filter_lr; /* the trainable arms' filter lr, in [0, 1]; 0 = the config's lr */
 };
 
 /* models cnn, qccnn, qcq-cnn, rf-qccnn, rf-qcq-cnn, qcq-cnn-noent, qcq-cnn-chead, cnn-pm
@@ -62,7 +76,8 @@ struct train_abl_spec {
  * search seeds 2; final seeds 5; 30 epochs, patience 5; the compare study's sizes. */
 void train_abl_spec_default(struct train_abl_spec *s);
 /* base as train_exp_spec_check, plus: grid lists non-empty, no repeats, lr in (0, 1],
- * widths 1..1024, batches 1..4096, search_seeds in 1..seeds, only cnn-like models. */
+ * widths 1..1024, batches 1..4096, search_seeds in 1..seeds, only cnn-like models,
+ * trainable arms only of qccnn and qcq-cnn, filter_lr in [0, 1]. */
 enum qcq_status train_abl_spec_check(const struct train_abl_spec *s, struct qcq_error *err);
 /* Comma-separated grids: "1e-4,1e-3,1e-2"; "8/16,16/32" (conv1/conv2); "4,16". Each
  * validates first and replaces the list (a failed call leaves s as it was). */
@@ -72,6 +87,13 @@ enum qcq_status train_abl_parse_widths(struct train_abl_spec *s, const char *tex
 				       struct qcq_error *err);
 enum qcq_status train_abl_parse_batches(struct train_abl_spec *s, const char *text,
 					struct qcq_error *err);
+/* "cnn,qcq-cnn,qcq-cnn-tf": the models and arms (any name of nn_arch_from_name, and
+ * qccnn-tf, qcq-cnn-tf), no repeats; validates first and replaces base.models and
+ * trainable (a failed call leaves s as it was). */
+enum qcq_status train_abl_parse_models(struct train_abl_spec *s, const char *text,
+				       struct qcq_error *err);
+/* The report name of model m: nn_arch_name, or "qcq-cnn-tf" / "qccnn-tf" for an arm. */
+const char *train_abl_model_name(const struct train_abl_spec *s, int m);
 /* Search runs + final runs of a checked spec. */
 size_t train_abl_count_runs(const struct train_abl_spec *s);
 

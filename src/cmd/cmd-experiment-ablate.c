@@ -1,9 +1,11 @@
 /*
  * cmd/cmd-experiment-ablate.c: `experiment ablate [options]` — the ablation study
  * (ablate.h) as one background job. cmd-experiment.c parses the options the studies share
- * into a compare spec; this file applies ablate's own defaults where those options were
- * not given (models, epochs, patience), refuses compare's lr= and batch= (ablate searches
- * lrs= and batches=), reads the grid options, checks, and starts the job.
+ * into a compare spec (all but models=); this file applies ablate's own defaults where
+ * those options were not given (models, epochs, patience), refuses compare's lr= and
+ * batch= (ablate searches lrs= and batches=), reads models= (which also takes the
+ * trainable-filter arms qcq-cnn-tf, qccnn-tf), the grid options and filter-lr=, checks,
+ * and starts the job.
  */
 #include "cmd-internal.h"
 
@@ -12,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const ablate_options[] = {"lrs", "widths", "batches", "search-seeds", NULL};
+static const char *const ablate_options[] = {"lrs",          "widths",    "batches",
+					     "search-seeds", "filter-lr", NULL};
 
 bool cmd_experiment_ablate_only(struct cmd_ctx *ctx)
 {
@@ -79,14 +82,15 @@ enum qcq_status cmd_experiment_ablate(struct cmd_ctx *ctx, const struct train_ex
 	train_abl_spec_default(s);
 	struct train_exp_spec def = s->base;
 	s->base = *base;
-	if (!cmd_opt(ctx->call, "models"))
-		s->base.nmodels = def.nmodels, memcpy(s->base.models, def.models, sizeof def.models);
+	s->base.nmodels = def.nmodels, memcpy(s->base.models, def.models, sizeof def.models);
 	if (!cmd_opt(ctx->call, "epochs"))
 		s->base.epochs = def.epochs;
 	if (!cmd_opt(ctx->call, "patience"))
 		s->base.patience = def.patience;
 	long v;
-	enum qcq_status st = grid_opt(ctx, "lrs", s, train_abl_parse_lrs);
+	enum qcq_status st = grid_opt(ctx, "models", s, train_abl_parse_models);
+	if (!st)
+		st = grid_opt(ctx, "lrs", s, train_abl_parse_lrs);
 	if (!st)
 		st = grid_opt(ctx, "widths", s, train_abl_parse_widths);
 	if (!st)
@@ -95,6 +99,9 @@ enum qcq_status cmd_experiment_ablate(struct cmd_ctx *ctx, const struct train_ex
 		st = cmd_opt_long(ctx, "search-seeds", 1, TRAIN_EXP_MAX_SEEDS, s->search_seeds, &v);
 	if (!st) {
 		s->search_seeds = (int)v;
+		st = cmd_opt_double(ctx, "filter-lr", 0, 1, 0, &s->filter_lr);
+	}
+	if (!st) {
 		st = train_abl_spec_check(s, ctx->err);
 	}
 	if (st) {

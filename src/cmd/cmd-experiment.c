@@ -16,7 +16,7 @@
 static const char *const options[] = {
 	"models", "datasets", "seeds", "epochs", "patience", "batch", "lr", "train", "val",
 	"test", "size", "split-seed", "out", "data", "cache", "jobs", "shots", "levels", "depths",
-	"protocol", "lrs", "widths", "batches", "search-seeds", NULL,
+	"protocol", "lrs", "widths", "batches", "search-seeds", "filter-lr", NULL,
 };
 
 /* cmd-experiment-ablate.c: `experiment ablate`, from the options build_spec parsed. */
@@ -64,7 +64,8 @@ static enum qcq_status build_spec(struct cmd_ctx *ctx, struct train_exp_spec *s)
 {
 	const struct cmd_settings *set = &ctx->ws->set;
 	enum train_exp_kind kind = TRAIN_EXP_COMPARE; /* ablate: its base options are compare's */
-	if (strcmp(cmd_arg(ctx->call, 0), "ablate") != 0 &&
+	bool ablate = strcmp(cmd_arg(ctx->call, 0), "ablate") == 0;
+	if (!ablate &&
 	    train_exp_kind_from_name(cmd_arg(ctx->call, 0), &kind, ctx->err))
 		return ctx->err->code;
 	train_exp_spec_default(s, kind);
@@ -85,7 +86,8 @@ static enum qcq_status build_spec(struct cmd_ctx *ctx, struct train_exp_spec *s)
 	    only_for(ctx, s, "shots", TRAIN_EXP_NOISE) ||
 	    only_for(ctx, s, "levels", TRAIN_EXP_NOISE) ||
 	    only_for(ctx, s, "depths", TRAIN_EXP_DEPTH) ||
-	    list_opt(ctx, "models", s, train_exp_parse_models) ||
+	    /* ablate reads models= itself: it also takes the trainable-filter arms */
+	    (!ablate && list_opt(ctx, "models", s, train_exp_parse_models)) ||
 	    list_opt(ctx, "datasets", s, train_exp_parse_datasets) ||
 	    list_opt(ctx, "shots", s, train_exp_parse_shots) ||
 	    list_opt(ctx, "levels", s, train_exp_parse_levels) ||
@@ -231,7 +233,7 @@ const struct cmd_entry cmd_experiment_entry = {
 		 "[datasets=D,E] [seeds=N] [epochs=N] "
 		 "[patience=N] [batch=N] [lr=X] [train=N val=N test=N] [size=F] [split-seed=S] [out=DIR] "
 		 "[data=DIR] [cache=DIR] [jobs=N] [shots=128,1024] [levels=0/0,0.01/0.02] "
-		 "[depths=1,2,3] [lrs=X,Y] [widths=C1/C2,...] [batches=N,M] [search-seeds=N]",
+		 "[depths=1,2,3] [lrs=X,Y] [widths=C1/C2,...] [batches=N,M] [search-seeds=N] [filter-lr=X]",
 	.help = "Run one of the paper's studies as a background job, resumable.\n"
 		"compare: models (mlp, quanv-mlp, cnn, qccnn, qcq-cnn; qcnn on request) x data sets "
 		"(synth, mnist = 3 vs 5, fashion = T-shirt/top vs Trouser, mri = no_tumor vs "
@@ -261,16 +263,21 @@ const struct cmd_entry cmd_experiment_entry = {
 		"ablate [lrs=1e-4,1e-3,1e-2] [widths=8/16,16/32] [batches=4,16] [search-seeds=N]: "
 		"does the quantum part help? Per task, the models (default cnn, qccnn, qcq-cnn and "
 		"the controls rf-qccnn, rf-qcq-cnn, qcq-cnn-noent, qcq-cnn-chead, cnn-pm; see `help "
-		"model`) each get the same grid search on the validation part only: every "
+		"model`; on request also the trainable-filter arms qcq-cnn-tf and qccnn-tf) each "
+		"get the same grid search on the validation part only: every "
 		"configuration is trained with seeds 1..search-seeds (default 2) and scored by its "
 		"mean best validation accuracy; the best one is trained with seeds 1..seeds and only "
 		"then evaluated on the test part. Seeds pair across models (same split and sample "
 		"order, same initial CNN weights for the same CNN shapes). Per comparison (quantum vs "
 		"classical random filter, quantum classifier vs classical head, entangling vs not, "
-		"QCQ-CNN vs CNN and vs parameter-matched CNN, QCCNN vs CNN): mean difference in test "
+		"QCQ-CNN vs CNN and vs parameter-matched CNN, QCCNN vs CNN; with the arms, trainable "
+		"vs fixed quantum filter and trainable quantum vs classical random filter): mean "
+		"difference in test "
 		"accuracy with its 95 % paired-t CI, paired t-test and Welch p, Cohen's d, the "
 		"paired p Holm-adjusted over all comparisons x tasks, and a verdict helps / hurts / "
-		"no detectable difference at adjusted p < 0.05. Defaults 30 epochs, patience 5; "
+		"no detectable difference at adjusted p < 0.05. The trainable arms train the filter's "
+		"angles at the configuration's lr, or at filter-lr=X when given (not searched: every "
+		"model keeps the same number of configurations). Defaults 30 epochs, patience 5; "
 		"lr= and batch= are compare's (ablate searches lrs= and batches=). Writes "
 		"search.csv, configs.csv, runs.csv, comparisons.csv and table.md (default "
 		"results/ablate); not resumable.",

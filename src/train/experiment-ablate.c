@@ -36,6 +36,7 @@ struct pool {
 	const struct train_abl_spec *spec;
 	const struct exp_data *data; /* by spec.base.datasets index */
 	const struct abl_result *res;
+	const struct qml_filter *filter; /* the study's: the trainable arms start from it */
 	struct abl_task *tasks;
 	size_t first, end;           /* the tasks of this phase */
 	const struct qcq_sink *events;
@@ -47,12 +48,15 @@ struct pool {
 	struct qcq_error err;
 };
 
-static void part(const struct exp_data *d, enum nn_arch a, int p, struct train_data *td)
+/* Part p as model m reads it: the quanvolved features, or the images (the classical
+ * models, the rf- controls, and the trainable arms, whose layer 0 is the filter). */
+static void part(const struct train_abl_spec *s, const struct exp_data *d, int m, int p,
+		 struct train_data *td)
 {
 	const struct data_subset *sub = &d->split->part[p];
 	td->y = sub->labels;
 	td->n = sub->n;
-	if (nn_arch_takes_features(a)) {
+	if (nn_arch_takes_features(s->base.models[m]) && !(s->trainable >> m & 1u)) {
 		td->x = d->feat->part[p];
 		td->c = d->feat->c, td->h = d->feat->oh, td->w = d->feat->ow;
 	} else {
@@ -69,8 +73,9 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 	const struct exp_data *d = &P->data[t->data];
 	struct abl_config c = train_ablate_grid_config(s, t->grid);
 	struct train_data train, val;
-	part(d, a, DATA_TRAIN, &train);
-	part(d, a, DATA_VAL, &val);
+	bool tf = s->trainable >> t->model & 1u;
+	part(s, d, t->model, DATA_TRAIN, &train);
+	part(s, d, t->model, DATA_VAL, &val);
 	struct nn_model_desc desc;
 	nn_model_desc_default(&desc, a);
 	desc.in_c = (uint32_t)train.c, desc.in_h = (uint32_t)train.h, desc.in_w = (uint32_t)train.w;
@@ -78,8 +83,15 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 	desc.depth = (uint32_t)s->base.depth;
 	desc.observable = (uint32_t)s->base.observable;
 	desc.seed = (uint64_t)t->seed;
+	desc.nclasses = (uint32_t)d->split->nsides; /* K-class tasks (mnist10, mri4, ...) */
+	if (tf) {
+		desc.filter = NN_FILTER_TRAINABLE;
+		desc.filter_k = (uint32_t)qml_filter_patch(P->filter);
+		desc.filter_stride = (uint32_t)qml_filter_stride(P->filter);
+	}
 	struct nn_model *m;
-	enum qcq_status st = nn_model_create(&m, &desc, c.batch > 256 ? c.batch : 256, NULL, err);
+	enum qcq_status st = nn_model_create_filter(&m, &desc, c.batch > 256 ? c.batch : 256, NULL,
+						    P->filter, err);
 	if (st)
 		return st;
 	struct train_opts o;
@@ -87,6 +99,8 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 	o.epochs = s->base.epochs, o.batch = c.batch, o.lr = c.lr, o.seed = (uint64_t)t->seed;
 	o.patience = s->base.patience;
 	o.restore_best = true;
+	if (tf)
+		o.filter_lr = s->filter_lr;
 	o.event_interval = 3600;
 	struct train_history *h = train_history_create();
 	double t0 = qcq_now();
@@ -102,7 +116,7 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 		if (t->final) {
 			struct train_data test;
 			struct train_metrics tm;
-			part(d, a, DATA_TEST, &test);
+			part(s, d, t->model, DATA_TEST, &test);
 			st = train_evaluate(m, &test, 256, &tm, err);
 			if (!st) {
 				t->test_acc = tm.acc;
@@ -126,7 +140,7 @@ static void log_task(struct pool *P, const struct abl_task *t, size_t done)
 		snprintf(what, sizeof what, ", test %.4f", t->test_acc);
 	train_exp_log(P->events, "%s %zu/%zu: %s %s lr %g widths %d/%d batch %d seed %d: val %.4f%s%s, "
 		"%d epochs, %.1f s", t->final ? "final" : "search", done, P->total,
-		train_exp_data_name(s->base.datasets[t->data]), nn_arch_name(s->base.models[t->model]),
+		train_exp_data_name(s->base.datasets[t->data]), train_abl_model_name(s, t->model),
 		c.lr, c.conv1, c.conv2, c.batch, t->seed, t->val_acc, what,
 		t->end == TRAIN_FAILED ? " (diverged)" : "", t->epochs, t->seconds);
 	struct qcq_event ev = {.kind = QCQ_EV_PROGRESS, .text = "runs"};
@@ -232,13 +246,10 @@ static enum qcq_status make_filter(const struct train_exp_spec *s, struct qml_fi
 }
 
 static enum qcq_status prepare(const struct train_abl_spec *s, const struct abl_hooks *hooks,
-			       const struct qcq_sink *events, struct exp_data *data,
-			       struct abl_result *res, struct qcq_error *err)
+			       const struct qml_filter *filter, const struct qcq_sink *events,
+			       struct exp_data *data, struct abl_result *res, struct qcq_error *err)
 {
-	struct qml_filter *filter = NULL;
-	enum qcq_status st = make_filter(&s->base, &filter, err);
-	if (st)
-		return qcq_error_prefix(err, "filter");
+	enum qcq_status st = QCQ_OK;
 	struct qcq_pool *pool = qcq_pool_create(s->base.threads);
 	for (int k = 0; k < s->base.ndatasets && !st; k++) {
 		st = train_exp_data_prepare(&s->base, s->base.datasets[k], filter, pool, events, &data[k],
@@ -250,7 +261,6 @@ static enum qcq_status prepare(const struct train_abl_spec *s, const struct abl_
 		}
 	}
 	qcq_pool_destroy(pool);
-	qml_filter_destroy(filter);
 	return st;
 }
 
@@ -289,11 +299,21 @@ enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct ab
 	train_exp_log(events, "ablate study: %zu runs (%d configurations x %d search seeds, then %d "
 		"seeds of the chosen one, per model and task) into %s", train_abl_count_runs(s),
 		train_ablate_grid_size(s), s->search_seeds, s->base.seeds, out_dir);
-	st = prepare(s, hooks, events, data, res, err);
+	struct qml_filter *filter = NULL;
+	st = make_filter(&s->base, &filter, err);
+	if (st)
+		qcq_error_prefix(err, "filter");
+	else if (s->trainable && qml_filter_patch(filter) > 2)
+		st = qcq_error_set(err, QCQ_EUNSUPPORTED,
+				   "ablate: the trainable arms take filters over patches up to 2x2 "
+				   "(this one is %dx%d)", qml_filter_patch(filter),
+				   qml_filter_patch(filter));
+	else
+		st = prepare(s, hooks, filter, events, data, res, err);
 	struct pool P;
 	memset(&P, 0, sizeof P);
 	pthread_mutex_init(&P.lock, NULL);
-	P.spec = s, P.data = data, P.res = res, P.events = events;
+	P.spec = s, P.data = data, P.res = res, P.events = events, P.filter = filter;
 	P.total = train_abl_count_runs(s);
 	if (!st) {
 		size_t ns;
@@ -319,6 +339,7 @@ enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct ab
 	if (!st)
 		st = train_ablate_report_write(s, out_dir, res, res->seconds, table, err);
 	pthread_mutex_destroy(&P.lock);
+	qml_filter_destroy(filter);
 	for (int k = 0; k < TRAIN_EXP_NDATA; k++)
 		train_exp_data_free(&data[k]);
 	return st;

@@ -61,6 +61,7 @@ double train_ablate_config_score(const struct train_abl_spec *s, const struct ab
 struct abl_comparison {
 	const char *what;       /* "quantum filter vs classical random filter" */
 	enum nn_arch a, b;      /* difference a - b */
+	bool a_tf, b_tf;        /* the trainable-filter arm of a, of b */
 };
 /* The comparisons the study's models allow, in report order; returns the count. */
 int train_ablate_comparisons(const struct train_abl_spec *s, struct abl_comparison *out, int max);

@@ -8,6 +8,7 @@
 #include "experiment-ablate.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,13 +39,63 @@ static bool searchable(enum nn_arch a)
 	return a != NN_ARCH_MLP && a != NN_ARCH_QUANV_MLP && a != NN_ARCH_QCNN;
 }
 
+/* The architectures that have a trainable-filter arm (a quanvolution filter in front of
+ * a CNN), by report name. */
+static const struct {
+	enum nn_arch arch;
+	const char *name;
+} tf_arms[] = {{NN_ARCH_QCQ_CNN, "qcq-cnn-tf"}, {NN_ARCH_QCCNN, "qccnn-tf"}};
+#define NTF ((int)(sizeof tf_arms / sizeof tf_arms[0]))
+
+static bool is_tf(const struct train_abl_spec *s, int m)
+{
+	return s->trainable >> m & 1u;
+}
+
+const char *train_abl_model_name(const struct train_abl_spec *s, int m)
+{
+	enum nn_arch a = s->base.models[m];
+	for (int i = 0; is_tf(s, m) && i < NTF; i++)
+		if (tf_arms[i].arch == a)
+			return tf_arms[i].name;
+	return nn_arch_name(a);
+}
+
 enum qcq_status train_abl_spec_check(const struct train_abl_spec *s, struct qcq_error *err)
 {
+	/* compare's checks on the fixed arms (an architecture may appear once more as its
+	 * trainable arm, which compare would call a repeat) */
 	struct train_exp_spec b = s->base;
 	b.kind = TRAIN_EXP_COMPARE;
+	b.nmodels = 0;
+	for (int i = 0; i < s->base.nmodels && i < NN_ARCH_COUNT; i++)
+		if (!is_tf(s, i))
+			b.models[b.nmodels++] = s->base.models[i];
+	if (b.nmodels == 0 && s->base.nmodels > 0)
+		b.models[b.nmodels++] = s->base.models[0];
+	if (s->base.nmodels > NN_ARCH_COUNT)
+		return qcq_error_set(err, QCQ_EINVAL, "ablate: %d models (1..%d)", s->base.nmodels,
+				     NN_ARCH_COUNT);
 	enum qcq_status st = train_exp_spec_check(&b, err);
 	if (st)
 		return st;
+	if (s->trainable >> s->base.nmodels)
+		return qcq_error_set(err, QCQ_EINVAL, "ablate: a trainable arm beyond the %d models",
+				     s->base.nmodels);
+	for (int i = 0; i < s->base.nmodels; i++) {
+		const char *name = train_abl_model_name(s, i);
+		if (is_tf(s, i) && strcmp(name, nn_arch_name(s->base.models[i])) == 0)
+			return qcq_error_set(err, QCQ_EINVAL,
+					     "ablate: model %s has no trainable-filter arm (qccnn-tf "
+					     "and qcq-cnn-tf exist)", name);
+		for (int j = 0; j < i; j++)
+			if (strcmp(name, train_abl_model_name(s, j)) == 0)
+				return qcq_error_set(err, QCQ_EINVAL, "ablate: model %s listed twice",
+						     name);
+	}
+	if (!(s->filter_lr >= 0 && s->filter_lr <= 1))
+		return qcq_error_set(err, QCQ_EINVAL, "ablate: filter lr %g out of range [0, 1]",
+				     s->filter_lr);
 	for (int i = 0; i < b.nmodels; i++)
 		if (!searchable(b.models[i]))
 			return qcq_error_set(err, QCQ_EINVAL,
@@ -76,6 +127,29 @@ enum qcq_status train_abl_spec_check(const struct train_abl_spec *s, struct qcq_
 }
 
 /* ---------------------------------------------------------------- grids */
+
+struct model_item {
+	enum nn_arch arch[TRAIN_EXP_MAX_LIST];
+	bool tf[TRAIN_EXP_MAX_LIST];
+};
+
+static enum qcq_status item_model(void *ctx, int i, const char *w, struct qcq_error *err)
+{
+	struct model_item *v = ctx;
+	v->tf[i] = false;
+	for (int k = 0; k < NTF; k++)
+		if (strcmp(w, tf_arms[k].name) == 0)
+			v->arch[i] = tf_arms[k].arch, v->tf[i] = true;
+	if (!v->tf[i] && nn_arch_from_name(w, &v->arch[i], err) != QCQ_OK) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		return qcq_error_set(err, QCQ_EINVAL, "%s; arms: qccnn-tf, qcq-cnn-tf", msg);
+	}
+	for (int j = 0; j < i; j++)
+		if (v->arch[j] == v->arch[i] && v->tf[j] == v->tf[i])
+			return qcq_error_set(err, QCQ_EINVAL, "'%s' listed twice", w);
+	return QCQ_OK;
+}
 
 static enum qcq_status item_lr(void *ctx, int i, const char *w, struct qcq_error *err)
 {
@@ -130,6 +204,26 @@ enum qcq_status train_abl_parse_lrs(struct train_abl_spec *s, const char *text,
 		return st;
 	memcpy(s->lrs, v, (size_t)n * sizeof *v);
 	s->nlrs = n;
+	return QCQ_OK;
+}
+
+enum qcq_status train_abl_parse_models(struct train_abl_spec *s, const char *text,
+				       struct qcq_error *err)
+{
+	struct model_item v;
+	int n = 0;
+	enum qcq_status st = train_exp_split_list("models", text, item_model, &v, &n, err);
+	if (st)
+		return st;
+	if (n > NN_ARCH_COUNT)
+		return qcq_error_set(err, QCQ_EINVAL, "models: %d listed, at most %d", n,
+				     NN_ARCH_COUNT);
+	s->trainable = 0;
+	for (int i = 0; i < n; i++) {
+		s->base.models[i] = v.arch[i];
+		s->trainable |= (uint32_t)v.tf[i] << i;
+	}
+	s->base.nmodels = n;
 	return QCQ_OK;
 }
 

@@ -15,30 +15,51 @@
 #include <string.h>
 
 static const struct abl_comparison all_comparisons[] = {
-	{"quantum filter vs classical random filter", NN_ARCH_QCQ_CNN, NN_ARCH_RF_QCQ_CNN},
-	{"quantum filter vs classical random filter (qccnn)", NN_ARCH_QCCNN, NN_ARCH_RF_QCCNN},
-	{"quantum classifier vs classical head", NN_ARCH_QCQ_CNN, NN_ARCH_QCQ_CNN_CHEAD},
-	{"entangling vs not", NN_ARCH_QCQ_CNN, NN_ARCH_QCQ_CNN_NOENT},
-	{"QCQ-CNN vs CNN", NN_ARCH_QCQ_CNN, NN_ARCH_CNN},
-	{"QCQ-CNN vs parameter-matched CNN", NN_ARCH_QCQ_CNN, NN_ARCH_CNN_PM},
-	{"QCCNN vs CNN", NN_ARCH_QCCNN, NN_ARCH_CNN},
+	{"quantum filter vs classical random filter", NN_ARCH_QCQ_CNN, NN_ARCH_RF_QCQ_CNN, false,
+	 false},
+	{"quantum filter vs classical random filter (qccnn)", NN_ARCH_QCCNN, NN_ARCH_RF_QCCNN,
+	 false, false},
+	{"quantum classifier vs classical head", NN_ARCH_QCQ_CNN, NN_ARCH_QCQ_CNN_CHEAD, false,
+	 false},
+	{"entangling vs not", NN_ARCH_QCQ_CNN, NN_ARCH_QCQ_CNN_NOENT, false, false},
+	{"QCQ-CNN vs CNN", NN_ARCH_QCQ_CNN, NN_ARCH_CNN, false, false},
+	{"QCQ-CNN vs parameter-matched CNN", NN_ARCH_QCQ_CNN, NN_ARCH_CNN_PM, false, false},
+	{"QCCNN vs CNN", NN_ARCH_QCCNN, NN_ARCH_CNN, false, false},
+	/* the trainable-filter arms (last, so that a study without them keeps its rows) */
+	{"trainable vs fixed quantum filter", NN_ARCH_QCQ_CNN, NN_ARCH_QCQ_CNN, true, false},
+	{"trainable quantum filter vs classical random filter", NN_ARCH_QCQ_CNN,
+	 NN_ARCH_RF_QCQ_CNN, true, false},
+	{"trainable vs fixed quantum filter (qccnn)", NN_ARCH_QCCNN, NN_ARCH_QCCNN, true, false},
+	{"trainable quantum filter vs classical random filter (qccnn)", NN_ARCH_QCCNN,
+	 NN_ARCH_RF_QCCNN, true, false},
 };
 #define NCMP ((int)(sizeof all_comparisons / sizeof all_comparisons[0]))
 
-static int model_index(const struct train_abl_spec *s, enum nn_arch a)
+static int model_index(const struct train_abl_spec *s, enum nn_arch a, bool tf)
 {
 	for (int m = 0; m < s->base.nmodels; m++)
-		if (s->base.models[m] == a)
+		if (s->base.models[m] == a && (bool)(s->trainable >> m & 1u) == tf)
 			return m;
 	return -1;
+}
+
+/* The report names of a comparison's sides (both are in the study). */
+static const char *name_a(const struct train_abl_spec *s, const struct abl_comparison *c)
+{
+	return train_abl_model_name(s, model_index(s, c->a, c->a_tf));
+}
+
+static const char *name_b(const struct train_abl_spec *s, const struct abl_comparison *c)
+{
+	return train_abl_model_name(s, model_index(s, c->b, c->b_tf));
 }
 
 int train_ablate_comparisons(const struct train_abl_spec *s, struct abl_comparison *out, int max)
 {
 	int n = 0;
 	for (int i = 0; i < NCMP && n < max; i++)
-		if (model_index(s, all_comparisons[i].a) >= 0 &&
-		    model_index(s, all_comparisons[i].b) >= 0)
+		if (model_index(s, all_comparisons[i].a, all_comparisons[i].a_tf) >= 0 &&
+		    model_index(s, all_comparisons[i].b, all_comparisons[i].b_tf) >= 0)
 			out[n++] = all_comparisons[i];
 	return n;
 }
@@ -106,8 +127,8 @@ static void compare(const struct train_abl_spec *s, const struct abl_result *r,
 {
 	int S = s->base.seeds;
 	double x[TRAIN_EXP_MAX_SEEDS], y[TRAIN_EXP_MAX_SEEDS];
-	final_accs(s, r, row->data, model_index(s, row->c->a), x);
-	final_accs(s, r, row->data, model_index(s, row->c->b), y);
+	final_accs(s, r, row->data, model_index(s, row->c->a, row->c->a_tf), x);
+	final_accs(s, r, row->data, model_index(s, row->c->b, row->c->b_tf), y);
 	row->n = S;
 	row->mean_a = mean_of(x, S), row->mean_b = mean_of(y, S);
 	row->diff = row->mean_a - row->mean_b;
@@ -151,7 +172,7 @@ static void csv_config(struct rep_csv *c, const struct train_abl_spec *s, const 
 {
 	struct abl_config k = train_ablate_grid_config(s, t->grid);
 	rep_csv_str(c, train_exp_data_name(s->base.datasets[t->data]));
-	rep_csv_str(c, nn_arch_name(s->base.models[t->model]));
+	rep_csv_str(c, train_abl_model_name(s, t->model));
 	rep_csv_int(c, t->grid);
 	rep_csv_num(c, k.lr);
 	rep_csv_int(c, k.conv1);
@@ -238,8 +259,8 @@ static enum qcq_status write_comparisons(const struct train_abl_spec *s, const c
 		const struct cmp_row *w = &rows[i];
 		rep_csv_str(&c, train_exp_data_name(s->base.datasets[w->data]));
 		rep_csv_str(&c, w->c->what);
-		rep_csv_str(&c, nn_arch_name(w->c->a));
-		rep_csv_str(&c, nn_arch_name(w->c->b));
+		rep_csv_str(&c, name_a(s, w->c));
+		rep_csv_str(&c, name_b(s, w->c));
 		rep_csv_int(&c, w->n);
 		rep_csv_num(&c, w->mean_a);
 		rep_csv_num(&c, w->mean_b);
@@ -296,6 +317,21 @@ static void method(FILE *b, const struct train_abl_spec *s, int ncmp_total)
 	       "%d (RealAmplitudes reps), observable %s.\n\n",
 	       train_ablate_grid_size(s), s->search_seeds, s->base.epochs, s->base.patience, s->base.seeds,
 	       ncmp_total, s->base.depth, s->base.observable == NN_OBS_ZZ ? "<Z0 Z1>" : "<Z0>");
+	if (!s->trainable)
+		return;
+	fprintf(b, "Trainable-filter arms (");
+	for (int m = 0, k = 0; m < s->base.nmodels; m++)
+		if (s->trainable >> m & 1u)
+			fprintf(b, "%s%s", k++ ? ", " : "", train_abl_model_name(s, m));
+	fprintf(b, "): the model reads the images and its layer 0 is the study's quanvolution "
+	       "filter, starting from the fixed arm's angles and trained with the rest of the "
+	       "model (adjoint gradients) at ");
+	if (s->filter_lr > 0)
+		fprintf(b, "filter lr %g", s->filter_lr);
+	else
+		fprintf(b, "the configuration's lr");
+	fprintf(b, ". The filter lr is not searched, so every model has the same number of "
+	       "configurations (%d).\n\n", train_ablate_grid_size(s));
 }
 
 static void verdict_table(FILE *b, const struct train_abl_spec *s, const struct cmp_row *rows,
@@ -310,8 +346,8 @@ static void verdict_table(FILE *b, const struct train_abl_spec *s, const struct 
 			continue;
 		char what[200];
 		const char *cells[1 + TRAIN_EXP_NDATA];
-		snprintf(what, sizeof what, "%s (%s - %s)", rows[i].c->what, nn_arch_name(rows[i].c->a),
-			 nn_arch_name(rows[i].c->b));
+		snprintf(what, sizeof what, "%s (%s - %s)", rows[i].c->what, name_a(s, rows[i].c),
+			 name_b(s, rows[i].c));
 		cells[0] = what;
 		for (int j = 0; j < n; j++)
 			if (rows[j].c == rows[i].c)
@@ -346,7 +382,7 @@ static void choices_table(FILE *b, const struct train_abl_spec *s, const struct 
 			sd = S > 1 ? sqrt(sd / (S - 1)) : 0;
 			rep_table_add_rowf(t, "%s\t%s\t%zu (%zu)\t%g\t%d/%d\t%d\t%.4f\t%.2f ± %.2f\t%.2f",
 					   train_exp_data_name(s->base.datasets[d]),
-					   nn_arch_name(s->base.models[m]), np, nq, k.lr, k.conv1,
+					   train_abl_model_name(s, m), np, nq, k.lr, k.conv1,
 					   k.conv2, k.batch, r->score[d][m], 100 * mu, 100 * sd,
 					   100 * bal);
 		}
@@ -365,7 +401,7 @@ static void comparisons_table(FILE *b, const struct train_abl_spec *s,
 		const struct cmp_row *w = &rows[i];
 		rep_table_add_rowf(t, "%s\t%s (%s - %s)\t%+.2f\t[%+.2f, %+.2f]\t%.3g%s\t%.3g\t%.3g\t%.2f\t%s",
 				   train_exp_data_name(s->base.datasets[w->data]), w->c->what,
-				   nn_arch_name(w->c->a), nn_arch_name(w->c->b), 100 * w->diff,
+				   name_a(s, w->c), name_b(s, w->c), 100 * w->diff,
 				   100 * w->lo, 100 * w->hi, w->p_paired,
 				   w->constant ? " (zero spread)" : "", w->p_welch, w->p_holm, w->d,
 				   w->verdict);

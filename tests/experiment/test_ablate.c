@@ -8,11 +8,15 @@
  *    search scores, the same choices and the same final validation curves bit for bit,
  *    and its test accuracies are exactly 1 - the original ones (so the flip did reach the
  *    evaluation);
- *  - the reduced study through the command (all eight models): its files, its verdict
- *    table and the grid/choice columns.
+ *  - the trainable-filter arms (qcq-cnn-tf): parsing, checks, comparisons, the no-leakage
+ *    study with the arm included, the same CNN start as qcq-cnn, and that adding the arm
+ *    leaves every run of the other models bit-identical;
+ *  - the reduced study through the command (all eight models, then with the arm): its
+ *    files, its verdict table and the grid/choice columns.
  */
 #include "check.h"
 #include "cmd/capture.h"
+#include "qcq/qml.h"
 #include "train/experiment-ablate.h"
 
 #include <math.h>
@@ -85,6 +89,89 @@ static void test_grids_and_checks(void)
 	CHECK(train_ablate_comparisons(&s, cmp, 8) == 2);
 	CHECK(cmp[0].a == NN_ARCH_QCQ_CNN && cmp[0].b == NN_ARCH_QCQ_CNN_NOENT);
 	CHECK(cmp[1].b == NN_ARCH_CNN);
+}
+
+static void test_trainable_arm_spec(void)
+{
+	struct train_abl_spec s;
+	struct qcq_error e;
+	train_abl_spec_default(&s);
+	CHECK(s.trainable == 0 && s.filter_lr == 0); /* not in the default study */
+	CHECK(train_abl_parse_models(&s, "rf-qcq-cnn,qcq-cnn-tf,qcq-cnn,qccnn-tf", &e) == QCQ_OK);
+	CHECK(s.base.nmodels == 4 && s.trainable == (2u | 8u));
+	CHECK(s.base.models[1] == NN_ARCH_QCQ_CNN && s.base.models[3] == NN_ARCH_QCCNN);
+	CHECK(strcmp(train_abl_model_name(&s, 1), "qcq-cnn-tf") == 0);
+	CHECK(strcmp(train_abl_model_name(&s, 2), "qcq-cnn") == 0);
+	CHECK(strcmp(train_abl_model_name(&s, 3), "qccnn-tf") == 0);
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_OK);
+	struct abl_comparison cmp[16];
+	int n = train_ablate_comparisons(&s, cmp, 16);
+	CHECK(n == 3);
+	CHECK(cmp[0].a == NN_ARCH_QCQ_CNN && !cmp[0].a_tf && cmp[0].b == NN_ARCH_RF_QCQ_CNN);
+	CHECK(cmp[1].a == NN_ARCH_QCQ_CNN && cmp[1].a_tf && cmp[1].b == NN_ARCH_QCQ_CNN &&
+	      !cmp[1].b_tf);
+	CHECK_STR_CONTAINS(cmp[1].what, "trainable vs fixed quantum filter");
+	CHECK(cmp[2].a_tf && cmp[2].b == NN_ARCH_RF_QCQ_CNN);
+	CHECK_STR_CONTAINS(cmp[2].what, "trainable quantum filter vs classical random filter");
+	/* bad lists leave the spec as it was */
+	CHECK(train_abl_parse_models(&s, "cnn-tf", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "unknown model 'cnn-tf'");
+	CHECK_STR_CONTAINS(e.msg, "arms: qccnn-tf, qcq-cnn-tf");
+	CHECK(train_abl_parse_models(&s, "qcq-cnn-tf,cnn,qcq-cnn-tf", &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "'qcq-cnn-tf' listed twice");
+	CHECK(train_abl_parse_models(&s, "qcq-cnn,qcq-cnn", &e) == QCQ_EINVAL);
+	CHECK(s.base.nmodels == 4 && s.trainable == (2u | 8u));
+	/* an arm only where there is a filter to train; the filter lr's range */
+	CHECK(train_abl_parse_models(&s, "cnn,qcq-cnn-tf", &e) == QCQ_OK);
+	s.trainable |= 1u;
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "model cnn has no trainable-filter arm");
+	s.trainable = 1u << 5;
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "a trainable arm beyond the 2 models");
+	s.trainable = 2u;
+	s.filter_lr = 1.5;
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(e.msg, "filter lr 1.5 out of range [0, 1]");
+	s.filter_lr = 0.05;
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_OK);
+	/* an arm alone is a study */
+	CHECK(train_abl_parse_models(&s, "qcq-cnn-tf", &e) == QCQ_OK);
+	CHECK(train_abl_spec_check(&s, &e) == QCQ_OK);
+	CHECK(train_ablate_comparisons(&s, cmp, 16) == 0);
+}
+
+/* qcq-cnn-tf at seed s starts from qcq-cnn's CNN and classifier weights at seed s (the
+ * filter's angles in front), so its seeds pair with the fixed arm's. */
+static void test_trainable_arm_pairs(void)
+{
+	struct qcq_error e;
+	struct qml_filter *f;
+	CHECK(qml_filter_create_pennylane(&f, 'C', &e) == QCQ_OK);
+	struct nn_model_desc d, t;
+	nn_model_desc_default(&d, NN_ARCH_QCQ_CNN);
+	d.conv1 = 4, d.conv2 = 8, d.seed = 3;
+	t = d;
+	t.filter = NN_FILTER_TRAINABLE, t.in_c = 1, t.in_h = t.in_w = 28;
+	struct nn_model *a = NULL, *b = NULL;
+	CHECK(nn_model_create(&a, &d, 4, NULL, &e) == QCQ_OK);
+	CHECK(nn_model_create_filter(&b, &t, 4, NULL, f, &e) == QCQ_OK);
+	if (a && b) {
+		size_t nf = nn_model_nparams_filter(b);
+		CHECK(nf > 0 && nn_model_nparams(b) == nn_model_nparams(a) + nf);
+		CHECK(memcmp(nn_model_params(b) + nf, nn_model_params(a),
+			     nn_model_nparams(a) * sizeof(float)) == 0);
+		double th[64];
+		CHECK(nf <= 64);
+		qml_filter_angles(f, th);
+		int same = 0;
+		for (size_t i = 0; i < nf && i < 64; i++)
+			same += nn_model_params(b)[i] == (float)th[i];
+		CHECK(same == (int)nf);
+	}
+	nn_model_destroy(a);
+	nn_model_destroy(b);
+	qml_filter_destroy(f);
 }
 
 /* The selection reads val_acc only: planting test accuracies changes nothing. */
@@ -227,12 +314,66 @@ static void flip_test_labels(struct exp_data *d, void *ctx)
 	(*calls)++;
 }
 
+/*
+ * Adding the trainable arm changes no run of the other models (bit for bit: each run
+ * depends on its own settings only), and the arm is not the fixed model under another
+ * name (its runs differ from qcq-cnn's). `with` is the study of s (arm last).
+ */
+static void check_arm_leaves_others(const struct train_abl_spec *with_spec,
+				    const struct abl_result *with)
+{
+	struct train_abl_spec s = *with_spec;
+	struct qcq_error e;
+	int arm = s.base.nmodels - 1, fixed = -1;
+	CHECK(s.trainable == 1u << arm);
+	s.base.nmodels--;
+	s.trainable = 0;
+	for (int m = 0; m < s.base.nmodels; m++)
+		if (s.base.models[m] == NN_ARCH_QCQ_CNN)
+			fixed = m;
+	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-noarm", tmp_root);
+	struct abl_result r;
+	char *t = NULL;
+	CHECK(train_ablate_run(&s, NULL, NULL, NULL, &r, &t, &e) == QCQ_OK);
+	int matched = 0, equal = 0, differ = 0;
+	for (size_t i = 0; i < with->ntasks; i++) {
+		const struct abl_task *x = &with->tasks[i];
+		for (size_t j = 0; x->model != arm && j < r.ntasks; j++) {
+			const struct abl_task *y = &r.tasks[j];
+			if (y->model != x->model || y->final != x->final || y->grid != x->grid ||
+			    y->seed != x->seed)
+				continue;
+			matched++;
+			equal += memcmp(&x->val_acc, &y->val_acc, sizeof x->val_acc) == 0 &&
+				 x->epochs == y->epochs && x->best_epoch == y->best_epoch &&
+				 (!x->final || memcmp(&x->test_acc, &y->test_acc, sizeof x->test_acc) == 0);
+		}
+		for (size_t j = 0; x->model == arm && j < with->ntasks; j++) {
+			const struct abl_task *y = &with->tasks[j];
+			if (y->model == fixed && !y->final && !x->final && y->grid == x->grid &&
+			    y->seed == x->seed)
+				differ += memcmp(&x->val_acc, &y->val_acc, sizeof x->val_acc) != 0 ||
+					  x->best_epoch != y->best_epoch;
+		}
+	}
+	CHECK(matched == (int)r.ntasks && equal == matched);
+	CHECK(differ > 0);
+	for (int m = 0; m < s.base.nmodels; m++)
+		CHECK(r.choice[0][m] == with->choice[0][m] && r.score[0][m] == with->score[0][m]);
+	CHECK(t && !strstr(t, "qcq-cnn-tf") && !strstr(t, "Trainable-filter arms"));
+	free(t);
+	train_ablate_result_free(&r);
+}
+
 static void test_no_leakage(void)
 {
 	struct train_abl_spec s;
 	struct qcq_error e;
 	tiny(&s, "leak-a");
-	CHECK(train_exp_parse_models(&s.base, "cnn,qcq-cnn,rf-qcq-cnn,qcq-cnn-chead", &e) == QCQ_OK);
+	/* with the trainable-filter arm: its filter's angles are trained on the training part
+	 * only, like every other weight */
+	CHECK(train_abl_parse_models(&s, "cnn,qcq-cnn,rf-qcq-cnn,qcq-cnn-chead,qcq-cnn-tf", &e) ==
+	      QCQ_OK);
 	struct abl_result a, b;
 	char *ta = NULL, *tb = NULL;
 	CHECK(train_ablate_run(&s, NULL, NULL, NULL, &a, &ta, &e) == QCQ_OK);
@@ -241,7 +382,7 @@ static void test_no_leakage(void)
 	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/leak-b", tmp_root);
 	CHECK(train_ablate_run(&s, &flip, NULL, NULL, &b, &tb, &e) == QCQ_OK);
 	CHECK(calls == 1);
-	CHECK(a.ntasks == b.ntasks && a.nsearch == b.nsearch && a.nsearch == 4 * 2 * 2);
+	CHECK(a.ntasks == b.ntasks && a.nsearch == b.nsearch && a.nsearch == 5 * 2 * 2);
 	int same = 0, flipped = 0, informative = 0;
 	for (size_t i = 0; i < a.ntasks && i < b.ntasks; i++) {
 		const struct abl_task *x = &a.tasks[i], *y = &b.tasks[i];
@@ -261,8 +402,10 @@ static void test_no_leakage(void)
 	CHECK(memcmp(a.choice, b.choice, sizeof a.choice) == 0);
 	CHECK(memcmp(a.score, b.score, sizeof a.score) == 0);
 	CHECK(ta && tb && strstr(ta, "## Verdicts") && strstr(tb, "## Verdicts"));
+	CHECK(ta && strstr(ta, "| trainable vs fixed quantum filter (qcq-cnn-tf - qcq-cnn) "));
 	free(ta), free(tb);
 	train_ablate_result_free(&b);
+	check_arm_leaves_others(&s, &a);
 	/* one job gives the same study as two (each run depends on its settings only) */
 	struct abl_result c1;
 	char *t1 = NULL;
@@ -320,6 +463,47 @@ static void test_command_reduced_study(void)
 	CHECK(cmd_run_text(ws, "experiment ablate models=cnn,qcnn datasets=synth", "t", 1, false) ==
 	      QCQ_EINVAL);
 	CHECK_STR_CONTAINS(cap.err, "model qcnn has no conv widths to search");
+	/* with the trainable arm and its own filter lr */
+	capture_reset(&cap);
+	snprintf(out, sizeof out, "%s/cmd-tf", tmp_root);
+	snprintf(cmd, sizeof cmd,
+		 "experiment ablate models=qcq-cnn,rf-qcq-cnn,qcq-cnn-tf datasets=synth train=60 "
+		 "val=30 test=30 seeds=2 search-seeds=1 epochs=1 lrs=1e-2 widths=4/8 batches=8 "
+		 "filter-lr=0.05 out=%s cache=%s/cache jobs=2", out, tmp_root);
+	CHECK(cmd_run_text(ws, cmd, "t", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(cap.out, "| trainable vs fixed quantum filter (qcq-cnn-tf - qcq-cnn) ");
+	CHECK_STR_CONTAINS(cap.out, "| trainable quantum filter vs classical random filter "
+				    "(qcq-cnn-tf - rf-qcq-cnn)");
+	CHECK_STR_CONTAINS(cap.out, "Trainable-filter arms (qcq-cnn-tf)");
+	CHECK_STR_CONTAINS(cap.out, "at filter lr 0.05");
+	CHECK_STR_CONTAINS(cap.out, "| synth | qcq-cnn-tf ");
+	CHECK_STR_CONTAINS(cap.out, "ablate study: 9 runs, 9 trained");
+	capture_reset(&cap);
+	CHECK(cmd_run_text(ws, "experiment compare datasets=synth models=qcq-cnn-tf", "t", 1,
+			   false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "unknown model 'qcq-cnn-tf'");
+	CHECK(cmd_run_text(ws, "experiment compare datasets=synth filter-lr=0.1", "t", 1, false) ==
+	      QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "experiment compare: filter-lr= belongs to the ablate study");
+	CHECK(cmd_run_text(ws, "experiment ablate datasets=synth models=cnn-tf", "t", 1, false) ==
+	      QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "arms: qccnn-tf, qcq-cnn-tf");
+	/* a K-class task: every model is built with K outputs (it failed on "label 5 ... is
+	 * not 0 or 1" before), the binary-only controls are refused by name */
+	capture_reset(&cap);
+	snprintf(out, sizeof out, "%s/cmd-k", tmp_root);
+	snprintf(cmd, sizeof cmd,
+		 "experiment ablate models=cnn,qcq-cnn,rf-qcq-cnn datasets=synth10 size=0.05 "
+		 "seeds=2 search-seeds=1 epochs=1 lrs=1e-2 widths=4/8 batches=8 out=%s "
+		 "cache=%s/cache jobs=2", out, tmp_root);
+	CHECK(cmd_run_text(ws, cmd, "t", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(cap.out, "synth10: 10 classes");
+	CHECK_STR_CONTAINS(cap.out, "| synth10 | qcq-cnn ");
+	CHECK_STR_CONTAINS(cap.out, "ablate study: 9 runs, 9 trained");
+	capture_reset(&cap);
+	CHECK(cmd_run_text(ws, "experiment ablate models=cnn,qcq-cnn-chead datasets=synth10", "t",
+			   1, false) == QCQ_EINVAL);
+	CHECK_STR_CONTAINS(cap.err, "qcq-cnn-chead is binary only");
 	cmd_workspace_destroy(ws);
 }
 
@@ -328,6 +512,8 @@ int main(void)
 	snprintf(tmp_root, sizeof tmp_root, "/tmp/qcq-test-ablate-%d", (int)getpid());
 	mkdir(tmp_root, 0755);
 	RUN(test_grids_and_checks);
+	RUN(test_trainable_arm_spec);
+	RUN(test_trainable_arm_pairs);
 	RUN(test_selection_uses_validation_only);
 	RUN(test_report_statistics);
 	RUN(test_no_leakage);

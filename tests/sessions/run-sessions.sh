@@ -176,6 +176,14 @@ for path in "$root"/sessions/*.qcq; do
 		expect 1 "$f" data="$tmp/none" datasets=mri seeds=2 out="$tmp/ccm" -- \
 			"mri: data missing: no folder $tmp/none/brain-mri"
 		;;
+	trainable-filter-check.qcq)
+		expect 0 "$f" data="$tmp" datasets=synth size=0.03 seeds=3 search_seeds=1 epochs=2 \
+			lrs=1e-2 widths=4/8 batches=8 out="$tmp/tfc" -- \
+			'^\| trainable vs fixed quantum filter \(qcq-cnn-tf - qcq-cnn\) +\| (helps|hurts|no detectable difference)' \
+			'^\| trainable quantum filter vs classical random filter \(qcq-cnn-tf - rf-qcq-cnn\) +\| (helps|hurts|no detectable difference)' \
+			'^\| synth +\| qcq-cnn-tf +\|' 'ablate study: 12 runs, 12 trained'
+		[ -s "$tmp/tfc/comparisons.csv" ] || fail "trainable-filter-check: no comparisons.csv"
+		;;
 	*)
 		echo "FAIL $f: no CI invocation for this session; add one to tests/sessions/run-sessions.sh"
 		fails=$((fails + 1))
