@@ -29,7 +29,7 @@ static void print_k(struct cmd_ctx *ctx, const struct data_split *s,
 		len += snprintf(line + len, sizeof line - (size_t)len, " %*d", w, b);
 	cmd_print(ctx, "%s", line);
 	for (int a = 0; a < K; a++) {
-		len = snprintf(line, sizeof line, "  %9d ", a);
+		len = snprintf(line, sizeof line, "  %9d", a); /* as wide as "  true\\pred" */
 		for (int b = 0; b < K; b++)
 			len += snprintf(line + len, sizeof line - (size_t)len, " %*llu", w,
 					(unsigned long long)mt->confusion[a][b]);
