@@ -183,6 +183,8 @@ static inline void qcq_post(const struct qcq_sink *s, const struct qcq_event *ev
 	if (s && s->post)
 		s->post(s->ctx, ev);
 }
+/* Posts a QCQ_EV_LOG line, formatted (up to 1 KiB), to s (nothing when s has no post). */
+void qcq_post_log(const struct qcq_sink *s, const char *fmt, ...) QCQ_PRINTF(2, 3);
 
 /*
  * A stop flag: set by one thread (`stop`, Ctrl-C, a failing worker), read by another

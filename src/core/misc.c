@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,4 +259,17 @@ enum qcq_status qcq_read_file(const char *path, size_t limit, char **data, size_
 	*data = buf;
 	*n = len;
 	return QCQ_OK;
+}
+
+void qcq_post_log(const struct qcq_sink *s, const char *fmt, ...)
+{
+	if (!s || !s->post)
+		return;
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	struct qcq_event ev = {.kind = QCQ_EV_LOG, .text = text};
+	s->post(s->ctx, &ev);
 }

@@ -138,7 +138,7 @@ static void log_task(struct pool *P, const struct abl_task *t, size_t done)
 	char what[96] = "";
 	if (t->final)
 		snprintf(what, sizeof what, ", test %.4f", t->test_acc);
-	train_exp_log(P->events, "%s %zu/%zu: %s %s lr %g widths %d/%d batch %d seed %d: val %.4f%s%s, "
+	qcq_post_log(P->events, "%s %zu/%zu: %s %s lr %g widths %d/%d batch %d seed %d: val %.4f%s%s, "
 		"%d epochs, %.1f s", t->final ? "final" : "search", done, P->total,
 		train_exp_data_name(s->base.datasets[t->data]), train_abl_model_name(s, t->model),
 		c.lr, c.conv1, c.conv2, c.batch, t->seed, t->val_acc, what,
@@ -296,7 +296,7 @@ enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct ab
 		return st;
 	struct exp_data data[TRAIN_EXP_NDATA];
 	memset(data, 0, sizeof data);
-	train_exp_log(events, "ablate study: %zu runs (%d configurations x %d search seeds, then %d "
+	qcq_post_log(events, "ablate study: %zu runs (%d configurations x %d search seeds, then %d "
 		"seeds of the chosen one, per model and task) into %s", train_abl_count_runs(s),
 		train_ablate_grid_size(s), s->search_seeds, s->base.seeds, out_dir);
 	struct qml_filter *filter = NULL;
@@ -324,14 +324,14 @@ enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct ab
 		res->nsearch = ns;
 		res->ntasks = P.total;
 		P.tasks = res->tasks;
-		train_exp_log(events, "search: %zu runs, %d at a time (test parts unused)", ns,
+		qcq_post_log(events, "search: %zu runs, %d at a time (test parts unused)", ns,
 			s->base.jobs);
 		st = run_phase(&P, 0, ns, stop, err);
 	}
 	if (!st) {
 		train_ablate_select(s, res->tasks, res->nsearch, res);
 		plan_final(s, res);
-		train_exp_log(events, "final: %zu runs of the chosen configurations",
+		qcq_post_log(events, "final: %zu runs of the chosen configurations",
 			res->ntasks - res->nsearch);
 		st = run_phase(&P, res->nsearch, res->ntasks, stop, err);
 	}

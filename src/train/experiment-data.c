@@ -261,7 +261,7 @@ static enum qcq_status quanvolve(const struct train_exp_spec *s, struct exp_data
 		struct data_features *hit = NULL;
 		if (data_cache_load(dir, key, n, &hit, &cerr) == QCQ_OK && hit) {
 			d->feat = hit;
-			train_exp_log(ev, "%s: quanvolved features from the cache", train_exp_data_name(d->which));
+			qcq_post_log(ev, "%s: quanvolved features from the cache", train_exp_data_name(d->which));
 			return QCQ_OK;
 		}
 	}
@@ -275,10 +275,10 @@ static enum qcq_status quanvolve(const struct train_exp_spec *s, struct exp_data
 	if (st)
 		return st;
 	d->feat->key = key;
-	train_exp_log(ev, "%s: quanvolved %zu images in %.2f s", train_exp_data_name(d->which),
+	qcq_post_log(ev, "%s: quanvolved %zu images in %.2f s", train_exp_data_name(d->which),
 		n[0] + n[1] + n[2], qcq_now() - t0);
 	if (cache && data_cache_store(dir, d->feat, &cerr) != QCQ_OK)
-		train_exp_log(ev, "feature cache not written: %s", cerr.msg);
+		qcq_post_log(ev, "feature cache not written: %s", cerr.msg);
 	return QCQ_OK;
 }
 
@@ -346,7 +346,7 @@ enum qcq_status train_exp_data_prepare(const struct train_exp_spec *s, enum trai
 			 need[0], need[1], need[2], total, smallest, ds->source,
 			 strat ? ", stratified" : ", balanced per class");
 	data_set_free(ds);
-	train_exp_log(events, "%s [%.2f s]", out->desc, qcq_now() - t0);
+	qcq_post_log(events, "%s [%.2f s]", out->desc, qcq_now() - t0);
 	st = quanvolve(s, out, filter, pool, events, err);
 	if (st) {
 		train_exp_data_free(out);

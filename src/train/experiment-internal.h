@@ -12,9 +12,6 @@
 
 #define EXP_DEPTH_MAX 8 /* RealAmplitudes reps the quantum layer takes */
 
-/* A QCQ_EV_LOG line (printf format) through sink (may be NULL). */
-void train_exp_log(const struct qcq_sink *sink, const char *fmt, ...) QCQ_PRINTF(2, 3);
-
 /* What a finished run leaves: the curves and the test metrics. */
 struct exp_outcome {
 	enum train_end end;

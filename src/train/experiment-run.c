@@ -142,7 +142,7 @@ enum qcq_status train_exp_run_train(struct exp_run *r, const struct exp_data *d,
 		memcpy(out->rows, h->rows, h->n * sizeof *h->rows);
 		r->done = true;
 		if (st == QCQ_ENUMERIC)
-			train_exp_log(events, "%s: %s (recorded as failed)", r->name, err->msg);
+			qcq_post_log(events, "%s: %s (recorded as failed)", r->name, err->msg);
 		st = QCQ_OK;
 	}
 	train_history_free(h);

@@ -17,24 +17,10 @@
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-void train_exp_log(const struct qcq_sink *sink, const char *fmt, ...)
-{
-	if (!sink || !sink->post)
-		return;
-	char text[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	struct qcq_event ev = {.kind = QCQ_EV_LOG, .text = text};
-	qcq_post(sink, &ev);
-}
 
 void train_exp_result_free(struct train_exp_result *r)
 {
@@ -81,7 +67,7 @@ static void progress(struct study *S, const struct exp_run *r)
 	pthread_mutex_lock(&S->lock);
 	size_t done = ++S->finished;
 	pthread_mutex_unlock(&S->lock);
-	train_exp_log(S->events, "run %zu/%zu: %s %s seed %" PRIu64 ": test accuracy %.4f, %zu epochs "
+	qcq_post_log(S->events, "run %zu/%zu: %s %s seed %" PRIu64 ": test accuracy %.4f, %zu epochs "
 		"(best %d), %.1f s", done, S->nruns, train_exp_data_name(r->data), series, r->seed,
 		r->out.test_acc, r->out.nrows, r->out.best_epoch, r->out.seconds);
 	struct qcq_event ev = {.kind = QCQ_EV_PROGRESS, .text = "runs"};
@@ -153,7 +139,7 @@ static void got_remote(void *ctx, size_t i, const char *text, size_t len)
 	struct study *S = ctx;
 	struct qcq_error e;
 	if (i >= S->nruns || train_exp_run_parse(&S->runs[i], text, len, &e) != QCQ_OK) {
-		train_exp_log(S->events, "a result from another rank was refused (run %zu)", i);
+		qcq_post_log(S->events, "a result from another rank was refused (run %zu)", i);
 		return;
 	}
 	char path[TRAIN_EXP_PATH_MAX + 256];
@@ -219,7 +205,7 @@ static void find_finished(struct study *S, bool *done)
 		if (train_exp_run_parse(&S->runs[i], text, len, &e) == QCQ_OK)
 			done[i] = true;
 		else
-			train_exp_log(S->events, "%s: %s: trained again", path, e.msg);
+			qcq_post_log(S->events, "%s: %s: trained again", path, e.msg);
 		free(text);
 	}
 }
@@ -245,9 +231,9 @@ static enum qcq_status prepare(struct study *S, const struct qml_filter *filter,
 			if (S->data[s->datasets[k]].note[0])
 				train_exp_notes_add(&S->notes, "deviation: %s", S->data[s->datasets[k]].note);
 		train_exp_paper_notes(s, &S->notes);
-		train_exp_log(S->events, "the paper's protocol; where this study departs from it:");
+		qcq_post_log(S->events, "the paper's protocol; where this study departs from it:");
 		for (int i = 0; i < S->notes.n; i++)
-			train_exp_log(S->events, "  - %s", S->notes.line[i]);
+			qcq_post_log(S->events, "  - %s", S->notes.line[i]);
 	}
 	for (size_t i = 0; i < S->nruns; i++)
 		train_exp_run_identify(&S->runs[i], data_of(S, &S->runs[i]));
@@ -275,9 +261,9 @@ static enum qcq_status run_study(struct study *S, const qcq_stop_flag *stop,
 	free(done);
 	S->finished = res->skipped;
 	if (res->skipped)
-		train_exp_log(S->events, "%zu of %zu runs already finished in %s/runs: skipped",
+		qcq_post_log(S->events, "%zu of %zu runs already finished in %s/runs: skipped",
 			res->skipped, S->nruns, S->out_dir);
-	train_exp_log(S->events, "%zu runs to train%s, %d at a time", pending,
+	qcq_post_log(S->events, "%zu runs to train%s, %d at a time", pending,
 		S->nranks > 1 ? " across the ranks" : "", S->spec->jobs);
 	train_pending(S, stop);
 	if (S->nranks > 1) {
@@ -341,10 +327,10 @@ enum qcq_status train_exp_run(const struct train_exp_spec *spec, const struct qc
 	pthread_mutex_init(&S.lock, NULL);
 #ifndef QCQ_HAVE_MPI
 	if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE"))
-		train_exp_log(events, "started by an MPI launcher, but this qcqlab was built without MPI "
+		qcq_post_log(events, "started by an MPI launcher, but this qcqlab was built without MPI "
 			"(meson -Dmpi=enabled): every process runs every run");
 #endif
-	train_exp_log(events, "%s study: %zu runs into %s%s", train_exp_kind_name(spec->kind), S.nruns,
+	qcq_post_log(events, "%s study: %zu runs into %s%s", train_exp_kind_name(spec->kind), S.nruns,
 		S.out_dir, S.nranks > 1 ? " (MPI)" : "");
 	st = prepare(&S, filter, err);
 	if (!st)

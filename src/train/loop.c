@@ -13,7 +13,6 @@
 #include "qcq/nn.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,18 +187,6 @@ void train_epoch_order(uint64_t seed, int epoch, bool shuffle, uint32_t *perm, s
 }
 
 /* ---------------------------------------------------------------- fit */
-
-static void post_log(const struct qcq_sink *sink, const char *fmt, ...) QCQ_PRINTF(2, 3);
-static void post_log(const struct qcq_sink *sink, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	struct qcq_event ev = {.kind = QCQ_EV_LOG, .text = buf};
-	qcq_post(sink, &ev);
-}
 
 /* Options for this call: a fresh run takes opts; a resumed one keeps batch and seed. */
 static enum qcq_status fit_options(const struct nn_model *m, const struct train_opts *opts,
@@ -400,7 +387,7 @@ static enum qcq_status fit_loop(struct fit *f, struct qcq_error *err)
 		}
 		if (f->o.patience > 0 && h->since_best >= f->o.patience) {
 			h->end = TRAIN_EARLY_STOPPED;
-			post_log(f->sink,
+			qcq_post_log(f->sink,
 				 "early stopping after epoch %d: no better validation accuracy for %d "
 				 "epochs (best %.4f at epoch %d)",
 				 row.epoch, f->o.patience, h->best_val_acc, h->best_epoch);
@@ -462,16 +449,16 @@ enum qcq_status train_fit(struct nn_model *m, const struct train_data *train,
 	nn_model_set_train(m, false);
 	if (f.o.restore_best && h->best_epoch > 0) {
 		memcpy(nn_model_params(m), h->best_params, f.np * sizeof(float));
-		post_log(sink, "restored the weights of epoch %d (validation accuracy %.4f)",
+		qcq_post_log(sink, "restored the weights of epoch %d (validation accuracy %.4f)",
 			 h->best_epoch, h->best_val_acc);
 	} else if (!f.o.restore_best && h->n) {
-		post_log(sink, "kept the weights of the last epoch (%zu)", h->n);
+		qcq_post_log(sink, "kept the weights of the last epoch (%zu)", h->n);
 	}
 	struct qcq_error terr;
 	if (st == QCQ_OK && test && test->n &&
 	    train_evaluate(m, test, nn_model_max_batch(m), &h->test, &terr) == QCQ_OK) {
 		h->has_test = true;
-		post_log(sink, "test accuracy %.4f, loss %.4f (%zu samples)", h->test.acc,
+		qcq_post_log(sink, "test accuracy %.4f, loss %.4f (%zu samples)", h->test.acc,
 			 h->test.loss, h->test.n);
 	}
 	char done[160];
