@@ -5,6 +5,8 @@
  */
 #include "nn-internal.h"
 
+#include "core/simd.h"
+
 #include <assert.h>
 #include <cblas.h>
 #include <math.h>
@@ -80,8 +82,10 @@ static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
 		}
 }
 
+/* write: dinp = the gradient (+ 0, so that a -0 comes out as +0, the same bits as
+ * adding onto zeros), positions in no window (odd H or W) set to 0; else dinp +=. */
 static void maxpool2_backward(float *dinp, const float *dout, const float *inp, int BC, int H,
-			      int W)
+			      int W, bool write)
 {
 	int OH = H / 2, OW = W / 2;
 	for (int bc = 0; bc < BC; bc++)
@@ -101,8 +105,10 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 				i4 ea = a == m, eb = (b == m) & ~ea, ec = (c == m) & ~ea & ~eb;
 				i4 ed = ~(ea | eb | ec);
 				memcpy(&gv, g + x0, 16);
+				/* written: the overlap writes the values it wrote before */
 				i4 lane = {0, 1, 2, 3}, fresh = lane >= ox - x0;
-				gv = (f4)((i4)gv & fresh);
+				if (!write)
+					gv = (f4)((i4)gv & fresh);
 				f4 ga = (f4)((i4)gv & ea), gb = (f4)((i4)gv & eb);
 				f4 gc = (f4)((i4)gv & ec), gd = (f4)((i4)gv & ed);
 				float *p[4] = { d0 + 2 * x0, d0 + 2 * x0 + 4, d1 + 2 * x0, d1 + 2 * x0 + 4 };
@@ -111,8 +117,12 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 					      __builtin_shufflevector(gc, gd, 0, 4, 1, 5),
 					      __builtin_shufflevector(gc, gd, 2, 6, 3, 7) };
 				for (int i = 0; i < 4; i++) {
-					memcpy(&x, p[i], 16);
-					x += add[i];
+					if (write) {
+						x = add[i] + 0.0f;
+					} else {
+						memcpy(&x, p[i], 16);
+						x += add[i];
+					}
 					memcpy(p[i], &x, 16);
 				}
 			}
@@ -121,12 +131,22 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 				float m = max2(max2(a, b), max2(c, d));
 				int ea = a == m, eb = (b == m) & !ea, ec = (c == m) & !ea & !eb;
 				int ed = !(ea | eb | ec);
-				d0[2 * ox] += keep_if(g[ox], ea);
-				d0[2 * ox + 1] += keep_if(g[ox], eb);
-				d1[2 * ox] += keep_if(g[ox], ec);
-				d1[2 * ox + 1] += keep_if(g[ox], ed);
+				float ga = keep_if(g[ox], ea), gb = keep_if(g[ox], eb);
+				float gc = keep_if(g[ox], ec), gd = keep_if(g[ox], ed);
+				if (write) {
+					d0[2 * ox] = ga + 0.0f, d0[2 * ox + 1] = gb + 0.0f;
+					d1[2 * ox] = gc + 0.0f, d1[2 * ox + 1] = gd + 0.0f;
+				} else {
+					d0[2 * ox] += ga, d0[2 * ox + 1] += gb;
+					d1[2 * ox] += gc, d1[2 * ox + 1] += gd;
+				}
 			}
+			if (write && W & 1)
+				d0[W - 1] = d1[W - 1] = 0.0f;
 		}
+	if (write && H & 1)
+		for (int bc = 0; bc < BC; bc++)
+			memset(dinp + ((size_t)bc * H + H - 1) * W, 0, sizeof(float) * W);
 }
 
 void nn_maxpool_forward(float *out, const float *inp, int B, int C, int H, int W, int k)
@@ -156,7 +176,7 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 {
 	int OH = H / k, OW = W / k;
 	if (k == 2) {
-		maxpool2_backward(dinp, dout, inp, B * C, H, W);
+		maxpool2_backward(dinp, dout, inp, B * C, H, W, false);
 		return;
 	}
 	for (int bc = 0; bc < B * C; bc++) {
@@ -173,6 +193,12 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 				din[best] += g[oy * OW + ox];
 			}
 	}
+}
+
+void nn_maxpool2_backward_write(float *dinp, const float *dout, const float *inp, int B, int C,
+				int H, int W)
+{
+	maxpool2_backward(dinp, dout, inp, B * C, H, W, true);
 }
 
 /* ---------------------------------------------------------------- average pool */
@@ -303,6 +329,20 @@ void nn_relu_backward(float *restrict dinp, const float *restrict dout, const fl
 {
 	for (size_t i = 0; i < n; i++)
 		dinp[i] += out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+void nn_relu_backward_write(float *restrict dinp, const float *restrict dout,
+			    const float *restrict out, size_t n)
+{
+	/* in vectors by hand: gcc keeps the scalar select as a branch */
+	size_t i = 0;
+	const qcq_vf zero = { 0 };
+	for (; i + QCQ_VF_N <= n; i += QCQ_VF_N) {
+		qcq_vf g = qcq_vf_load(dout + i) + 0.0f;
+		qcq_vf_store(dinp + i, qcq_vf_select(qcq_vf_load(out + i) > zero, g, zero));
+	}
+	for (; i < n; i++)
+		dinp[i] = out[i] > 0.0f ? dout[i] + 0.0f : 0.0f;
 }
 
 /* ---------------------------------------------------------------- dropout */

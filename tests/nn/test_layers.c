@@ -376,6 +376,39 @@ static void test_relu(void)
 	CHECK(d[0] == 0 && d[1] == 0 && d[2] == 2 && d[4] == 2 && d[5] == 2);
 }
 
+/* The writing backward passes of the model (nn-internal.h): the same bits as the
+ * accumulating ones onto zeros, whatever the output held before (ragged rows and
+ * columns of odd maps included, -0 gradients included). */
+static void check_write_backward(int H, int W)
+{
+	int B = 2, C = 3;
+	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * (H / 2) * (W / 2);
+	float *inp = rnd(nin, -1, 1), *g = rnd(nout, -1, 1), *gin = rnd(nin, -1, 1);
+	for (size_t i = 0; i < nout; i += 5)
+		g[i] = -0.0f;
+	for (size_t i = 0; i < nin; i += 7)
+		gin[i] = -0.0f, inp[i] = 0.0f;
+	float *acc = zeros(nin), *wr = rnd(nin, 1e30f, 2e30f);
+	nn_maxpool_backward(acc, g, inp, B, C, H, W, 2);
+	nn_maxpool2_backward_write(wr, g, inp, B, C, H, W);
+	CHECK(memcmp(acc, wr, nin * sizeof(float)) == 0);
+	float *acc2 = zeros(nin), *wr2 = rnd(nin, 1e30f, 2e30f);
+	nn_relu_backward(acc2, gin, inp, nin);
+	nn_relu_backward_write(wr2, gin, inp, nin);
+	CHECK(memcmp(acc2, wr2, nin * sizeof(float)) == 0);
+	free(inp), free(g), free(gin), free(acc), free(wr), free(acc2), free(wr2);
+}
+
+static void test_write_backward(void)
+{
+	check_write_backward(12, 12); /* qcq-cnn's pools */
+	check_write_backward(4, 4);
+	check_write_backward(26, 26); /* cnn's */
+	check_write_backward(11, 11);
+	check_write_backward(7, 9);
+	check_write_backward(3, 3);
+}
+
 /* ---------------------------------------------------------------- dropout */
 
 static void test_dropout(void)
@@ -509,6 +542,7 @@ int main(void)
 	RUN(test_avgpool);
 	RUN(test_dense);
 	RUN(test_relu);
+	RUN(test_write_backward);
 	RUN(test_dropout);
 	RUN(test_softmax_ce);
 	RUN(test_adam);
