@@ -79,7 +79,22 @@ static void im2row(float *restrict row, const float *restrict inp, const struct 
 			for (int ox = 0; ox < d->OW; ox++) {
 				float *r = row + ((size_t)oy * d->OW + ox) * K;
 				const float *base = inp + (size_t)oy * s * d->W + (size_t)ox * s;
-				if (k == 3) { /* the paper's kernels: unrolled taps */
+				/* the paper's kernels: each run of 3 taps as one 4-float move whose
+				 * 4th float the next run (or the next row) overwrites; gcc
+				 * otherwise assembles the scalars into vectors lane by lane. Not
+				 * in the last column, where the 4th float would lie past the
+				 * input row (and past the rows, for the last one). */
+				if (k == 3 && ox + 1 < d->OW) {
+					for (int c = 0; c < d->C; c++)
+						for (int ky = 0; ky < 3; ky++, r += 3) {
+							const float *src = base + ((size_t)c * d->H + ky) * d->W;
+							qcq_f4 v;
+							memcpy(&v, src, 16);
+							memcpy(r, &v, 16);
+						}
+					continue;
+				}
+				if (k == 3) {
 					for (int c = 0; c < d->C; c++)
 						for (int ky = 0; ky < 3; ky++, r += 3) {
 							const float *src = base + ((size_t)c * d->H + ky) * d->W;
