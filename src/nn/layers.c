@@ -83,9 +83,11 @@ static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
 }
 
 /* write: dinp = the gradient (+ 0, so that a -0 comes out as +0, the same bits as
- * adding onto zeros), positions in no window (odd H or W) set to 0; else dinp +=. */
+ * adding onto zeros), positions in no window (odd H or W) set to 0; else dinp +=.
+ * relu (with write): the input is a ReLU's output and dinp the gradient of the
+ * ReLU's input: a window whose max is not > 0 passes nothing back. */
 static void maxpool2_backward(float *dinp, const float *dout, const float *inp, int BC, int H,
-			      int W, bool write)
+			      int W, bool write, bool relu)
 {
 	int OH = H / 2, OW = W / 2;
 	for (int bc = 0; bc < BC; bc++)
@@ -105,6 +107,8 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 				i4 ea = a == m, eb = (b == m) & ~ea, ec = (c == m) & ~ea & ~eb;
 				i4 ed = ~(ea | eb | ec);
 				memcpy(&gv, g + x0, 16);
+				if (relu)
+					gv = (f4)((i4)gv & (m > (f4){ 0 }));
 				/* written: the overlap writes the values it wrote before */
 				i4 lane = {0, 1, 2, 3}, fresh = lane >= ox - x0;
 				if (!write)
@@ -131,8 +135,9 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 				float m = max2(max2(a, b), max2(c, d));
 				int ea = a == m, eb = (b == m) & !ea, ec = (c == m) & !ea & !eb;
 				int ed = !(ea | eb | ec);
-				float ga = keep_if(g[ox], ea), gb = keep_if(g[ox], eb);
-				float gc = keep_if(g[ox], ec), gd = keep_if(g[ox], ed);
+				float gx = relu ? keep_if(g[ox], m > 0.0f) : g[ox];
+				float ga = keep_if(gx, ea), gb = keep_if(gx, eb);
+				float gc = keep_if(gx, ec), gd = keep_if(gx, ed);
 				if (write) {
 					d0[2 * ox] = ga + 0.0f, d0[2 * ox + 1] = gb + 0.0f;
 					d1[2 * ox] = gc + 0.0f, d1[2 * ox + 1] = gd + 0.0f;
@@ -176,7 +181,7 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 {
 	int OH = H / k, OW = W / k;
 	if (k == 2) {
-		maxpool2_backward(dinp, dout, inp, B * C, H, W, false);
+		maxpool2_backward(dinp, dout, inp, B * C, H, W, false, false);
 		return;
 	}
 	for (int bc = 0; bc < B * C; bc++) {
@@ -198,7 +203,13 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 void nn_maxpool2_backward_write(float *dinp, const float *dout, const float *inp, int B, int C,
 				int H, int W)
 {
-	maxpool2_backward(dinp, dout, inp, B * C, H, W, true);
+	maxpool2_backward(dinp, dout, inp, B * C, H, W, true, false);
+}
+
+void nn_relu_maxpool2_backward_write(float *dinp, const float *dout, const float *out, int B,
+				     int C, int H, int W)
+{
+	maxpool2_backward(dinp, dout, out, B * C, H, W, true, true);
 }
 
 /* ---------------------------------------------------------------- average pool */

@@ -408,6 +408,15 @@ enum qcq_status nn_model_backward(struct nn_model *m, struct qcq_error *err)
 		struct nn_layer *l = &m->L[i];
 		const float *in = i ? m->L[i - 1].out : m->input;
 		float *din = l->need_dinp ? (i ? m->L[i - 1].dout : m->dinput) : NULL;
+		/* ReLU then 2x2 max-pool (every CNN stage here): one pass into the
+		 * ReLU's input gradient; the ReLU's own output gradient is not formed */
+		if (i >= 2 && writes_din(l) && l->kind == NN_L_POOL &&
+		    m->L[i - 1].kind == NN_L_RELU && writes_din(&m->L[i - 1])) {
+			nn_relu_maxpool2_backward_write(m->L[i - 2].dout, l->dout, in, B, l->in_c,
+							l->in_h, l->in_w);
+			i--;
+			continue;
+		}
 		layer_backward(m, l, in, din, B);
 	}
 	return QCQ_OK;

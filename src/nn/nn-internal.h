@@ -37,6 +37,10 @@ size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta);
 void nn_relu_backward_write(float *dinp, const float *dout, const float *out, size_t n);
 void nn_maxpool2_backward_write(float *dinp, const float *dout, const float *inp, int B, int C,
 				int H, int W);
+/* Both in one pass for ReLU then 2x2 max-pool: out is the ReLU's output (the pool's
+ * input), dinp the gradient of the ReLU's input; the bits of the two passes. */
+void nn_relu_maxpool2_backward_write(float *dinp, const float *dout, const float *out, int B,
+				     int C, int H, int W);
 
 /* ---------------------------------------------------------------- the model */
 

@@ -396,6 +396,17 @@ static void check_write_backward(int H, int W)
 	nn_relu_backward(acc2, gin, inp, nin);
 	nn_relu_backward_write(wr2, gin, inp, nin);
 	CHECK(memcmp(acc2, wr2, nin * sizeof(float)) == 0);
+	/* ReLU then pool in one pass, on a ReLU's output (zeros, whole windows of them) */
+	float *pre = rnd(nin, -1, 1), *out = zeros(nin), *mid = zeros(nin);
+	for (int i = 0; i < 2 * W; i++)
+		pre[i] = -1.0f; /* the first two rows: windows of zeros */
+	nn_relu_forward(out, pre, nin);
+	float *two = zeros(nin), *one = rnd(nin, 1e30f, 2e30f);
+	nn_maxpool_backward(mid, g, out, B, C, H, W, 2);
+	nn_relu_backward(two, mid, out, nin);
+	nn_relu_maxpool2_backward_write(one, g, out, B, C, H, W);
+	CHECK(memcmp(two, one, nin * sizeof(float)) == 0);
+	free(pre), free(out), free(mid), free(two), free(one);
 	free(inp), free(g), free(gin), free(acc), free(wr), free(acc2), free(wr2);
 }
 
