@@ -202,9 +202,9 @@ static void test_conv_dims(void)
 
 /* ---------------------------------------------------------------- pool, dense, relu */
 
-static void check_maxpool(int k, int H, int W)
+static void check_maxpool_bc(int k, int B, int C, int H, int W)
 {
-	int B = 2, C = 3, OH = H / k, OW = W / k;
+	int OH = H / k, OW = W / k;
 	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * OH * OW;
 	float *inp = zeros(nin), *out = zeros(nout), *r = rnd(nout, -1, 1), *din = zeros(nin);
 	uint32_t *perm = malloc(nin * sizeof *perm);
@@ -236,8 +236,18 @@ static void check_maxpool(int k, int H, int W)
 	free(inp), free(out), free(r), free(din);
 }
 
+static void check_maxpool(int k, int H, int W)
+{
+	check_maxpool_bc(k, 2, 3, H, W);
+}
+
 static void test_maxpool(void)
 {
+	/* rows of 2 windows: two window rows per vector, an odd last one alone */
+	check_maxpool(2, 4, 4);
+	check_maxpool(2, 5, 5);
+	check_maxpool_bc(2, 1, 1, 6, 4);
+	check_maxpool_bc(2, 1, 3, 7, 5);
 	/* the branch-free 2x2 path: rows of 4 windows, of 5, 6 and 13 (the last 4
 	 * overlapping), of 3 (no vector) */
 	check_maxpool(2, 7, 8);
@@ -379,9 +389,8 @@ static void test_relu(void)
 /* The writing backward passes of the model (nn-internal.h): the same bits as the
  * accumulating ones onto zeros, whatever the output held before (ragged rows and
  * columns of odd maps included, -0 gradients included). */
-static void check_write_backward(int H, int W)
+static void check_write_backward(int B, int C, int H, int W)
 {
-	int B = 2, C = 3;
 	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * (H / 2) * (W / 2);
 	float *inp = rnd(nin, -1, 1), *g = rnd(nout, -1, 1), *gin = rnd(nin, -1, 1);
 	for (size_t i = 0; i < nout; i += 5)
@@ -412,12 +421,14 @@ static void check_write_backward(int H, int W)
 
 static void test_write_backward(void)
 {
-	check_write_backward(12, 12); /* qcq-cnn's pools */
-	check_write_backward(4, 4);
-	check_write_backward(26, 26); /* cnn's */
-	check_write_backward(11, 11);
-	check_write_backward(7, 9);
-	check_write_backward(3, 3);
+	check_write_backward(2, 3, 12, 12); /* qcq-cnn's pools */
+	check_write_backward(2, 3, 4, 4);
+	check_write_backward(2, 3, 26, 26); /* cnn's */
+	check_write_backward(2, 3, 11, 11);
+	check_write_backward(2, 3, 7, 9);
+	check_write_backward(2, 3, 3, 3);
+	check_write_backward(1, 1, 6, 5); /* an odd number of rows of 2 windows */
+	check_write_backward(1, 3, 7, 4);
 }
 
 /* ---------------------------------------------------------------- dropout */
