@@ -185,6 +185,8 @@ static void test_conv(void)
 	check_conv(1, 4, 14, 14, 16, 3, 1, 0);  /* qcq-cnn conv1 */
 	check_conv(1, 16, 6, 6, 32, 3, 1, 0);   /* qcq-cnn conv2 */
 	check_conv(2, 1, 28, 28, 16, 3, 1, 0);  /* cnn conv1 */
+	check_conv(2, 16, 13, 13, 32, 3, 1, 0); /* cnn conv2 */
+	check_conv(1, 2, 20, 21, 3, 5, 1, 0);   /* 5x5 taps, rows of 16 and 17 */
 	check_conv(3, 2, 7, 9, 5, 3, 2, 1);     /* stride and padding */
 	check_conv(2, 3, 5, 5, 4, 2, 1, 2);     /* padding larger than the kernel edge */
 	check_conv(1, 1, 3, 3, 1, 3, 1, 0);     /* one output pixel */
