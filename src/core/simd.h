@@ -78,7 +78,12 @@ static inline void qcq_copy_floats(float *restrict dst, const float *restrict sr
 		memcpy(&a, src, 32), memcpy(&b, src + 8, 32);
 		memcpy(dst, &a, 32), memcpy(dst + 8, &b, 32);
 	}
-	if (n >= 8) {
+	if (n == 4 || n == 8) { /* one move (conv maps of 4 and 8 columns) */
+		if (n == 8)
+			memcpy(&a, src, 32), memcpy(dst, &a, 32);
+		else
+			memcpy(&c, src, 16), memcpy(dst, &c, 16);
+	} else if (n >= 8) {
 		memcpy(&a, src, 32), memcpy(&b, src + n - 8, 32);
 		memcpy(dst, &a, 32), memcpy(dst + n - 8, &b, 32);
 	} else if (n >= 4) {

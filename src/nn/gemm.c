@@ -53,7 +53,10 @@ void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K,
  * (qcq_vf) for the body and the narrower widths down to one float for the ragged
  * right edge, so no column is ever masked, packed or done by plain loops. R and V
  * are compile-time constants at each call so the accumulators stay in registers
- * (8 x 1 and 4 x 2 fit AVX2's 16 registers with room for B and A).
+ * (8 x 1 and 6 x 2 fit AVX2's 16 registers with room for B and A). 6 x 2 rather
+ * than 4 x 2: 8 loads per 12 multiply-adds instead of 6 per 8, measured 8-10%
+ * faster on every product of the paper's models (AVX2 build, CPU time). The tile
+ * shape does not change the order of any element's additions.
  */
 #define NN_DEFINE_TILE(NAME, VT, VN)                                                              \
 	static inline __attribute__((always_inline)) void NAME(float *C, int ldc, const float *A, \
@@ -80,16 +83,22 @@ void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K,
 				memcpy(C + (size_t)r * ldc + v * VN, &acc[r][v], sizeof(VT));     \
 	}
 
-/* All M rows of one strip of V vectors: blocks of 8 x 1 or 4 x 2, leftover rows one
- * at a time. A's element (i, k) is at A[i ra + k sa]. */
+/* All M rows of one strip of V vectors: blocks of 8 x 1, or of 6 x 2 then one of 4
+ * and one of 2 rows, leftover rows one at a time. A's element (i, k) is at A[i ra + k sa]. */
 #define NN_DEFINE_STRIP(NAME, TILE)                                                               \
 	static void NAME(float *C, int ldc, const float *A, size_t sa, size_t ra, const float *B, \
 			 int M, int K, int V)                                                     \
 	{                                                                                         \
 		int i = 0;                                                                        \
 		if (V == 2) {                                                                     \
-			for (; i + 4 <= M; i += 4)                                                \
-				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 4, 2); \
+			for (; i + 6 <= M; i += 6)                                                \
+				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 6, 2); \
+			if (i + 4 <= M)                                                           \
+				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 4, 2), \
+					i += 4;                                                   \
+			if (i + 2 <= M)                                                           \
+				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 2, 2), \
+					i += 2;                                                   \
 			for (; i < M; i++)                                                        \
 				TILE(C + (size_t)i * ldc, ldc, A + i * ra, sa, ra, B, ldc, K, 1, 2); \
 			return;                                                                   \

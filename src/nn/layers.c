@@ -5,6 +5,8 @@
  */
 #include "nn-internal.h"
 
+#include "core/simd.h"
+
 #include <assert.h>
 #include <cblas.h>
 #include <math.h>
@@ -26,11 +28,13 @@
 typedef float f4 __attribute__((vector_size(16)));
 typedef int i4 __attribute__((vector_size(16)));
 
-/* The four inputs of windows ox..ox+3: a b on row 0, c d on row 1. */
-static inline void windows4(const float *r0, const float *r1, f4 *a, f4 *b, f4 *c, f4 *d)
+/* The four inputs of four windows: a b on their top row, c d on their bottom row;
+ * the top row's 8 floats are t0[0..3] t1[0..3], the bottom's u0[0..3] u1[0..3]. */
+static inline void windows4(const float *t0, const float *t1, const float *u0, const float *u1,
+			    f4 *a, f4 *b, f4 *c, f4 *d)
 {
 	f4 x0, x1, y0, y1;
-	memcpy(&x0, r0, 16), memcpy(&x1, r0 + 4, 16), memcpy(&y0, r1, 16), memcpy(&y1, r1 + 4, 16);
+	memcpy(&x0, t0, 16), memcpy(&x1, t1, 16), memcpy(&y0, u0, 16), memcpy(&y1, u1, 16);
 	*a = __builtin_shufflevector(x0, x1, 0, 2, 4, 6);
 	*b = __builtin_shufflevector(x0, x1, 1, 3, 5, 7);
 	*c = __builtin_shufflevector(y0, y1, 0, 2, 4, 6);
@@ -59,74 +63,140 @@ static inline float keep_if(float g, int cond)
 	return g;
 }
 
-static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
+/* Offset of the top input row of window row r = bc OH + oy. */
+static inline size_t pair_off(int r, int OH, int H, int W)
 {
-	int OH = H / 2, OW = W / 2;
-	for (int bc = 0; bc < BC; bc++)
-		for (int oy = 0; oy < OH; oy++) {
-			const float *r0 = inp + ((size_t)bc * H + 2 * oy) * W, *r1 = r0 + W;
-			float *o = out + ((size_t)bc * OH + oy) * OW;
-			int ox = 0;
-			for (; ox < OW && OW >= 4; ox += 4) {
-				int x0 = ox + 4 <= OW ? ox : OW - 4; /* the last 4 overlap: same values */
-				f4 a, b, c, d;
-				windows4(r0 + 2 * x0, r1 + 2 * x0, &a, &b, &c, &d);
-				f4 m = max4(max4(a, b), max4(c, d));
-				memcpy(o + x0, &m, 16);
-			}
-			for (; ox < OW; ox++)
-				o[ox] = max2(max2(r0[2 * ox], r0[2 * ox + 1]),
-					     max2(r1[2 * ox], r1[2 * ox + 1]));
-		}
+	return ((size_t)(r / OH) * H + 2 * (r % OH)) * W;
 }
 
-static void maxpool2_backward(float *dinp, const float *dout, const float *inp, int BC, int H,
-			      int W)
+static inline f4 block_forward(const float *const in[4])
 {
-	int OH = H / 2, OW = W / 2;
-	for (int bc = 0; bc < BC; bc++)
-		for (int oy = 0; oy < OH; oy++) {
-			const float *r0 = inp + ((size_t)bc * H + 2 * oy) * W, *r1 = r0 + W;
-			float *d0 = dinp + ((size_t)bc * H + 2 * oy) * W, *d1 = d0 + W;
-			const float *g = dout + ((size_t)bc * OH + oy) * OW;
-			int ox = 0;
-			for (; ox < OW && OW >= 4; ox += 4) {
-				/* the last 4 windows overlap ones already done: their gradient
-				 * lanes are zeroed, so those positions get +0 */
-				int x0 = ox + 4 <= OW ? ox : OW - 4;
-				f4 a, b, c, d, gv, x;
-				windows4(r0 + 2 * x0, r1 + 2 * x0, &a, &b, &c, &d);
-				f4 m = max4(max4(a, b), max4(c, d));
-				/* the first position equal to the max */
-				i4 ea = a == m, eb = (b == m) & ~ea, ec = (c == m) & ~ea & ~eb;
-				i4 ed = ~(ea | eb | ec);
-				memcpy(&gv, g + x0, 16);
-				i4 lane = {0, 1, 2, 3}, fresh = lane >= ox - x0;
-				gv = (f4)((i4)gv & fresh);
-				f4 ga = (f4)((i4)gv & ea), gb = (f4)((i4)gv & eb);
-				f4 gc = (f4)((i4)gv & ec), gd = (f4)((i4)gv & ed);
-				float *p[4] = { d0 + 2 * x0, d0 + 2 * x0 + 4, d1 + 2 * x0, d1 + 2 * x0 + 4 };
-				f4 add[4] = { __builtin_shufflevector(ga, gb, 0, 4, 1, 5),
-					      __builtin_shufflevector(ga, gb, 2, 6, 3, 7),
-					      __builtin_shufflevector(gc, gd, 0, 4, 1, 5),
-					      __builtin_shufflevector(gc, gd, 2, 6, 3, 7) };
-				for (int i = 0; i < 4; i++) {
-					memcpy(&x, p[i], 16);
-					x += add[i];
-					memcpy(p[i], &x, 16);
-				}
-			}
-			for (; ox < OW; ox++) {
-				float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
-				float m = max2(max2(a, b), max2(c, d));
-				int ea = a == m, eb = (b == m) & !ea, ec = (c == m) & !ea & !eb;
-				int ed = !(ea | eb | ec);
-				d0[2 * ox] += keep_if(g[ox], ea);
-				d0[2 * ox + 1] += keep_if(g[ox], eb);
-				d1[2 * ox] += keep_if(g[ox], ec);
-				d1[2 * ox + 1] += keep_if(g[ox], ed);
+	f4 a, b, c, d;
+	windows4(in[0], in[1], in[2], in[3], &a, &b, &c, &d);
+	return max4(max4(a, b), max4(c, d));
+}
+
+/*
+ * Maps of 2 windows a row (W = 4 or 5: qcq-cnn's second pool) have no room for a
+ * vector in a row; two window rows at a time fill one (in[]: the four 4-float runs,
+ * top rows of both then bottom rows), their outputs being contiguous. The rest
+ * (and any odd last window row) goes row by row.
+ */
+static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
+{
+	int OH = H / 2, OW = W / 2, rows = BC * OH, r = 0;
+	if (OW == 2)
+		for (; r + 2 <= rows; r += 2) {
+			const float *t0 = inp + pair_off(r, OH, H, W), *t1 = inp + pair_off(r + 1, OH, H, W);
+			f4 m = block_forward((const float *[4]){ t0, t1, t0 + W, t1 + W });
+			memcpy(out + (size_t)r * 2, &m, 16);
+		}
+	for (; r < rows; r++) {
+		const float *r0 = inp + pair_off(r, OH, H, W), *r1 = r0 + W;
+		float *o = out + (size_t)r * OW;
+		int ox = 0;
+		for (; ox < OW && OW >= 4; ox += 4) {
+			int x0 = ox + 4 <= OW ? ox : OW - 4; /* the last 4 overlap: same values */
+			const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;
+			f4 m = block_forward((const float *[4]){ s0, s0 + 4, s1, s1 + 4 });
+			memcpy(o + x0, &m, 16);
+		}
+		for (; ox < OW; ox++)
+			o[ox] = max2(max2(r0[2 * ox], r0[2 * ox + 1]), max2(r1[2 * ox], r1[2 * ox + 1]));
+	}
+}
+
+/* Four windows: in[] and d[] the runs as in maxpool2_forward, g their 4 output
+ * gradients; lanes below `fresh` were done before (an overlapping last block):
+ * accumulating, they add +0; writing, they write the same values again. write and
+ * relu as in maxpool2_backward. */
+static inline void block_backward(float *const d[4], const float *const in[4], const float *g,
+				  int fresh, bool write, bool relu)
+{
+	f4 a, b, c, dd, gv, x;
+	windows4(in[0], in[1], in[2], in[3], &a, &b, &c, &dd);
+	f4 m = max4(max4(a, b), max4(c, dd));
+	/* the first position equal to the max */
+	i4 ea = a == m, eb = (b == m) & ~ea, ec = (c == m) & ~ea & ~eb;
+	i4 ed = ~(ea | eb | ec);
+	memcpy(&gv, g, 16);
+	if (relu)
+		gv = (f4)((i4)gv & (m > (f4){ 0 }));
+	i4 lane = { 0, 1, 2, 3 };
+	if (!write)
+		gv = (f4)((i4)gv & (lane >= fresh));
+	f4 ga = (f4)((i4)gv & ea), gb = (f4)((i4)gv & eb);
+	f4 gc = (f4)((i4)gv & ec), gd = (f4)((i4)gv & ed);
+	f4 add[4] = { __builtin_shufflevector(ga, gb, 0, 4, 1, 5),
+		      __builtin_shufflevector(ga, gb, 2, 6, 3, 7),
+		      __builtin_shufflevector(gc, gd, 0, 4, 1, 5),
+		      __builtin_shufflevector(gc, gd, 2, 6, 3, 7) };
+	for (int i = 0; i < 4; i++) {
+		if (write) {
+			x = add[i] + 0.0f;
+		} else {
+			memcpy(&x, d[i], 16);
+			x += add[i];
+		}
+		memcpy(d[i], &x, 16);
+	}
+}
+
+/* write: dinp = the gradient (+ 0, so that a -0 comes out as +0, the same bits as
+ * adding onto zeros), positions in no window (odd H or W) set to 0; else dinp +=.
+ * relu (with write): the input is a ReLU's output and dinp the gradient of the
+ * ReLU's input: a window whose max is not > 0 passes nothing back. */
+static void maxpool2_backward(float *dinp, const float *dout, const float *inp, int BC, int H,
+			      int W, bool write, bool relu)
+{
+	int OH = H / 2, OW = W / 2, rows = BC * OH, r = 0;
+	if (OW == 2)
+		for (; r + 2 <= rows; r += 2) {
+			size_t o0 = pair_off(r, OH, H, W), o1 = pair_off(r + 1, OH, H, W);
+			const float *t0 = inp + o0, *t1 = inp + o1;
+			float *e0 = dinp + o0, *e1 = dinp + o1;
+			block_backward((float *[4]){ e0, e1, e0 + W, e1 + W },
+				       (const float *[4]){ t0, t1, t0 + W, t1 + W }, dout + (size_t)r * 2,
+				       0, write, relu);
+		}
+	for (; r < rows; r++) {
+		const float *r0 = inp + pair_off(r, OH, H, W), *r1 = r0 + W;
+		float *d0 = dinp + pair_off(r, OH, H, W), *d1 = d0 + W;
+		const float *g = dout + (size_t)r * OW;
+		int ox = 0;
+		for (; ox < OW && OW >= 4; ox += 4) {
+			int x0 = ox + 4 <= OW ? ox : OW - 4;
+			const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;
+			float *e0 = d0 + 2 * x0, *e1 = d1 + 2 * x0;
+			block_backward((float *[4]){ e0, e0 + 4, e1, e1 + 4 },
+				       (const float *[4]){ s0, s0 + 4, s1, s1 + 4 }, g + x0, ox - x0,
+				       write, relu);
+		}
+		for (; ox < OW; ox++) {
+			float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+			float m = max2(max2(a, b), max2(c, d));
+			int ea = a == m, eb = (b == m) & !ea, ec = (c == m) & !ea & !eb;
+			int ed = !(ea | eb | ec);
+			float gx = relu ? keep_if(g[ox], m > 0.0f) : g[ox];
+			float ga = keep_if(gx, ea), gb = keep_if(gx, eb);
+			float gc = keep_if(gx, ec), gd = keep_if(gx, ed);
+			if (write) {
+				d0[2 * ox] = ga + 0.0f, d0[2 * ox + 1] = gb + 0.0f;
+				d1[2 * ox] = gc + 0.0f, d1[2 * ox + 1] = gd + 0.0f;
+			} else {
+				d0[2 * ox] += ga, d0[2 * ox + 1] += gb;
+				d1[2 * ox] += gc, d1[2 * ox + 1] += gd;
 			}
 		}
+	}
+	if (write && W & 1)
+		for (r = 0; r < rows; r++) {
+			float *d0 = dinp + pair_off(r, OH, H, W);
+			d0[W - 1] = d0[2 * W - 1] = 0.0f;
+		}
+	if (write && H & 1)
+		for (int bc = 0; bc < BC; bc++)
+			memset(dinp + ((size_t)bc * H + H - 1) * W, 0, sizeof(float) * W);
 }
 
 void nn_maxpool_forward(float *out, const float *inp, int B, int C, int H, int W, int k)
@@ -156,7 +226,7 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 {
 	int OH = H / k, OW = W / k;
 	if (k == 2) {
-		maxpool2_backward(dinp, dout, inp, B * C, H, W);
+		maxpool2_backward(dinp, dout, inp, B * C, H, W, false, false);
 		return;
 	}
 	for (int bc = 0; bc < B * C; bc++) {
@@ -173,6 +243,18 @@ void nn_maxpool_backward(float *dinp, const float *dout, const float *inp, int B
 				din[best] += g[oy * OW + ox];
 			}
 	}
+}
+
+void nn_maxpool2_backward_write(float *dinp, const float *dout, const float *inp, int B, int C,
+				int H, int W)
+{
+	maxpool2_backward(dinp, dout, inp, B * C, H, W, true, false);
+}
+
+void nn_relu_maxpool2_backward_write(float *dinp, const float *dout, const float *out, int B,
+				     int C, int H, int W)
+{
+	maxpool2_backward(dinp, dout, out, B * C, H, W, true, true);
 }
 
 /* ---------------------------------------------------------------- average pool */
@@ -303,6 +385,20 @@ void nn_relu_backward(float *restrict dinp, const float *restrict dout, const fl
 {
 	for (size_t i = 0; i < n; i++)
 		dinp[i] += out[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+void nn_relu_backward_write(float *restrict dinp, const float *restrict dout,
+			    const float *restrict out, size_t n)
+{
+	/* in vectors by hand: gcc keeps the scalar select as a branch */
+	size_t i = 0;
+	const qcq_vf zero = { 0 };
+	for (; i + QCQ_VF_N <= n; i += QCQ_VF_N) {
+		qcq_vf g = qcq_vf_load(dout + i) + 0.0f;
+		qcq_vf_store(dinp + i, qcq_vf_select(qcq_vf_load(out + i) > zero, g, zero));
+	}
+	for (; i < n; i++)
+		dinp[i] = out[i] > 0.0f ? dout[i] + 0.0f : 0.0f;
 }
 
 /* ---------------------------------------------------------------- dropout */

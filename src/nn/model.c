@@ -346,6 +346,13 @@ void nn_model_zero_grad(struct nn_model *m)
 	memset(m->grads, 0, m->nparams * sizeof(float));
 }
 
+/* Layers whose backward writes their input's gradient (nn-internal.h) rather than
+ * adding to it: that gradient is not cleared before the pass. */
+static bool writes_din(const struct nn_layer *l)
+{
+	return l->need_dinp && (l->kind == NN_L_RELU || (l->kind == NN_L_POOL && l->k == 2));
+}
+
 /* The backward of one layer: din is the gradient of its input (NULL when unused). */
 static void layer_backward(struct nn_model *m, struct nn_layer *l, const float *in, float *din,
 			   int B)
@@ -360,10 +367,12 @@ static void layer_backward(struct nn_model *m, struct nn_layer *l, const float *
 		break;
 	case NN_L_RELU:
 		if (din)
-			nn_relu_backward(din, l->dout, l->out, n);
+			nn_relu_backward_write(din, l->dout, l->out, n);
 		break;
 	case NN_L_POOL:
-		if (din)
+		if (din && writes_din(l))
+			nn_maxpool2_backward_write(din, l->dout, in, B, l->in_c, l->in_h, l->in_w);
+		else if (din)
 			nn_maxpool_backward(din, l->dout, in, B, l->in_c, l->in_h, l->in_w, l->k);
 		break;
 	case NN_L_DROPOUT:
@@ -401,17 +410,31 @@ enum qcq_status nn_model_backward(struct nn_model *m, struct qcq_error *err)
 	if (!m->have_loss)
 		return qcq_error_set(err, QCQ_ESTATE, "backward without a loss of the last forward");
 	int B = m->last_B;
-	/* Activation gradients accumulate: clear what this batch uses (the input's
-	 * gradient is never needed: the first layer has no dinp). */
-	for (int i = 0; i < m->nl; i++)
-		if (m->L[i].kind != NN_L_FLATTEN)
+	/* Activation gradients accumulate: clear what this batch uses, except where the
+	 * consumer (the next layer past flattens) writes it whole (the input's gradient
+	 * is never needed: the first layer has no dinp). */
+	for (int i = 0; i < m->nl; i++) {
+		int j = i + 1;
+		while (j < m->nl && m->L[j].kind == NN_L_FLATTEN)
+			j++;
+		if (m->L[i].kind != NN_L_FLATTEN && !(j < m->nl && writes_din(&m->L[j])))
 			memset(m->L[i].dout, 0, (size_t)B * nn_layer_out_size(&m->L[i]) * sizeof(float));
+	}
 	struct nn_layer *last = &m->L[m->nl - 1];
 	nn_softmax_ce_backward(last->dout, m->probs, m->labels, B, nn_desc_classes(&m->desc), 1.0f);
 	for (int i = m->nl - 1; i >= 0; i--) {
 		struct nn_layer *l = &m->L[i];
 		const float *in = i ? m->L[i - 1].out : m->input;
 		float *din = l->need_dinp ? (i ? m->L[i - 1].dout : m->dinput) : NULL;
+		/* ReLU then 2x2 max-pool (every CNN stage here): one pass into the
+		 * ReLU's input gradient; the ReLU's own output gradient is not formed */
+		if (i >= 2 && writes_din(l) && l->kind == NN_L_POOL &&
+		    m->L[i - 1].kind == NN_L_RELU && writes_din(&m->L[i - 1])) {
+			nn_relu_maxpool2_backward_write(m->L[i - 2].dout, l->dout, in, B, l->in_c,
+							l->in_h, l->in_w);
+			i--;
+			continue;
+		}
 		layer_backward(m, l, in, din, B);
 	}
 	return QCQ_OK;

@@ -27,6 +27,21 @@ const char *nn_gemm_impl_name(enum nn_gemm_impl impl);
  * plans the shape if it is new. */
 size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta);
 
+/*
+ * layers.c: backward passes that write their input's gradient instead of adding to
+ * it, for the model, where each activation has one consumer: the gradient its
+ * consumer writes needs no clearing first. The bits are those of the accumulating
+ * pass (nn.h) onto zeros (+ 0 turns a -0 into +0 as 0 + -0 does); the 2x2 max-pool
+ * also zeroes the positions no window covers (odd H or W).
+ */
+void nn_relu_backward_write(float *dinp, const float *dout, const float *out, size_t n);
+void nn_maxpool2_backward_write(float *dinp, const float *dout, const float *inp, int B, int C,
+				int H, int W);
+/* Both in one pass for ReLU then 2x2 max-pool: out is the ReLU's output (the pool's
+ * input), dinp the gradient of the ReLU's input; the bits of the two passes. */
+void nn_relu_maxpool2_backward_write(float *dinp, const float *dout, const float *out, int B,
+				     int C, int H, int W);
+
 /* ---------------------------------------------------------------- the model */
 
 enum nn_kind { NN_L_CONV, NN_L_RELU, NN_L_POOL, NN_L_DROPOUT, NN_L_FLATTEN, NN_L_DENSE,

@@ -185,6 +185,8 @@ static void test_conv(void)
 	check_conv(1, 4, 14, 14, 16, 3, 1, 0);  /* qcq-cnn conv1 */
 	check_conv(1, 16, 6, 6, 32, 3, 1, 0);   /* qcq-cnn conv2 */
 	check_conv(2, 1, 28, 28, 16, 3, 1, 0);  /* cnn conv1 */
+	check_conv(2, 16, 13, 13, 32, 3, 1, 0); /* cnn conv2 */
+	check_conv(1, 2, 20, 21, 3, 5, 1, 0);   /* 5x5 taps, rows of 16 and 17 */
 	check_conv(3, 2, 7, 9, 5, 3, 2, 1);     /* stride and padding */
 	check_conv(2, 3, 5, 5, 4, 2, 1, 2);     /* padding larger than the kernel edge */
 	check_conv(1, 1, 3, 3, 1, 3, 1, 0);     /* one output pixel */
@@ -202,9 +204,9 @@ static void test_conv_dims(void)
 
 /* ---------------------------------------------------------------- pool, dense, relu */
 
-static void check_maxpool(int k, int H, int W)
+static void check_maxpool_bc(int k, int B, int C, int H, int W)
 {
-	int B = 2, C = 3, OH = H / k, OW = W / k;
+	int OH = H / k, OW = W / k;
 	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * OH * OW;
 	float *inp = zeros(nin), *out = zeros(nout), *r = rnd(nout, -1, 1), *din = zeros(nin);
 	uint32_t *perm = malloc(nin * sizeof *perm);
@@ -236,8 +238,18 @@ static void check_maxpool(int k, int H, int W)
 	free(inp), free(out), free(r), free(din);
 }
 
+static void check_maxpool(int k, int H, int W)
+{
+	check_maxpool_bc(k, 2, 3, H, W);
+}
+
 static void test_maxpool(void)
 {
+	/* rows of 2 windows: two window rows per vector, an odd last one alone */
+	check_maxpool(2, 4, 4);
+	check_maxpool(2, 5, 5);
+	check_maxpool_bc(2, 1, 1, 6, 4);
+	check_maxpool_bc(2, 1, 3, 7, 5);
 	/* the branch-free 2x2 path: rows of 4 windows, of 5, 6 and 13 (the last 4
 	 * overlapping), of 3 (no vector) */
 	check_maxpool(2, 7, 8);
@@ -376,6 +388,51 @@ static void test_relu(void)
 	CHECK(d[0] == 0 && d[1] == 0 && d[2] == 2 && d[4] == 2 && d[5] == 2);
 }
 
+/* The writing backward passes of the model (nn-internal.h): the same bits as the
+ * accumulating ones onto zeros, whatever the output held before (ragged rows and
+ * columns of odd maps included, -0 gradients included). */
+static void check_write_backward(int B, int C, int H, int W)
+{
+	size_t nin = (size_t)B * C * H * W, nout = (size_t)B * C * (H / 2) * (W / 2);
+	float *inp = rnd(nin, -1, 1), *g = rnd(nout, -1, 1), *gin = rnd(nin, -1, 1);
+	for (size_t i = 0; i < nout; i += 5)
+		g[i] = -0.0f;
+	for (size_t i = 0; i < nin; i += 7)
+		gin[i] = -0.0f, inp[i] = 0.0f;
+	float *acc = zeros(nin), *wr = rnd(nin, 1e30f, 2e30f);
+	nn_maxpool_backward(acc, g, inp, B, C, H, W, 2);
+	nn_maxpool2_backward_write(wr, g, inp, B, C, H, W);
+	CHECK(memcmp(acc, wr, nin * sizeof(float)) == 0);
+	float *acc2 = zeros(nin), *wr2 = rnd(nin, 1e30f, 2e30f);
+	nn_relu_backward(acc2, gin, inp, nin);
+	nn_relu_backward_write(wr2, gin, inp, nin);
+	CHECK(memcmp(acc2, wr2, nin * sizeof(float)) == 0);
+	/* ReLU then pool in one pass, on a ReLU's output (zeros, whole windows of them) */
+	float *pre = rnd(nin, -1, 1), *out = zeros(nin), *mid = zeros(nin);
+	for (int i = 0; i < 2 * W; i++)
+		pre[i] = -1.0f; /* the first two rows: windows of zeros */
+	nn_relu_forward(out, pre, nin);
+	float *two = zeros(nin), *one = rnd(nin, 1e30f, 2e30f);
+	nn_maxpool_backward(mid, g, out, B, C, H, W, 2);
+	nn_relu_backward(two, mid, out, nin);
+	nn_relu_maxpool2_backward_write(one, g, out, B, C, H, W);
+	CHECK(memcmp(two, one, nin * sizeof(float)) == 0);
+	free(pre), free(out), free(mid), free(two), free(one);
+	free(inp), free(g), free(gin), free(acc), free(wr), free(acc2), free(wr2);
+}
+
+static void test_write_backward(void)
+{
+	check_write_backward(2, 3, 12, 12); /* qcq-cnn's pools */
+	check_write_backward(2, 3, 4, 4);
+	check_write_backward(2, 3, 26, 26); /* cnn's */
+	check_write_backward(2, 3, 11, 11);
+	check_write_backward(2, 3, 7, 9);
+	check_write_backward(2, 3, 3, 3);
+	check_write_backward(1, 1, 6, 5); /* an odd number of rows of 2 windows */
+	check_write_backward(1, 3, 7, 4);
+}
+
 /* ---------------------------------------------------------------- dropout */
 
 static void test_dropout(void)
@@ -509,6 +566,7 @@ int main(void)
 	RUN(test_avgpool);
 	RUN(test_dense);
 	RUN(test_relu);
+	RUN(test_write_backward);
 	RUN(test_dropout);
 	RUN(test_softmax_ce);
 	RUN(test_adam);
