@@ -50,6 +50,8 @@
 #define NN_PLAN_LOOPS_WORK ((size_t)1 << 16)
 /* Another path replaces the kernel only when at least this much faster. */
 #define NN_PLAN_MARGIN 0.92
+/* The plan file's version (its name): 2 since the 6-row gemm tiles. */
+#define NN_PLAN_VERSION 2
 
 struct plan_slot {
 	_Atomic uint64_t key; /* 0 = empty */
@@ -208,14 +210,16 @@ static int plan_load_fd(int fd)
 enum qcq_status nn_gemm_plan_attach(const char *dir, struct qcq_error *err)
 {
 	/* one file per CPU model and vector width: a home directory shared by several
-	 * machines (or builds) keeps a plan for each */
+	 * machines (or builds) keeps a plan for each. NN_PLAN_VERSION is in the name:
+	 * raise it when a kernel's speed changes, so that plans timed on the old kernels
+	 * are timed again rather than kept */
 	char cpu[128], path[PATH_MAX];
 	qcq_cpu_name(cpu, sizeof cpu);
 	uint64_t h = qcq_hash(QCQ_HASH_INIT, cpu, strlen(cpu));
 	const char *simd = qcq_simd_name(); /* "AVX-512 (16 floats)": its first word */
 	int sw = (int)strcspn(simd, " ");
-	int w = dir && *dir ? snprintf(path, sizeof path, "%s/gemm-plan-v1-%.*s-%016llx.txt", dir,
-				       sw, simd, (unsigned long long)h)
+	int w = dir && *dir ? snprintf(path, sizeof path, "%s/gemm-plan-v%d-%.*s-%016llx.txt", dir,
+				       NN_PLAN_VERSION, sw, simd, (unsigned long long)h)
 			    : -1;
 	if (w < 0 || (size_t)w >= sizeof path)
 		return qcq_error_set(err, QCQ_EINVAL, "gemm plan: the directory name is empty or "
@@ -229,9 +233,10 @@ enum qcq_status nn_gemm_plan_attach(const char *dir, struct qcq_error *err)
 		struct stat st;
 		if (fstat(fd, &st) == 0 && st.st_size == 0) {
 			char head[256];
-			w = snprintf(head, sizeof head, "# qcqlab matrix-product plan v1, %s, "
+			w = snprintf(head, sizeof head, "# qcqlab matrix-product plan v%d, %s, "
 					 "vectors %s: M N K ta impl(0 loops, 1 kernel, 2 sgemm) "
-					 "us_loops us_kernel us_sgemm\n", cpu, qcq_simd_name());
+					 "us_loops us_kernel us_sgemm\n", NN_PLAN_VERSION, cpu,
+					 qcq_simd_name());
 			if (w > 0 && write(fd, head, (size_t)w) != w) {
 				/* a header that did not fit is a skipped line, nothing worse */
 			}
