@@ -40,8 +40,16 @@
  * Output in out_dir (default results/ablate): search.csv (every search run), configs.csv
  * (every configuration's score, the chosen one marked), runs.csv (final runs),
  * comparisons.csv, and table.md (method, grids, choices, test accuracies, comparisons,
- * verdicts). Runs go spec.base.jobs at a time; the study is not resumable (it is meant to
- * run in minutes) and MPI is not used.
+ * verdicts). Runs go spec.base.jobs at a time; MPI is not used. The study is resumable:
+ * every finished run (search and final) is written at once, atomically, to
+ * out_dir/runs/ablate_<phase>_<data>_<model>_g<grid>_seed<seed>_<key>.run, and the same
+ * study run again reads those files instead of training ("N found finished"). The key
+ * hashes the run's own settings (data split and filter, sizes, model and arm, depth,
+ * observable, filter lr, the configuration's lr/widths/batch, seed, epochs, patience,
+ * phase), so a file written under other options is never reused (the study counts such
+ * files in its log and leaves them); a damaged file is reported and its run retrained.
+ * Floats are stored as "%a", so a resumed study's reports are bit-identical to an
+ * uninterrupted one's (but for the wall times).
  */
 #ifndef QCQ_ABLATE_H
 #define QCQ_ABLATE_H
@@ -97,7 +105,8 @@ const char *train_abl_model_name(const struct train_abl_spec *s, int m);
 /* Search runs + final runs of a checked spec. */
 size_t train_abl_count_runs(const struct train_abl_spec *s);
 
-/* Runs the study (events, stop and out as train_exp_run; out->skipped is 0). */
+/* Runs the study (events, stop and out as train_exp_run; out->skipped counts the runs
+ * found finished on disk). */
 enum qcq_status train_abl_run(const struct train_abl_spec *s, const struct qcq_sink *events,
 			      const qcq_stop_flag *stop, struct train_exp_result *out,
 			      struct qcq_error *err);

@@ -54,8 +54,9 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 	}
 	if (ws->out.write) {
 		char m[TRAIN_EXP_PATH_MAX + 200];
-		snprintf(m, sizeof m, "ablate study: %zu runs, %zu trained, %.1f s (%s); results in %s/",
-			 j->res.runs, j->res.trained, j->res.seconds, qcq_status_name(st),
+		snprintf(m, sizeof m, "ablate study: %zu runs, %zu found finished, %zu trained, %.1f s "
+			 "(%s); results in %s/", j->res.runs, j->res.skipped, j->res.trained,
+			 j->res.seconds, qcq_status_name(st),
 			 j->res.out_dir);
 		ws->out.write(ws->out.ctx, ws->json ? CMD_STREAM_JSON : CMD_STREAM_INFO, m);
 	}

@@ -280,6 +280,11 @@ const struct cmd_entry cmd_experiment_entry = {
 		"model keeps the same number of configurations). Defaults 30 epochs, patience 5; "
 		"lr= and batch= are compare's (ablate searches lrs= and batches=). Writes "
 		"search.csv, configs.csv, runs.csv, comparisons.csv and table.md (default "
-		"results/ablate); not resumable.",
+		"results/ablate). Resumable like the other studies: each finished run (search and "
+		"final) is written at once to OUT/runs/ablate_*.run, and the same study run again "
+		"skips them (\"N found finished\"); a file is reused only for a run with the same "
+		"settings (data and sizes, model, depth, observable, filter-lr, lr, widths, batch, "
+		"seed, epochs, patience): files written under other options are ignored (counted in "
+		"the log), a damaged one is named and its run trained again.",
 	.exec = exec_experiment,
 };

@@ -37,6 +37,7 @@ struct pool {
 	const struct exp_data *data; /* by spec.base.datasets index */
 	const struct abl_result *res;
 	const struct qml_filter *filter; /* the study's: the trainable arms start from it */
+	const char *out_dir;         /* each finished run's file goes to out_dir/runs */
 	struct abl_task *tasks;
 	size_t first, end;           /* the tasks of this phase */
 	const struct qcq_sink *events;
@@ -149,6 +150,19 @@ static void log_task(struct pool *P, const struct abl_task *t, size_t done)
 	qcq_post(P->events, &ev);
 }
 
+/* A finished run's file, written at once (atomically) so that a stop loses no run. */
+static enum qcq_status keep_task(struct pool *P, const struct abl_task *t, struct qcq_error *err)
+{
+	char path[TRAIN_EXP_PATH_MAX + 256];
+	size_t len;
+	train_ablate_task_path(P->spec, P->data, P->out_dir, t, path, sizeof path);
+	char *text = train_ablate_task_format(P->spec, P->data, t, &len);
+	enum qcq_status st = len ? qcq_write_file_atomic(path, text, len, err)
+				 : qcq_error_set(err, QCQ_ERANGE, "%s: run record too long", path);
+	free(text);
+	return st;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *P = arg;
@@ -158,9 +172,13 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&P->lock);
 		if (i == P->end)
 			break;
+		if (P->tasks[i].from_disk)
+			continue; /* found finished */
 		struct qcq_error e;
 		qcq_error_clear(&e);
 		enum qcq_status st = train_task(P, &P->tasks[i], &e);
+		if (st == QCQ_OK)
+			st = keep_task(P, &P->tasks[i], &e);
 		pthread_mutex_lock(&P->lock);
 		if (st == QCQ_OK) {
 			size_t done = ++P->total_done;
@@ -224,8 +242,9 @@ static enum qcq_status run_phase(struct pool *P, size_t first, size_t end,
 	}
 	if ((stop && *stop) || P->halt)
 		return qcq_error_set(err, QCQ_ESTOPPED,
-				     "stopped after %zu of %zu runs (the study is not resumable: run it "
-				     "again)", P->total_done, P->total);
+				     "stopped after %zu of %zu runs (the finished ones are kept in "
+				     "%s/runs: the same study again resumes there)", P->total_done,
+				     P->total, P->out_dir);
 	return QCQ_OK;
 }
 
@@ -292,7 +311,9 @@ enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct ab
 	double t0 = qcq_now();
 	char out_dir[TRAIN_EXP_PATH_MAX];
 	snprintf(out_dir, sizeof out_dir, "%s", s->base.out_dir[0] ? s->base.out_dir : "results/ablate");
-	if ((st = qcq_mkdir_p(out_dir, err)))
+	char runs_dir[TRAIN_EXP_PATH_MAX + 16];
+	snprintf(runs_dir, sizeof runs_dir, "%s/runs", out_dir);
+	if ((st = qcq_mkdir_p(runs_dir, err)))
 		return st;
 	struct exp_data data[TRAIN_EXP_NDATA];
 	memset(data, 0, sizeof data);
@@ -314,6 +335,7 @@ enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct ab
 	memset(&P, 0, sizeof P);
 	pthread_mutex_init(&P.lock, NULL);
 	P.spec = s, P.data = data, P.res = res, P.events = events, P.filter = filter;
+	P.out_dir = out_dir;
 	P.total = train_abl_count_runs(s);
 	if (!st) {
 		size_t ns;
@@ -324,15 +346,25 @@ enum qcq_status train_ablate_run(const struct train_abl_spec *s, const struct ab
 		res->nsearch = ns;
 		res->ntasks = P.total;
 		P.tasks = res->tasks;
-		qcq_post_log(events, "search: %zu runs, %d at a time (test parts unused)", ns,
-			s->base.jobs);
+		size_t foreign = train_ablate_count_foreign(s, data, out_dir);
+		if (foreign)
+			qcq_post_log(events, "%zu run files in %s/runs were written under other study "
+				     "options (grid, epochs, patience, sizes, depth, filter-lr, ...): "
+				     "ignored, not reused", foreign, out_dir);
+		size_t found = train_ablate_find_finished(s, data, out_dir, res->tasks, 0, ns, events);
+		P.total_done = found;
+		qcq_post_log(events, "search: %zu runs, %zu found finished in %s/runs, %d at a time "
+			     "(test parts unused)", ns, found, out_dir, s->base.jobs);
 		st = run_phase(&P, 0, ns, stop, err);
 	}
 	if (!st) {
 		train_ablate_select(s, res->tasks, res->nsearch, res);
 		plan_final(s, res);
-		qcq_post_log(events, "final: %zu runs of the chosen configurations",
-			res->ntasks - res->nsearch);
+		size_t found = train_ablate_find_finished(s, data, out_dir, res->tasks, res->nsearch,
+							  res->ntasks, events);
+		P.total_done += found;
+		qcq_post_log(events, "final: %zu runs of the chosen configurations, %zu found finished",
+			res->ntasks - res->nsearch, found);
 		st = run_phase(&P, res->nsearch, res->ntasks, stop, err);
 	}
 	res->seconds = qcq_now() - t0;
@@ -353,8 +385,10 @@ enum qcq_status train_abl_run(const struct train_abl_spec *s, const struct qcq_s
 	struct abl_result r;
 	enum qcq_status st = train_ablate_run(s, NULL, events, stop, &r, &out->table, err);
 	out->runs = train_abl_count_runs(s);
-	for (size_t i = 0; i < r.ntasks; i++)
-		out->trained += r.tasks[i].done;
+	for (size_t i = 0; i < r.ntasks; i++) {
+		out->trained += r.tasks[i].done && !r.tasks[i].from_disk;
+		out->skipped += r.tasks[i].from_disk;
+	}
 	out->seconds = r.seconds;
 	out->nranks = 1;
 	snprintf(out->out_dir, sizeof out->out_dir, "%s",

@@ -18,6 +18,7 @@ struct abl_task {
 	bool final;
 	/* outcome */
 	bool done;
+	bool from_disk;    /* read from its run file (found finished), not trained now */
 	enum train_end end;
 	double val_acc;    /* best validation accuracy (the early-stopping score) */
 	int best_epoch, epochs;
@@ -68,6 +69,27 @@ int train_ablate_comparisons(const struct train_abl_spec *s, struct abl_comparis
 enum qcq_status train_ablate_report_write(const struct train_abl_spec *s, const char *out_dir,
 				 const struct abl_result *r, double seconds, char **table,
 				 struct qcq_error *err);
+
+/* experiment-ablate-file.c: the run files under OUT/runs that make the study resumable
+ * (named and keyed by the run's own settings; floats as "%a", read back bit-identical). */
+void train_ablate_task_path(const struct train_abl_spec *s, const struct exp_data *data,
+			    const char *out_dir, const struct abl_task *t, char *buf, size_t n);
+char *train_ablate_task_format(const struct train_abl_spec *s, const struct exp_data *data,
+			       const struct abl_task *t, size_t *len);
+/* Fills t's outcome (done, from_disk) from text when it is t's complete file; t is
+ * unchanged on an error (which says why). */
+enum qcq_status train_ablate_task_parse(const struct train_abl_spec *s,
+					const struct exp_data *data, struct abl_task *t,
+					const char *text, size_t len, struct qcq_error *err);
+/* Reads the files of tasks [first, end) that are there; logs every bad one (path, why:
+ * it is trained again); returns how many were found finished. */
+size_t train_ablate_find_finished(const struct train_abl_spec *s, const struct exp_data *data,
+				  const char *out_dir, struct abl_task *tasks, size_t first,
+				  size_t end, const struct qcq_sink *events);
+/* How many ablate_*.run files in OUT/runs belong to no run of this study (written under
+ * other options): they are ignored, never reused. */
+size_t train_ablate_count_foreign(const struct train_abl_spec *s, const struct exp_data *data,
+				  const char *out_dir);
 
 /* experiment-ablate.c: the study; hook (may be NULL) runs on every prepared data set
  * before any training (the no-leakage test flips the test labels there). */

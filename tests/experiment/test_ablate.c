@@ -11,6 +11,11 @@
  *  - the trainable-filter arms (qcq-cnn-tf): parsing, checks, comparisons, the no-leakage
  *    study with the arm included, the same CNN start as qcq-cnn, and that adding the arm
  *    leaves every run of the other models bit-identical;
+ *  - resuming: a study stopped (by the stop flag) in its search and again in its final
+ *    phase, then run to the end, writes every report bit-identical to an uninterrupted
+ *    study's (but for wall times), says how many runs it found finished, names a
+ *    truncated or foreign run file and retrains its run, and ignores the files of a
+ *    study with other options;
  *  - the reduced study through the command (all eight models, then with the arm): its
  *    files, its verdict table and the grid/choice columns.
  */
@@ -19,7 +24,9 @@
 #include "qcq/qml.h"
 #include "train/experiment-ablate.h"
 
+#include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -429,6 +436,192 @@ static void test_no_leakage(void)
 	train_ablate_result_free(&a);
 }
 
+/* ---------------------------------------------------------------- resuming */
+
+/* A sink that collects the log and raises the stop flag once `at` runs are done. After
+ * that every progress post sleeps 60 ms, longer than the study's 20 ms watch of the stop
+ * flag, so the workers see the halt before they take many more runs. */
+struct cutter {
+	pthread_mutex_t lock;
+	char log[1 << 16];
+	size_t len;
+	double at;
+	qcq_stop_flag stop;
+};
+
+static void cutter_post(void *ctx, const struct qcq_event *ev)
+{
+	struct cutter *c = ctx;
+	if (ev->kind == QCQ_EV_LOG) {
+		pthread_mutex_lock(&c->lock);
+		int k = snprintf(c->log + c->len, sizeof c->log - c->len, "%s\n", ev->text);
+		if (k > 0 && c->len + (size_t)k < sizeof c->log)
+			c->len += (size_t)k;
+		pthread_mutex_unlock(&c->lock);
+	} else if (ev->kind == QCQ_EV_PROGRESS && c->at > 0) {
+		if (ev->done >= c->at)
+			c->stop = 1;
+		if (c->stop) {
+			struct timespec ts = {0, 60 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static void cutter_init(struct cutter *c, double at)
+{
+	memset(c, 0, sizeof *c);
+	pthread_mutex_init(&c->lock, NULL);
+	c->at = at;
+}
+
+/* The file's text without its wall times: table.md's "wall time" line, and the last
+ * column ("seconds") of search.csv and runs.csv when drop_last. */
+static char *report_text(const char *dir, const char *file, bool drop_last)
+{
+	char path[1024], *text = NULL;
+	size_t len;
+	struct qcq_error e;
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (qcq_read_file(path, 1 << 22, &text, &len, &e) != QCQ_OK)
+		return NULL;
+	char *out = calloc(len + 1, 1), *o = out, *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (strstr(l, "wall time"))
+			continue;
+		char *comma = drop_last ? strrchr(l, ',') : NULL;
+		if (comma)
+			*comma = '\0';
+		o += sprintf(o, "%s\n", l);
+	}
+	free(text);
+	return out;
+}
+
+static int same_reports(const char *a, const char *b)
+{
+	static const char *const files[] = {"search.csv", "configs.csv", "runs.csv",
+					    "comparisons.csv", "table.md"};
+	int same = 0;
+	for (int i = 0; i < 5; i++) {
+		bool drop = strcmp(files[i], "search.csv") == 0 || strcmp(files[i], "runs.csv") == 0;
+		char *x = report_text(a, files[i], drop), *y = report_text(b, files[i], drop);
+		bool eq = x && y && strlen(x) > 20 && strcmp(x, y) == 0;
+		if (!eq)
+			fprintf(stderr, "%s differs between %s and %s\n", files[i], a, b);
+		same += eq;
+		free(x), free(y);
+	}
+	return same;
+}
+
+/* The first run file of the phase in dir/runs (name into buf), or false. */
+static bool a_run_file(const char *dir, const char *phase, int skip, char *buf, size_t n)
+{
+	char runs[1024];
+	snprintf(runs, sizeof runs, "%s/runs", dir);
+	DIR *dp = opendir(runs);
+	struct dirent *de;
+	bool found = false;
+	while (dp && !found && (de = readdir(dp)))
+		if (strncmp(de->d_name, phase, strlen(phase)) == 0 && skip-- == 0) {
+			snprintf(buf, n, "%s/%s", runs, de->d_name);
+			found = true;
+		}
+	if (dp)
+		closedir(dp);
+	return found;
+}
+
+static size_t found_in(const char *log, const char *phase)
+{
+	const char *p = strstr(log, phase);
+	p = p ? strstr(p, ", ") : NULL;
+	size_t found;
+	if (!p || sscanf(p, ", %zu found", &found) != 1)
+		return (size_t)-1;
+	return found;
+}
+
+static void test_resume(void)
+{
+	struct train_abl_spec s;
+	struct qcq_error e;
+	tiny(&s, "resume-full");
+	CHECK(train_abl_parse_models(&s, "cnn,qcq-cnn,qcq-cnn-tf", &e) == QCQ_OK);
+	/* 3 models x (2 configurations x 2 search seeds = 4 search, 3 final) */
+	CHECK(train_abl_count_runs(&s) == 21);
+	struct train_exp_result full;
+	CHECK(train_abl_run(&s, NULL, NULL, &full, &e) == QCQ_OK);
+	CHECK(full.trained == 21 && full.skipped == 0);
+	train_exp_result_free(&full);
+	char full_dir[512];
+	snprintf(full_dir, sizeof full_dir, "%s", s.base.out_dir);
+
+	/* stopped in the search phase: the runs finished so far are on disk */
+	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/resume-cut", tmp_root);
+	struct cutter c;
+	struct qcq_sink sink = {cutter_post, &c};
+	struct train_exp_result r;
+	cutter_init(&c, 3);
+	CHECK(train_abl_run(&s, &sink, &c.stop, &r, &e) == QCQ_ESTOPPED);
+	CHECK_STR_CONTAINS(e.msg, "the same study again resumes there");
+	CHECK(r.trained >= 3 && r.trained < 12 && r.skipped == 0);
+	CHECK(!exists(s.base.out_dir, "table.md"));
+	size_t first = r.trained;
+	train_exp_result_free(&r);
+
+	/* one file truncated, one not a run file at all: both named, both retrained */
+	char cut[1024], junk[1024];
+	CHECK(a_run_file(s.base.out_dir, "ablate_search_", 0, cut, sizeof cut));
+	CHECK(a_run_file(s.base.out_dir, "ablate_search_", 1, junk, sizeof junk));
+	char *text;
+	size_t len;
+	CHECK(qcq_read_file(cut, 1 << 16, &text, &len, &e) == QCQ_OK);
+	CHECK(qcq_write_file_atomic(cut, text, len / 2, &e) == QCQ_OK);
+	free(text);
+	CHECK(qcq_write_file_atomic(junk, "garbage\n", 8, &e) == QCQ_OK);
+
+	/* resumed, then stopped again in the final phase (12 search runs + 2 final) */
+	cutter_init(&c, 14);
+	CHECK(train_abl_run(&s, &sink, &c.stop, &r, &e) == QCQ_ESTOPPED);
+	CHECK(found_in(c.log, "search: ") == first - 2);
+	CHECK(r.skipped == first - 2);
+	char want[1200];
+	snprintf(want, sizeof want, "%s: truncated: the file ends before", cut);
+	CHECK_STR_CONTAINS(c.log, want);
+	snprintf(want, sizeof want, "%s: not an ablate run file (version 1): trained again", junk);
+	CHECK_STR_CONTAINS(c.log, want);
+	CHECK_STR_CONTAINS(c.log, "final: 9 runs of the chosen configurations, 0 found finished");
+	train_exp_result_free(&r);
+
+	/* to the end: every search run found, some final ones */
+	cutter_init(&c, 0);
+	CHECK(train_abl_run(&s, &sink, NULL, &r, &e) == QCQ_OK);
+	CHECK(found_in(c.log, "search: ") == 12);
+	size_t fin = found_in(c.log, "final: ");
+	CHECK(fin >= 1 && fin < 9);
+	CHECK(r.skipped == 12 + fin && r.trained == 21 - r.skipped);
+	train_exp_result_free(&r);
+	CHECK(same_reports(full_dir, s.base.out_dir) == 5);
+
+	/* again: everything found, nothing trained, the same reports (seconds included) */
+	cutter_init(&c, 0);
+	CHECK(train_abl_run(&s, &sink, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.skipped == 21 && r.trained == 0);
+	train_exp_result_free(&r);
+	CHECK(same_reports(full_dir, s.base.out_dir) == 5);
+
+	/* other options (patience): no file is reused, and the log says so */
+	s.base.patience = 1;
+	cutter_init(&c, 0);
+	CHECK(train_abl_run(&s, &sink, NULL, &r, &e) == QCQ_OK);
+	CHECK(r.skipped == 0 && r.trained == 21);
+	CHECK_STR_CONTAINS(c.log, "21 run files in");
+	CHECK_STR_CONTAINS(c.log, "were written under other study options");
+	train_exp_result_free(&r);
+}
+
 /* ---------------------------------------------------------------- the command */
 
 static void test_command_reduced_study(void)
@@ -448,7 +641,7 @@ static void test_command_reduced_study(void)
 	CHECK_STR_CONTAINS(cap.out, "lr {0.001, 0.01} x conv1/conv2 {4/8} x batch {8} = 2 "
 				    "configurations");
 	CHECK_STR_CONTAINS(cap.out, "56 runs (2 configurations x 2 search seeds + 3 final seeds");
-	CHECK_STR_CONTAINS(cap.out, "ablate study: 56 runs, 56 trained");
+	CHECK_STR_CONTAINS(cap.out, "ablate study: 56 runs, 0 found finished, 56 trained");
 	const char *files[] = {"search.csv", "configs.csv", "runs.csv", "comparisons.csv",
 			       "table.md"};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
@@ -477,7 +670,7 @@ static void test_command_reduced_study(void)
 	CHECK_STR_CONTAINS(cap.out, "Trainable-filter arms (qcq-cnn-tf)");
 	CHECK_STR_CONTAINS(cap.out, "at filter lr 0.05");
 	CHECK_STR_CONTAINS(cap.out, "| synth | qcq-cnn-tf ");
-	CHECK_STR_CONTAINS(cap.out, "ablate study: 9 runs, 9 trained");
+	CHECK_STR_CONTAINS(cap.out, "ablate study: 9 runs, 0 found finished, 9 trained");
 	capture_reset(&cap);
 	CHECK(cmd_run_text(ws, "experiment compare datasets=synth models=qcq-cnn-tf", "t", 1,
 			   false) == QCQ_EINVAL);
@@ -499,7 +692,7 @@ static void test_command_reduced_study(void)
 	CHECK(cmd_run_text(ws, cmd, "t", 1, false) == QCQ_OK);
 	CHECK_STR_CONTAINS(cap.out, "synth10: 10 classes");
 	CHECK_STR_CONTAINS(cap.out, "| synth10 | qcq-cnn ");
-	CHECK_STR_CONTAINS(cap.out, "ablate study: 9 runs, 9 trained");
+	CHECK_STR_CONTAINS(cap.out, "ablate study: 9 runs, 0 found finished, 9 trained");
 	capture_reset(&cap);
 	CHECK(cmd_run_text(ws, "experiment ablate models=cnn,qcq-cnn-chead datasets=synth10", "t",
 			   1, false) == QCQ_EINVAL);
@@ -517,6 +710,7 @@ int main(void)
 	RUN(test_selection_uses_validation_only);
 	RUN(test_report_statistics);
 	RUN(test_no_leakage);
+	RUN(test_resume);
 	RUN(test_command_reduced_study);
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);

@@ -171,7 +171,7 @@ for path in "$root"/sessions/*.qcq; do
 		expect 0 "$f" data="$tmp" datasets=synth size=0.05 seeds=3 search_seeds=2 epochs=2 \
 			lrs=1e-3,1e-2 widths=4/8 batches=8 out="$tmp/cc" -- \
 			'^\| quantum filter vs classical random filter \(qcq-cnn - rf-qcq-cnn\) +\| (helps|hurts|no detectable difference)' \
-			'^\| synth +\| qcq-cnn-chead +\|' 'ablate study: 56 runs, 56 trained'
+			'^\| synth +\| qcq-cnn-chead +\|' 'ablate study: 56 runs, 0 found finished, 56 trained'
 		[ -s "$tmp/cc/comparisons.csv" ] || fail "claim-check: no comparisons.csv"
 		expect 1 "$f" data="$tmp/none" datasets=mri seeds=2 out="$tmp/ccm" -- \
 			"mri: data missing: no folder $tmp/none/brain-mri"
@@ -181,7 +181,7 @@ for path in "$root"/sessions/*.qcq; do
 			lrs=1e-2 widths=4/8 batches=8 out="$tmp/tfc" -- \
 			'^\| trainable vs fixed quantum filter \(qcq-cnn-tf - qcq-cnn\) +\| (helps|hurts|no detectable difference)' \
 			'^\| trainable quantum filter vs classical random filter \(qcq-cnn-tf - rf-qcq-cnn\) +\| (helps|hurts|no detectable difference)' \
-			'^\| synth +\| qcq-cnn-tf +\|' 'ablate study: 12 runs, 12 trained'
+			'^\| synth +\| qcq-cnn-tf +\|' 'ablate study: 12 runs, 0 found finished, 12 trained'
 		[ -s "$tmp/tfc/comparisons.csv" ] || fail "trainable-filter-check: no comparisons.csv"
 		;;
 	*)
