@@ -240,7 +240,11 @@ static enum qcq_status run_phase(struct pool *P, size_t first, size_t end,
 		*err = P->err;
 		return err->code;
 	}
-	if ((stop && *stop) || P->halt)
+	/* a stop that came after the phase's last run ends nothing */
+	size_t left = 0;
+	for (size_t i = first; i < end; i++)
+		left += !P->tasks[i].done;
+	if (left && ((stop && *stop) || P->halt))
 		return qcq_error_set(err, QCQ_ESTOPPED,
 				     "stopped after %zu of %zu runs (the finished ones are kept in "
 				     "%s/runs: the same study again resumes there)", P->total_done,

@@ -551,17 +551,20 @@ static void test_resume(void)
 	CHECK(train_abl_parse_models(&s, "cnn,qcq-cnn,qcq-cnn-tf", &e) == QCQ_OK);
 	/* 3 models x (2 configurations x 2 search seeds = 4 search, 3 final) */
 	CHECK(train_abl_count_runs(&s) == 21);
+	/* a stop raised after the last run stops nothing: the reports are written */
+	struct cutter c;
+	struct qcq_sink sink = {cutter_post, &c};
+	cutter_init(&c, 21);
 	struct train_exp_result full;
-	CHECK(train_abl_run(&s, NULL, NULL, &full, &e) == QCQ_OK);
-	CHECK(full.trained == 21 && full.skipped == 0);
+	CHECK(train_abl_run(&s, &sink, &c.stop, &full, &e) == QCQ_OK);
+	CHECK(c.stop && full.trained == 21 && full.skipped == 0);
+	CHECK(exists(s.base.out_dir, "table.md"));
 	train_exp_result_free(&full);
 	char full_dir[512];
 	snprintf(full_dir, sizeof full_dir, "%s", s.base.out_dir);
 
 	/* stopped in the search phase: the runs finished so far are on disk */
 	snprintf(s.base.out_dir, sizeof s.base.out_dir, "%s/resume-cut", tmp_root);
-	struct cutter c;
-	struct qcq_sink sink = {cutter_post, &c};
 	struct train_exp_result r;
 	cutter_init(&c, 3);
 	CHECK(train_abl_run(&s, &sink, &c.stop, &r, &e) == QCQ_ESTOPPED);
