@@ -228,7 +228,8 @@ size_t train_ablate_count_foreign(const struct train_abl_spec *s, const struct e
 	int ng = train_ablate_grid_size(s);
 	size_t nn = (size_t)s->base.ndatasets * (size_t)s->base.nmodels * (size_t)ng *
 		    (size_t)s->base.seeds * 2, k = 0;
-	char (*names)[TRAIN_EXP_PATH_MAX + 256] = qcq_xcalloc(nn + 1, sizeof *names);
+	char (*names)[128] = qcq_xcalloc(nn + 1, sizeof *names); /* file names only */
+	char path[TRAIN_EXP_PATH_MAX + 256];
 	size_t dl = strlen(out_dir) + strlen("/runs/");
 	for (int d = 0; d < s->base.ndatasets; d++)
 		for (int m = 0; m < s->base.nmodels; m++)
@@ -237,8 +238,10 @@ size_t train_ablate_count_foreign(const struct train_abl_spec *s, const struct e
 					for (int fin = 0; fin < 2; fin++, k++) {
 						struct abl_task t = {.data = d, .model = m, .grid = g,
 								     .seed = seed, .final = fin};
-						train_ablate_task_path(s, data, out_dir, &t, names[k],
-								       sizeof names[k]);
+						train_ablate_task_path(s, data, out_dir, &t, path,
+								       sizeof path);
+						snprintf(names[k], sizeof names[k], "%s",
+							 strlen(path) > dl ? path + dl : "");
 					}
 	size_t n = 0;
 	struct dirent *de;
@@ -249,7 +252,7 @@ size_t train_ablate_count_foreign(const struct train_abl_spec *s, const struct e
 			continue;
 		bool mine = false;
 		for (size_t i = 0; i < nn && !mine; i++)
-			mine = strlen(names[i]) > dl && strcmp(names[i] + dl, de->d_name) == 0;
+			mine = strcmp(names[i], de->d_name) == 0;
 		n += !mine;
 	}
 	closedir(dp);

@@ -2,7 +2,9 @@
  * train/experiment-ablate.c: the ablation study from start to end (ablate.h) — prepare
  * the tasks' data, train every search run on `jobs` threads, select one configuration
  * per (task, model) from validation scores, train the final runs, evaluate each on the
- * test part once, write the reports.
+ * test part once, write the reports. Every finished run's file is written at once
+ * (experiment-ablate-file.c) and the runs whose files are there are not trained again, so
+ * a stopped study resumes where it stopped.
  *
  * The separation of the test part is structural: a search run is trained with the
  * training and validation parts only and its record has no test field filled; the
