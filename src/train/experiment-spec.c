@@ -255,10 +255,10 @@ enum qcq_status train_exp_spec_check(const struct train_exp_spec *s, struct qcq_
 
 /* Splits text at commas into items (at most TRAIN_EXP_MAX_LIST, none empty); calls
  * item(ctx, i, word) for each. */
-static enum qcq_status split_list(const char *what, const char *text,
-				  enum qcq_status (*item)(void *ctx, int i, const char *w,
-							  struct qcq_error *err),
-				  void *ctx, int *count, struct qcq_error *err)
+enum qcq_status train_exp_split_list(const char *what, const char *text,
+				     enum qcq_status (*item)(void *ctx, int i, const char *w,
+							     struct qcq_error *err),
+				     void *ctx, int *count, struct qcq_error *err)
 {
 	int n = 0;
 	const char *p = text;
@@ -287,8 +287,8 @@ static enum qcq_status split_list(const char *what, const char *text,
 	return QCQ_OK;
 }
 
-static enum qcq_status parse_num(const char *w, double lo, double hi, double *out,
-				 struct qcq_error *err)
+enum qcq_status train_exp_parse_num(const char *w, double lo, double hi, double *out,
+				    struct qcq_error *err)
 {
 	char *end;
 	errno = 0;
@@ -301,11 +301,11 @@ static enum qcq_status parse_num(const char *w, double lo, double hi, double *ou
 	return QCQ_OK;
 }
 
-static enum qcq_status parse_int(const char *w, long lo, long hi, long *out,
-				 struct qcq_error *err)
+enum qcq_status train_exp_parse_int(const char *w, long lo, long hi, long *out,
+				    struct qcq_error *err)
 {
 	double v = 0;
-	enum qcq_status st = parse_num(w, (double)lo, (double)hi, &v, err);
+	enum qcq_status st = train_exp_parse_num(w, (double)lo, (double)hi, &v, err);
 	if (st)
 		return st;
 	if (v != floor(v))
@@ -337,7 +337,7 @@ static enum qcq_status item_data(void *ctx, int i, const char *w, struct qcq_err
 static enum qcq_status item_shots(void *ctx, int i, const char *w, struct qcq_error *err)
 {
 	long *s = ctx;
-	enum qcq_status st = parse_int(w, 1, 100000000L, &s[i], err);
+	enum qcq_status st = train_exp_parse_int(w, 1, 100000000L, &s[i], err);
 	for (int j = 0; !st && j < i; j++)
 		if (s[j] == s[i])
 			return qcq_error_set(err, QCQ_EINVAL, "'%s' listed twice", w);
@@ -352,9 +352,9 @@ static enum qcq_status item_level(void *ctx, int i, const char *w, struct qcq_er
 	if (!slash)
 		return qcq_error_set(err, QCQ_EINVAL, "'%s' is not P1/P2", w);
 	snprintf(a, sizeof a, "%.*s", (int)(slash - w), w);
-	enum qcq_status st = parse_num(a, 0, 4.0 / 3.0, &l[i].p1, err);
+	enum qcq_status st = train_exp_parse_num(a, 0, 4.0 / 3.0, &l[i].p1, err);
 	if (!st)
-		st = parse_num(slash + 1, 0, 16.0 / 15.0, &l[i].p2, err);
+		st = train_exp_parse_num(slash + 1, 0, 16.0 / 15.0, &l[i].p2, err);
 	for (int j = 0; !st && j < i; j++)
 		if (l[j].p1 == l[i].p1 && l[j].p2 == l[i].p2)
 			return qcq_error_set(err, QCQ_EINVAL, "'%s' listed twice", w);
@@ -365,7 +365,7 @@ static enum qcq_status item_depth(void *ctx, int i, const char *w, struct qcq_er
 {
 	int *d = ctx;
 	long v = 0;
-	enum qcq_status st = parse_int(w, 1, EXP_DEPTH_MAX, &v, err);
+	enum qcq_status st = train_exp_parse_int(w, 1, EXP_DEPTH_MAX, &v, err);
 	d[i] = (int)v;
 	for (int j = 0; !st && j < i; j++)
 		if (d[j] == d[i])
@@ -378,7 +378,7 @@ enum qcq_status train_exp_parse_models(struct train_exp_spec *s, const char *tex
 {
 	enum nn_arch a[TRAIN_EXP_MAX_LIST];
 	int n = 0;
-	enum qcq_status st = split_list("models", text, item_model, a, &n, err);
+	enum qcq_status st = train_exp_split_list("models", text, item_model, a, &n, err);
 	if (st)
 		return st;
 	if (n > NN_ARCH_COUNT)
@@ -394,7 +394,7 @@ enum qcq_status train_exp_parse_datasets(struct train_exp_spec *s, const char *t
 {
 	enum train_exp_data d[TRAIN_EXP_MAX_LIST];
 	int n = 0;
-	enum qcq_status st = split_list("datasets", text, item_data, d, &n, err);
+	enum qcq_status st = train_exp_split_list("datasets", text, item_data, d, &n, err);
 	if (st)
 		return st;
 	memcpy(s->datasets, d, (size_t)n * sizeof *d);
@@ -407,7 +407,7 @@ enum qcq_status train_exp_parse_shots(struct train_exp_spec *s, const char *text
 {
 	long v[TRAIN_EXP_MAX_LIST];
 	int n = 0;
-	enum qcq_status st = split_list("shots", text, item_shots, v, &n, err);
+	enum qcq_status st = train_exp_split_list("shots", text, item_shots, v, &n, err);
 	if (st)
 		return st;
 	memcpy(s->shots, v, (size_t)n * sizeof *v);
@@ -420,7 +420,7 @@ enum qcq_status train_exp_parse_levels(struct train_exp_spec *s, const char *tex
 {
 	struct train_exp_level v[TRAIN_EXP_MAX_LIST];
 	int n = 0;
-	enum qcq_status st = split_list("levels", text, item_level, v, &n, err);
+	enum qcq_status st = train_exp_split_list("levels", text, item_level, v, &n, err);
 	if (st)
 		return st;
 	memcpy(s->levels, v, (size_t)n * sizeof *v);
@@ -433,7 +433,7 @@ enum qcq_status train_exp_parse_depths(struct train_exp_spec *s, const char *tex
 {
 	int v[TRAIN_EXP_MAX_LIST];
 	int n = 0;
-	enum qcq_status st = split_list("depths", text, item_depth, v, &n, err);
+	enum qcq_status st = train_exp_split_list("depths", text, item_depth, v, &n, err);
 	if (st)
 		return st;
 	memcpy(s->depths, v, (size_t)n * sizeof *v);
@@ -514,25 +514,4 @@ struct exp_run *train_exp_plan(const struct train_exp_spec *s, size_t *n)
 		}
 	}
 	return runs;
-}
-
-/* ---------------------------------------------------------------- shared with ablate */
-
-enum qcq_status train_exp_split_list(const char *what, const char *text,
-			       enum qcq_status (*item)(void *ctx, int i, const char *w,
-						       struct qcq_error *err),
-			       void *ctx, int *count, struct qcq_error *err)
-{
-	return split_list(what, text, item, ctx, count, err);
-}
-
-enum qcq_status train_exp_parse_num(const char *w, double lo, double hi, double *out,
-			      struct qcq_error *err)
-{
-	return parse_num(w, lo, hi, out, err);
-}
-
-enum qcq_status train_exp_parse_int(const char *w, long lo, long hi, long *out, struct qcq_error *err)
-{
-	return parse_int(w, lo, hi, out, err);
 }
