@@ -51,23 +51,6 @@ struct pool {
 	struct qcq_error err;
 };
 
-/* Part p as model m reads it: the quanvolved features, or the images (the classical
- * models, the rf- controls, and the trainable arms, whose layer 0 is the filter). */
-static void part(const struct train_abl_spec *s, const struct exp_data *d, int m, int p,
-		 struct train_data *td)
-{
-	const struct data_subset *sub = &d->split->part[p];
-	td->y = sub->labels;
-	td->n = sub->n;
-	if (nn_arch_takes_features(s->base.models[m]) && !(s->trainable >> m & 1u)) {
-		td->x = d->feat->part[p];
-		td->c = d->feat->c, td->h = d->feat->oh, td->w = d->feat->ow;
-	} else {
-		td->x = sub->images;
-		td->c = 1, td->h = d->split->h, td->w = d->split->w;
-	}
-}
-
 /* Trains one task; a final task then evaluates the test part (the only place it is read). */
 static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq_error *err)
 {
@@ -77,16 +60,13 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 	struct abl_config c = train_ablate_grid_config(s, t->grid);
 	struct train_data train, val;
 	bool tf = s->trainable >> t->model & 1u;
-	part(s, d, t->model, DATA_TRAIN, &train);
-	part(s, d, t->model, DATA_VAL, &val);
+	/* the trainable arms read the images: their layer 0 is the filter */
+	train_exp_part(d, a, tf, DATA_TRAIN, &train);
+	train_exp_part(d, a, tf, DATA_VAL, &val);
 	struct nn_model_desc desc;
-	nn_model_desc_default(&desc, a);
-	desc.in_c = (uint32_t)train.c, desc.in_h = (uint32_t)train.h, desc.in_w = (uint32_t)train.w;
+	train_exp_model_desc(&desc, a, &train, d, s->base.depth, s->base.observable,
+			     (uint64_t)t->seed);
 	desc.conv1 = (uint32_t)c.conv1, desc.conv2 = (uint32_t)c.conv2;
-	desc.depth = (uint32_t)s->base.depth;
-	desc.observable = (uint32_t)s->base.observable;
-	desc.seed = (uint64_t)t->seed;
-	desc.nclasses = (uint32_t)d->split->nsides; /* K-class tasks (mnist10, mri4, ...) */
 	if (tf) {
 		desc.filter = NN_FILTER_TRAINABLE;
 		desc.filter_k = (uint32_t)qml_filter_patch(P->filter);
@@ -119,7 +99,7 @@ static enum qcq_status train_task(struct pool *P, struct abl_task *t, struct qcq
 		if (t->final) {
 			struct train_data test;
 			struct train_metrics tm;
-			part(s, d, t->model, DATA_TEST, &test);
+			train_exp_part(d, a, tf, DATA_TEST, &test);
 			st = train_evaluate(m, &test, 256, &tm, err);
 			if (!st) {
 				t->test_acc = tm.acc;

@@ -63,6 +63,17 @@ struct exp_data {
 
 #define EXP_QCNN_SIDE 8 /* qcnn's input: the image area-averaged to 8x8 (nn.h default) */
 
+/* experiment-run.c: part p of d as a model of arch reads it: the quanvolved features for
+ * the models that take them (unless images: a trainable filter reads the images), qcnn's
+ * small images, else the images. */
+void train_exp_part(const struct exp_data *d, enum nn_arch arch, bool images, int p,
+		    struct train_data *td);
+/* The model a study trains: arch's defaults for the input td holds and d's classes, with
+ * the study's depth, observable and seed (the one place both studies build it). */
+void train_exp_model_desc(struct nn_model_desc *desc, enum nn_arch arch,
+			  const struct train_data *td, const struct exp_data *d, int depth, int obs,
+			  uint64_t seed);
+
 /* experiment-paper.c */
 #define EXP_MAX_NOTES 24
 /* Lines that say how a study departs from the paper (printed at its start, listed in
@@ -84,8 +95,6 @@ void train_exp_paper_notes(const struct train_exp_spec *s, struct exp_notes *n);
 /* experiment-spec.c */
 /* The batch a run of arch uses: spec->batch, or the paper's (4; 1 for qcq-cnn). */
 int train_exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch);
-/* Whether arch trains on quanvolved features (else on the 28x28 image). */
-bool train_exp_arch_quanv(enum nn_arch arch);
 /* The runs of a study, in their canonical order (keys and names not yet set). */
 struct exp_run *train_exp_plan(const struct train_exp_spec *s, size_t *n);
 

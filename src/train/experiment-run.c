@@ -77,16 +77,16 @@ void train_exp_outcome_free(struct exp_outcome *o)
 
 /* ---------------------------------------------------------------- training */
 
-static void part_data(const struct exp_run *r, const struct exp_data *d, int p,
-		      struct train_data *td)
+void train_exp_part(const struct exp_data *d, enum nn_arch arch, bool images, int p,
+		    struct train_data *td)
 {
 	const struct data_subset *sub = &d->split->part[p];
 	td->y = sub->labels;
 	td->n = sub->n;
-	if (train_exp_arch_quanv(r->arch)) {
+	if (nn_arch_takes_features(arch) && !images) {
 		td->x = d->feat->part[p];
 		td->c = d->feat->c, td->h = d->feat->oh, td->w = d->feat->ow;
-	} else if (r->arch == NN_ARCH_QCNN) {
+	} else if (arch == NN_ARCH_QCNN) {
 		assert(d->small[p]);
 		td->x = d->small[p];
 		td->c = 1, td->h = td->w = d->small_side;
@@ -96,22 +96,29 @@ static void part_data(const struct exp_run *r, const struct exp_data *d, int p,
 	}
 }
 
+void train_exp_model_desc(struct nn_model_desc *desc, enum nn_arch arch,
+			  const struct train_data *td, const struct exp_data *d, int depth, int obs,
+			  uint64_t seed)
+{
+	nn_model_desc_default(desc, arch);
+	desc->in_c = (uint32_t)td->c, desc->in_h = (uint32_t)td->h, desc->in_w = (uint32_t)td->w;
+	desc->depth = (uint32_t)depth;
+	desc->observable = (uint32_t)obs;
+	desc->seed = seed;
+	desc->nclasses = (uint32_t)d->split->nsides;
+}
+
 enum qcq_status train_exp_run_train(struct exp_run *r, const struct exp_data *d,
 			      const struct qcq_sink *events, const qcq_stop_flag *stop,
 			      struct qcq_error *err)
 {
 	struct train_data td[DATA_NPARTS];
 	for (int p = 0; p < DATA_NPARTS; p++)
-		part_data(r, d, p, &td[p]);
+		train_exp_part(d, r->arch, false, p, &td[p]);
 	struct nn_model_desc desc;
-	nn_model_desc_default(&desc, r->arch);
-	desc.in_c = (uint32_t)td[0].c, desc.in_h = (uint32_t)td[0].h, desc.in_w = (uint32_t)td[0].w;
-	desc.depth = (uint32_t)r->depth;
-	desc.observable = (uint32_t)r->obs;
+	train_exp_model_desc(&desc, r->arch, &td[0], d, r->depth, r->obs, r->seed);
 	desc.p1 = (float)r->p1, desc.p2 = (float)r->p2;
 	desc.shots = (uint64_t)r->shots;
-	desc.seed = r->seed;
-	desc.nclasses = (uint32_t)d->split->nsides;
 	struct nn_model *m;
 	/* evaluation runs in batches of up to 256 whatever the training batch */
 	enum qcq_status st = nn_model_create(&m, &desc, r->batch > 256 ? r->batch : 256, NULL, err);

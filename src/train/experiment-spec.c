@@ -450,11 +450,6 @@ int train_exp_batch_for(const struct train_exp_spec *s, enum nn_arch arch)
 	return arch == NN_ARCH_QCQ_CNN ? 1 : 4;
 }
 
-bool train_exp_arch_quanv(enum nn_arch arch)
-{
-	return nn_arch_takes_features(arch);
-}
-
 /* Settings per "series" of a study: compare = one per (data set, model); noise = the
  * exact baseline then shots x levels; depth = one per (data set, depth). */
 static size_t series_count(const struct train_exp_spec *s)
