@@ -4,10 +4,7 @@
 Q=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-check() { # name, condition-result
-	if [ "$2" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
-}
+. "$(dirname "$0")/check.sh"
 
 "$Q" -c 'echo hello' > "$T/out" 2> "$T/err"; rc=$?
 check "-c ok exits 0" $([ $rc = 0 ] && grep -qx hello "$T/out"; echo $?)
@@ -45,5 +42,4 @@ fi
 "$Q" -c 'load synth 300; classes 3 5; quanv; model cnn; train epochs=2; save model '"$T/m.qcqm" > "$T/out" 2> "$T/err"; rc=$?
 check "batch waits for training, then saves" $([ $rc = 0 ] && [ -s "$T/m.qcqm" ] && grep -q "^epoch   2" "$T/out"; echo $?)
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

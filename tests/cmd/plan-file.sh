@@ -6,10 +6,7 @@
 Q=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-check() { # name, condition-result
-	if [ "$2" = 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1"; fi
-}
+. "$(dirname "$0")/check.sh"
 choices() { # the implementation column of `summary kernels`, one per product
 	QCQ_CACHE_DIR=$1 "$Q" -c 'model qcq-cnn' -c 'summary kernels' |
 		sed -n 's/.*[0-9]x[0-9]*x[0-9]*t\{0,1\} \([a-z]*\) (us:.*/\1/p' | tr '\n' ' '
@@ -48,5 +45,4 @@ out=$(env -u QCQ_CACHE_DIR -u XDG_CACHE_HOME -u HOME "$Q" -c 'model cnn' -c 'sum
 check "without a cache the plan is per process, said" $(echo "$out" |
 	grep -q 'plan timed for this process only'; echo $?)
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish
