@@ -47,20 +47,7 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 	struct abl_job *j = arg;
 	(void)err; /* the job layer has reported it */
 	cmd_workspace_set_threads(ws, j->threads);
-	if (ws->out.write && j->res.table && !ws->json) {
-		char *save = NULL;
-		for (char *l = strtok_r(j->res.table, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-			ws->out.write(ws->out.ctx, CMD_STREAM_OUT, l);
-	}
-	if (ws->out.write) {
-		char m[TRAIN_EXP_PATH_MAX + 200];
-		snprintf(m, sizeof m, "ablate study: %zu runs, %zu found finished, %zu trained, %.1f s "
-			 "(%s); results in %s/", j->res.runs, j->res.skipped, j->res.trained,
-			 j->res.seconds, qcq_status_name(st),
-			 j->res.out_dir);
-		ws->out.write(ws->out.ctx, ws->json ? CMD_STREAM_JSON : CMD_STREAM_INFO, m);
-	}
-	ws->dirty |= CMD_DIRTY_LOG;
+	cmd_experiment_report(ws, "ablate", st, &j->res);
 	train_exp_result_free(&j->res);
 	free(j);
 }

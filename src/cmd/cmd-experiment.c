@@ -19,11 +19,6 @@ static const char *const options[] = {
 	"protocol", "lrs", "widths", "batches", "search-seeds", "filter-lr", NULL,
 };
 
-/* cmd-experiment-ablate.c: `experiment ablate`, from the options build_spec parsed. */
-enum qcq_status cmd_experiment_ablate(struct cmd_ctx *ctx, const struct train_exp_spec *base);
-/* True (with the error set) when another study was given one of ablate's options. */
-bool cmd_experiment_ablate_only(struct cmd_ctx *ctx);
-
 struct exp_job {
 	struct train_exp_spec spec;
 	struct train_exp_result res;
@@ -143,24 +138,49 @@ static void out_line(struct cmd_workspace *ws, enum cmd_stream s, const char *te
 		ws->out.write(ws->out.ctx, s, text);
 }
 
-/* The JSON result line, written directly: finish has no command context. */
-static void json_result(struct cmd_workspace *ws, const struct exp_job *j, enum qcq_status st)
+/*
+ * What a finished study reports, for every study (compare, noise, depth, ablate):
+ * its table (unless --json), one line saying what ran and where the results are, and
+ * with --json one result object. A job's finish has no command context, so the JSON
+ * is built on a result-less one, as cmd_report_error does.
+ */
+void cmd_experiment_report(struct cmd_workspace *ws, const char *study, enum qcq_status st,
+			   const struct train_exp_result *res)
 {
-	char dir[2 * TRAIN_EXP_PATH_MAX], *d = dir;
-	for (const char *p = j->res.out_dir; *p && d < dir + sizeof dir - 3; p++) {
-		if (*p == '"' || *p == '\\')
-			*d++ = '\\';
-		*d++ = (unsigned char)*p < 0x20 ? '?' : *p;
+	if (res->table && !ws->json) {
+		char *save = NULL;
+		for (char *l = strtok_r(res->table, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			out_line(ws, CMD_STREAM_OUT, l);
 	}
-	*d = '\0';
-	char line[sizeof dir + 256];
-	snprintf(line, sizeof line,
-		 "{\"result\":\"experiment\",\"study\":\"%s\",\"status\":\"%s\",\"runs\":%zu,"
-		 "\"skipped\":%zu,\"trained\":%zu,\"seconds\":%.3f,\"rank\":%d,\"ranks\":%d,"
-		 "\"out\":\"%s\"}",
-		 train_exp_kind_name(j->spec.kind), qcq_status_name(st), j->res.runs, j->res.skipped,
-		 j->res.trained, j->res.seconds, j->res.rank, j->res.nranks, dir);
-	out_line(ws, CMD_STREAM_JSON, line);
+	if (res->runs && res->rank > 0) {
+		char m[200];
+		snprintf(m, sizeof m, "%s study: rank %d of %d trained %zu runs and sent them to rank 0",
+			 study, res->rank, res->nranks, res->trained);
+		out_line(ws, CMD_STREAM_INFO, m);
+	} else if (res->runs) {
+		char m[TRAIN_EXP_PATH_MAX + 200];
+		snprintf(m, sizeof m, "%s study%s: %zu runs, %zu found finished, %zu trained%s, "
+			 "%.1f s; results in %s/", study, res->nranks > 1 ? " (MPI)" : "", res->runs,
+			 res->skipped, res->trained, res->nranks > 1 ? " by all ranks" : "",
+			 res->seconds, res->out_dir);
+		out_line(ws, CMD_STREAM_INFO, m);
+	}
+	if (ws->json) {
+		struct cmd_ctx ctx = { .ws = ws };
+		cmd_json_begin(&ctx, "experiment");
+		cmd_json_str(&ctx, "study", study);
+		cmd_json_str(&ctx, "status", qcq_status_name(st));
+		cmd_json_int(&ctx, "runs", (long long)res->runs);
+		cmd_json_int(&ctx, "skipped", (long long)res->skipped);
+		cmd_json_int(&ctx, "trained", (long long)res->trained);
+		cmd_json_num(&ctx, "seconds", res->seconds);
+		cmd_json_int(&ctx, "rank", res->rank);
+		cmd_json_int(&ctx, "ranks", res->nranks > 1 ? res->nranks : 1);
+		cmd_json_str(&ctx, "out", res->out_dir);
+		cmd_json_end(&ctx);
+		free(ctx.json);
+	}
+	ws->dirty |= CMD_DIRTY_LOG;
 }
 
 static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
@@ -169,28 +189,7 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 	struct exp_job *j = arg;
 	(void)err; /* the job layer has reported it */
 	cmd_workspace_set_threads(ws, j->threads);
-	if (j->res.table && !ws->json) {
-		char *save = NULL;
-		for (char *l = strtok_r(j->res.table, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-			out_line(ws, CMD_STREAM_OUT, l);
-	}
-	if (j->res.runs && j->res.rank > 0) {
-		char m[200];
-		snprintf(m, sizeof m, "%s study: rank %d of %d trained %zu runs and sent them to rank 0",
-			 train_exp_kind_name(j->spec.kind), j->res.rank, j->res.nranks, j->res.trained);
-		out_line(ws, CMD_STREAM_INFO, m);
-	} else if (j->res.runs) {
-		char m[TRAIN_EXP_PATH_MAX + 200];
-		snprintf(m, sizeof m, "%s study%s: %zu runs, %zu found finished, %zu trained%s, "
-			 "%.1f s; results in %s/", train_exp_kind_name(j->spec.kind),
-			 j->res.nranks > 1 ? " (MPI)" : "", j->res.runs, j->res.skipped,
-			 j->res.trained, j->res.nranks > 1 ? " by all ranks" : "", j->res.seconds,
-			 j->res.out_dir);
-		out_line(ws, CMD_STREAM_INFO, m);
-	}
-	if (ws->json)
-		json_result(ws, j, st);
-	ws->dirty |= CMD_DIRTY_LOG;
+	cmd_experiment_report(ws, train_exp_kind_name(j->spec.kind), st, &j->res);
 	train_exp_result_free(&j->res);
 	free(j);
 }

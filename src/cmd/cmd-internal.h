@@ -27,6 +27,17 @@ void cmd_data_release(struct cmd_workspace *ws);
 void cmd_model_release(struct cmd_workspace *ws);
 void cmd_experiment_release(struct cmd_workspace *ws);
 
+/* The studies (cmd-experiment.c, cmd-experiment-ablate.c). */
+struct train_exp_spec;
+struct train_exp_result;
+/* `experiment ablate`, from the options the shared parser read into base. */
+enum qcq_status cmd_experiment_ablate(struct cmd_ctx *ctx, const struct train_exp_spec *base);
+/* True (with the error set) when another study was given one of ablate's options. */
+bool cmd_experiment_ablate_only(struct cmd_ctx *ctx);
+/* A finished study's table, its summary line and (--json) its result object. */
+void cmd_experiment_report(struct cmd_workspace *ws, const char *study, enum qcq_status st,
+			   const struct train_exp_result *res);
+
 extern const struct cmd_entry *const cmd_family_core[];
 
 /* The kinds of a dispatch parent ("synth, mnist, ...") into out. */

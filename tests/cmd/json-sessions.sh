@@ -25,6 +25,11 @@ for f in "$S"/*.qcq; do
 	case $n in
 	depth | noise | table1) run "$n" -x "$f" $small out="$T/$n" ;;
 	multiclass) run "$n" -x "$f" data="$T" datasets=synth10 size=0.02 seeds=1 epochs=1 out="$T/$n" ;;
+	claim-check | trainable-filter-check) # the ablate study, its smallest grid
+		run "$n" -x "$f" data="$T" datasets=synth size=0.02 seeds=2 search_seeds=1 epochs=1 \
+			lrs=1e-3 widths=8/16 batches=4 out="$T/$n"
+		grep -q '"result":"experiment","study":"ablate","status":"ok"' "$T/$n.json" ||
+			{ echo "FAIL: $n: no ablate result object"; fail=1; } ;;
 	mnist-3v5 | fashion-tshirt-trouser | mri-tumour)
 		run "$n" -x "$f" data="$D" train=40 val=10 test=10 epochs=1 out="$T" ;;
 	paper-code | tour) run "$n" -x "$f" data="$D" epochs=1 ;;
