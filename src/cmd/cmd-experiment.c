@@ -4,6 +4,7 @@
  * turns options and settings into a struct train_exp_spec, checks it (and that the data
  * folders exist) before anything starts, and prints the table when the job ends.
  * Settings read: jobs, threads, depth, observable; the workspace's filter if one is set.
+ * shots and noise are not (each study fixes its runs' estimator): a note says so.
  */
 #include "cmd-internal.h"
 
@@ -202,6 +203,12 @@ static enum qcq_status exec_experiment(struct cmd_ctx *ctx, const struct cmd_cal
 		return ctx->err->code;
 	}
 	bool ablate = strcmp(cmd_arg(call, 0), "ablate") == 0;
+	const struct cmd_settings *set = &ctx->ws->set;
+	if (set->shots || set->p1 > 0 || set->p2 > 0)
+		/* said, not silently ignored: a study fixes its own estimator per run */
+		cmd_info(ctx, "experiment %s: the settings shots and noise do not apply to studies "
+			 "(compare, depth and ablate train exact; the noise study takes shots= and "
+			 "levels=)", cmd_arg(call, 0));
 	if (ablate || cmd_experiment_ablate_only(ctx)) {
 		enum qcq_status ast = ablate ? cmd_experiment_ablate(ctx, &j->spec) : ctx->err->code;
 		free(j);

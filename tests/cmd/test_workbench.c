@@ -298,6 +298,35 @@ static void test_png_colours(void)
 	cmd_workspace_destroy(ws);
 }
 
+/* shots and noise are workspace settings that no study uses (each fixes its runs'
+ * estimator): a study started with them set says so instead of ignoring them quietly. */
+static void test_study_names_unused_settings(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	char dir[] = "/tmp/qcq-wb-XXXXXX", cmd[200];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(cmd, sizeof cmd,
+		 "experiment compare datasets=synth models=mlp train=40 val=10 test=10 seeds=1 "
+		 "epochs=1 out=%s/c",
+		 dir);
+	const char *note = "the settings shots and noise do not apply to studies";
+	CHECK(cmd_run_text(ws, cmd, "-c", 1, false) == QCQ_OK);
+	CHECK(strstr(c.out, note) == NULL);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set shots 128", "-c", 1, false) == QCQ_OK);
+	CHECK(cmd_run_text(ws, cmd, "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, note);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set shots exact; set noise depolarizing p1=0.01 p2=0.02", "-c", 1,
+			   false) == QCQ_OK);
+	CHECK(cmd_run_text(ws, cmd, "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, note);
+	cmd_workspace_destroy(ws);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	RUN(test_set_depth_reaches_model);
@@ -307,5 +336,6 @@ int main(void)
 	RUN(test_tour_is_true);
 	RUN(test_confusion_headers);
 	RUN(test_png_colours);
+	RUN(test_study_names_unused_settings);
 	return check_summary();
 }
