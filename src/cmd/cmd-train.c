@@ -97,13 +97,18 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 }
 
 /* The quantum layer follows the settings (noise, shots) at the start of every run; it
- * has no damping, so damping settings are refused rather than ignored. */
+ * has no damping, so damping settings are refused rather than ignored. A model with no
+ * quantum layer takes none of them, and says so when they are set. */
 static enum qcq_status apply_noise(struct cmd_ctx *ctx, struct nn_model *m)
 {
 	const struct cmd_settings *s = &ctx->ws->set;
 	const struct nn_model_desc *d = nn_model_get_desc(m);
-	if (!nn_model_nparams_quantum(m))
+	if (!nn_model_nparams_quantum(m)) {
+		if (s->shots || s->p1 > 0 || s->p2 > 0)
+			cmd_info(ctx, "train: the model %s has no quantum classifier: the settings "
+				 "shots and noise do not apply to it", nn_arch_name((enum nn_arch)d->arch));
 		return QCQ_OK;
+	}
 	if (cmd_model_refuse_damping(ctx, "train", "train"))
 		return ctx->err->code;
 	if (d->p1 == (float)s->p1 && d->p2 == (float)s->p2 && d->shots == (uint64_t)s->shots)

@@ -299,7 +299,8 @@ static void test_png_colours(void)
 }
 
 /* shots and noise are workspace settings that no study uses (each fixes its runs'
- * estimator): a study started with them set says so instead of ignoring them quietly. */
+ * estimator) and that a model without a quantum classifier cannot take: a study or a
+ * training started with them set says so instead of ignoring them quietly. */
 static void test_study_names_unused_settings(void)
 {
 	struct capture c;
@@ -322,6 +323,17 @@ static void test_study_names_unused_settings(void)
 			   false) == QCQ_OK);
 	CHECK(cmd_run_text(ws, cmd, "-c", 1, false) == QCQ_OK);
 	CHECK_STR_CONTAINS(c.out, note);
+	/* train: a model with no quantum classifier says it takes neither */
+	const char *no_q = "the model cnn has no quantum classifier: the settings shots and noise "
+			   "do not apply to it";
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, SYNTH "model cnn; train epochs=1", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "test accuracy");
+	CHECK_STR_CONTAINS(c.out, no_q);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set noise off; train epochs=1", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "test accuracy");
+	CHECK(strstr(c.out, no_q) == NULL);
 	cmd_workspace_destroy(ws);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	CHECK(system(cmd) == 0);
