@@ -119,6 +119,44 @@ enum qcq_status cmd_model_refuse_damping(struct cmd_ctx *ctx, const char *what,
 			 what, set, todo);
 }
 
+enum qcq_status cmd_model_follow_noise(struct cmd_ctx *ctx, struct nn_model *m, const char *what)
+{
+	const struct cmd_settings *s = &ctx->ws->set;
+	const struct nn_model_desc *d = nn_model_get_desc(m);
+	const char *arch = nn_arch_name((enum nn_arch)d->arch);
+	bool noisy = s->shots || s->p1 > 0 || s->p2 > 0;
+	if (!nn_model_nparams_quantum(m)) {
+		if (noisy)
+			cmd_info(ctx, "%s: the model %s has no quantum classifier: the settings shots "
+				 "and noise do not apply to it", what, arch);
+		return QCQ_OK;
+	}
+	if (d->p1 == (float)s->p1 && d->p2 == (float)s->p2 && d->shots == (uint64_t)s->shots)
+		return QCQ_OK;
+	struct qcq_error e;
+	if (nn_model_set_noise(m, (float)s->p1, (float)s->p2, (uint64_t)s->shots, &e)) {
+		if (e.code == QCQ_EUNSUPPORTED) /* qcnn, the K-class classifier: exact only */
+			return cmd_error(ctx, e.code,
+					 "%s: the quantum layer of %s is exact only (%s): `set shots "
+					 "exact` and `set noise off` to %s it",
+					 what, arch, e.msg, what);
+		*ctx->err = e;
+		return qcq_error_prefix(ctx->err, "%s", what);
+	}
+	char shots[40], noise[80];
+	if (s->shots)
+		snprintf(shots, sizeof shots, "%ld shots", s->shots);
+	else
+		snprintf(shots, sizeof shots, "exact expectations");
+	if (s->p1 > 0 || s->p2 > 0)
+		snprintf(noise, sizeof noise, "depolarizing p1 %g, p2 %g", s->p1, s->p2);
+	else
+		snprintf(noise, sizeof noise, "no noise");
+	cmd_info(ctx, "%s: the quantum classifier of %s now runs with %s and %s (the settings)",
+		 what, arch, shots, noise);
+	return QCQ_OK;
+}
+
 enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part)
 {
 	for (int p = 0; p < DATA_NPARTS; p++)
@@ -232,7 +270,7 @@ enum qcq_status cmd_model_evaluate(struct cmd_ctx *ctx, const struct cmd_call *c
 	    cmd_model_need(ctx, &m))
 		return ctx->err->code;
 	struct cmd_model_inputs in;
-	if (cmd_model_inputs(ctx, m, true, &in))
+	if (cmd_model_follow_noise(ctx, m, what) || cmd_model_inputs(ctx, m, true, &in))
 		return ctx->err->code;
 	const struct cmd_settings *set = &ctx->ws->set;
 	if (nn_model_nparams_quantum(m) && (set->gamma > 0 || set->lambda > 0))

@@ -51,6 +51,16 @@ void cmd_model_inputs_free(struct cmd_model_inputs *in);
 enum qcq_status cmd_model_refuse_damping(struct cmd_ctx *ctx, const char *what,
 					 const char *todo);
 
+/*
+ * The quantum classifier follows the settings shots and noise (depolarizing p1, p2)
+ * wherever the model is used — train, eval, confusion, predict — so that a model built,
+ * trained or loaded under other settings runs with the ones shown by `show settings`;
+ * the log says when that changes it (what: the command's name). A model with no quantum
+ * classifier takes neither, and says so when they are set; one whose quantum layer is
+ * exact only (qcnn, the K-class classifier) refuses, saying what to set.
+ */
+enum qcq_status cmd_model_follow_noise(struct cmd_ctx *ctx, struct nn_model *m, const char *what);
+
 /* The part named by text ("train", "val", "test"); an error for anything else. */
 enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part);
 

@@ -24,7 +24,7 @@ static enum qcq_status predict_image(struct cmd_ctx *ctx, long k, double *p, int
 		return cmd_error(ctx, QCQ_ERANGE, "image: %ld out of range [0, %zu]", k, total - 1);
 	data_split_locate(ws->split, (size_t)k, part, local);
 	struct cmd_model_inputs in;
-	if (cmd_model_inputs(ctx, m, true, &in))
+	if (cmd_model_follow_noise(ctx, m, "predict") || cmd_model_inputs(ctx, m, true, &in))
 		return ctx->err->code;
 	enum qcq_status st = train_predict(m, &in.part[*part], *local, p, ctx->err);
 	*label = in.part[*part].y[*local];

@@ -96,30 +96,6 @@ static void job_finish(struct cmd_workspace *ws, void *arg, enum qcq_status st,
 	free(j);
 }
 
-/* The quantum layer follows the settings (noise, shots) at the start of every run; it
- * has no damping, so damping settings are refused rather than ignored. A model with no
- * quantum layer takes none of them, and says so when they are set. */
-static enum qcq_status apply_noise(struct cmd_ctx *ctx, struct nn_model *m)
-{
-	const struct cmd_settings *s = &ctx->ws->set;
-	const struct nn_model_desc *d = nn_model_get_desc(m);
-	if (!nn_model_nparams_quantum(m)) {
-		if (s->shots || s->p1 > 0 || s->p2 > 0)
-			cmd_info(ctx, "train: the model %s has no quantum classifier: the settings "
-				 "shots and noise do not apply to it", nn_arch_name((enum nn_arch)d->arch));
-		return QCQ_OK;
-	}
-	if (cmd_model_refuse_damping(ctx, "train", "train"))
-		return ctx->err->code;
-	if (d->p1 == (float)s->p1 && d->p2 == (float)s->p2 && d->shots == (uint64_t)s->shots)
-		return QCQ_OK;
-	if (nn_model_set_noise(m, (float)s->p1, (float)s->p2, (uint64_t)s->shots, ctx->err))
-		return qcq_error_prefix(ctx->err, "train");
-	cmd_info(ctx, "quantum layer: p1 %g, p2 %g, %s", s->p1, s->p2,
-		 s->shots ? "sampled" : "exact expectations");
-	return QCQ_OK;
-}
-
 /* keep=best|last: which weights the model holds when the run ends. */
 static enum qcq_status keep_option(struct cmd_ctx *ctx, bool def, bool *restore_best)
 {
@@ -215,8 +191,10 @@ static enum qcq_status exec_train(struct cmd_ctx *ctx, const struct cmd_call *ca
 	else if (o.patience && nval == 0)
 		st = cmd_error(ctx, QCQ_EINVAL, "patience %d needs validation images: split with val=N",
 			       o.patience);
+	else if (nn_model_nparams_quantum(m) && cmd_model_refuse_damping(ctx, "train", "train"))
+		st = ctx->err->code; /* the classifier has no damping: refused, not ignored */
 	else
-		st = apply_noise(ctx, m);
+		st = cmd_model_follow_noise(ctx, m, "train");
 	if (st) {
 		cmd_model_inputs_free(&j->in);
 		free(j);

@@ -339,6 +339,40 @@ static void test_study_names_unused_settings(void)
 	CHECK(system(cmd) == 0);
 }
 
+/* eval, confusion and predict run the quantum classifier with the settings shots and
+ * noise as they are now, like train does, and say when that changes it: before, a model
+ * trained exact was evaluated exact after `set shots 16`, without a word. */
+static void test_eval_follows_shots(void)
+{
+	struct capture c;
+	struct cmd_workspace *ws = capture_ws(&c);
+	CHECK(cmd_run_text(ws, SYNTH "model qcq-cnn; train epochs=1; eval test", "-c", 1, false) ==
+	      QCQ_OK);
+	char exact[200];
+	const char *l = strstr(c.out, "test: accuracy");
+	CHECK(l != NULL);
+	snprintf(exact, sizeof exact, "%.*s", (int)strcspn(l, "\n"), l);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set shots 2; eval test", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "eval: the quantum classifier of qcq-cnn now runs with 2 shots "
+				  "and no noise (the settings)");
+	CHECK(nn_model_get_desc(ws->model)->shots == 2);
+	CHECK(strstr(c.out, exact) == NULL); /* 2 shots move the loss */
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "eval test", "-c", 1, false) == QCQ_OK);
+	CHECK(strstr(c.out, "now runs with") == NULL); /* said once, when it changed */
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set shots exact; set noise depolarizing p1=0.01 p2=0.02; predict 0",
+			   "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "predict: the quantum classifier of qcq-cnn now runs with exact "
+				  "expectations and depolarizing p1 0.01, p2 0.02");
+	CHECK(nn_model_get_desc(ws->model)->p1 == 0.01f && nn_model_get_desc(ws->model)->shots == 0);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "set noise off; eval test", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, exact); /* back to the exact model's numbers */
+	cmd_workspace_destroy(ws);
+}
+
 int main(void)
 {
 	RUN(test_set_depth_reaches_model);
@@ -349,5 +383,6 @@ int main(void)
 	RUN(test_confusion_headers);
 	RUN(test_png_colours);
 	RUN(test_study_names_unused_settings);
+	RUN(test_eval_follows_shots);
 	return check_summary();
 }
