@@ -137,9 +137,9 @@ enum qcq_status cmd_model_follow_noise(struct cmd_ctx *ctx, struct nn_model *m, 
 	if (nn_model_set_noise(m, (float)s->p1, (float)s->p2, (uint64_t)s->shots, &e)) {
 		if (e.code == QCQ_EUNSUPPORTED) /* qcnn, the K-class classifier: exact only */
 			return cmd_error(ctx, e.code,
-					 "%s: the quantum layer of %s is exact only (%s): `set shots "
-					 "exact` and `set noise off` to %s it",
-					 what, arch, e.msg, what);
+					 "%s: the quantum layer of %s is exact only (%s); it runs with "
+					 "`set shots exact` and `set noise off`",
+					 what, arch, e.msg);
 		*ctx->err = e;
 		return qcq_error_prefix(ctx->err, "%s", what);
 	}

@@ -275,6 +275,16 @@ static enum qcq_status exec_set(struct cmd_ctx *ctx, const struct cmd_call *call
 	cmd_json_str(ctx, "was", was);
 	cmd_json_bool(ctx, "model_rebuilt", rebuilt != NULL);
 	cmd_json_end(ctx);
+	/* shots and noise reach the model's classifier now, so that the log says so next to
+	 * the command that changed them (train, eval and predict would apply them anyway);
+	 * an exact-only classifier keeps the setting for circuits and says why it can't */
+	if (ctx->ws->model && (strcmp(key, "shots") == 0 || strcmp(key, "noise") == 0)) {
+		struct qcq_error e;
+		struct cmd_ctx quiet = *ctx;
+		quiet.err = &e;
+		if (cmd_model_follow_noise(&quiet, ctx->ws->model, "set"))
+			cmd_info(ctx, "%s", e.msg);
+	}
 	return QCQ_OK;
 }
 

@@ -339,9 +339,10 @@ static void test_study_names_unused_settings(void)
 	CHECK(system(cmd) == 0);
 }
 
-/* eval, confusion and predict run the quantum classifier with the settings shots and
- * noise as they are now, like train does, and say when that changes it: before, a model
- * trained exact was evaluated exact after `set shots 16`, without a word. */
+/* The quantum classifier runs with the settings shots and noise as they are now: `set`
+ * applies them to the model at once and says so; eval, confusion and predict apply them
+ * too, for a model that came with others (a checkpoint). Before, a model trained exact
+ * was evaluated exact after `set shots 16`, without a word. */
 static void test_eval_follows_shots(void)
 {
 	struct capture c;
@@ -354,23 +355,46 @@ static void test_eval_follows_shots(void)
 	snprintf(exact, sizeof exact, "%.*s", (int)strcspn(l, "\n"), l);
 	capture_reset(&c);
 	CHECK(cmd_run_text(ws, "set shots 2; eval test", "-c", 1, false) == QCQ_OK);
-	CHECK_STR_CONTAINS(c.out, "eval: the quantum classifier of qcq-cnn now runs with 2 shots "
-				  "and no noise (the settings)");
+	CHECK_STR_CONTAINS(c.out, "shots 2 (was exact)\nset: the quantum classifier of qcq-cnn now "
+				  "runs with 2 shots and no noise (the settings)");
 	CHECK(nn_model_get_desc(ws->model)->shots == 2);
 	CHECK(strstr(c.out, exact) == NULL); /* 2 shots move the loss */
 	capture_reset(&c);
 	CHECK(cmd_run_text(ws, "eval test", "-c", 1, false) == QCQ_OK);
 	CHECK(strstr(c.out, "now runs with") == NULL); /* said once, when it changed */
 	capture_reset(&c);
-	CHECK(cmd_run_text(ws, "set shots exact; set noise depolarizing p1=0.01 p2=0.02; predict 0",
-			   "-c", 1, false) == QCQ_OK);
-	CHECK_STR_CONTAINS(c.out, "predict: the quantum classifier of qcq-cnn now runs with exact "
+	CHECK(cmd_run_text(ws, "set shots exact; set noise depolarizing p1=0.01 p2=0.02", "-c", 1,
+			   false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "set: the quantum classifier of qcq-cnn now runs with exact "
 				  "expectations and depolarizing p1 0.01, p2 0.02");
 	CHECK(nn_model_get_desc(ws->model)->p1 == 0.01f && nn_model_get_desc(ws->model)->shots == 0);
+	/* a checkpoint saved under other settings: eval and predict bring it to the current ones */
+	char dir[] = "/tmp/qcq-wb-XXXXXX", cmd[200];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(cmd, sizeof cmd,
+		 "set noise depolarizing p1=0.01 p2=0.02; save model %s/m.qcqm; set noise off; "
+		 "load model %s/m.qcqm",
+		 dir, dir);
+	CHECK(cmd_run_text(ws, cmd, "-c", 1, false) == QCQ_OK);
+	CHECK(nn_model_get_desc(ws->model)->p1 == 0.01f);
 	capture_reset(&c);
-	CHECK(cmd_run_text(ws, "set noise off; eval test", "-c", 1, false) == QCQ_OK);
+	CHECK(cmd_run_text(ws, "eval test", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "eval: the quantum classifier of qcq-cnn now runs with exact "
+				  "expectations and no noise (the settings)");
 	CHECK_STR_CONTAINS(c.out, exact); /* back to the exact model's numbers */
+	CHECK(cmd_run_text(ws, cmd, "-c", 1, false) == QCQ_OK);
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "predict 0", "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "predict: the quantum classifier of qcq-cnn now runs with exact");
+	/* an exact-only classifier keeps the setting for circuits, and refuses to run */
+	capture_reset(&c);
+	CHECK(cmd_run_text(ws, "load synth 200; classes 0 1 2; quanv; model qcq-cnn; set shots 4",
+			   "-c", 1, false) == QCQ_OK);
+	CHECK_STR_CONTAINS(c.out, "it runs with `set shots exact` and `set noise off`");
+	CHECK(cmd_run_text(ws, "eval", "-c", 1, false) == QCQ_EUNSUPPORTED);
 	cmd_workspace_destroy(ws);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
 }
 
 int main(void)
