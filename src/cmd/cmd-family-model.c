@@ -275,7 +275,7 @@ enum qcq_status cmd_model_evaluate(struct cmd_ctx *ctx, const struct cmd_call *c
 	const struct cmd_settings *set = &ctx->ws->set;
 	if (nn_model_nparams_quantum(m) && (set->gamma > 0 || set->lambda > 0))
 		cmd_info(ctx, "%s: the damping setting applies to circuits only; the classifier "
-			 "runs with its own noise (depolarizing p1 %g, p2 %g)",
+			 "takes depolarizing noise only (p1 %g, p2 %g)",
 			 what, (double)nn_model_get_desc(m)->p1, (double)nn_model_get_desc(m)->p2);
 	enum qcq_status st = train_evaluate(m, &in.part[*part], CMD_MODEL_MAX_BATCH, mt, ctx->err);
 	cmd_model_inputs_free(&in);

@@ -389,7 +389,7 @@ static void test_damping_refused_by_quantum_classifier(void)
 	capture_reset(&c);
 	CHECK(run(ws, "eval") == QCQ_OK);
 	CHECK_STR_CONTAINS(c.out, "eval: the damping setting applies to circuits only; the "
-				  "classifier runs with its own noise (depolarizing p1 0.01, p2 0.02)");
+				  "classifier takes depolarizing noise only (p1 0.01, p2 0.02)");
 	teardown(ws);
 }
 
