@@ -94,8 +94,11 @@ static void draw_status(struct tui *t)
 	char mid[200];
 	const struct cmd_settings *set = &ws->set;
 	bool noise = set->p1 > 0 || set->p2 > 0 || set->gamma > 0 || set->lambda > 0;
+	char shots[24] = "exact";
+	if (set->shots)
+		snprintf(shots, sizeof shots, "%ld", set->shots);
 	snprintf(mid, sizeof mid, "set: depth %d  noise %s  shots %s", set->depth,
-		 noise ? "on" : "off", set->shots ? "sampled" : "exact");
+		 noise ? "on" : "off", shots);
 	/* the settings matter more than the key reminder: a narrow bar keeps only F1's */
 	if (x + tui_text_width(mid) + tui_text_width(right) + 2 >= t->cols &&
 	    ra == a && !t->in_command)

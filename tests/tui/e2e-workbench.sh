@@ -111,6 +111,10 @@ wait_for "─ Circuit" && wait_for "─ State" && wait_for "q0  <Z> +1.000" &&
 	ok "80x24: the circuit and its state side by side"
 wait_for "set: depth 2  noise off  shots exact" && wait_for "|r| 1.00" &&
 	ok "80x24: the status bar keeps the settings; the State pane keeps |r|"
+line "set shots 1024"
+wait_for "noise off  shots 1024" && ok "80x24: the status bar shows the number of shots"
+line "set shots exact"
+wait_for "noise off  shots exact"
 keys F4
 wait_for "focus: State"
 keys n
