@@ -222,14 +222,15 @@ enum qcq_status nn_qlayer_product_create(struct nn_qlayer *q, const struct nn_mo
  * map. The map's ZZ angles 2 (pi - x_i)(pi - x_j) are quadratic in x, so with x = z
  * unbounded the circuit's sensitivity to x grows with |x|: once the dense outputs leave
  * O(1) (they did, in the runs that stayed at chance: docs/RESULTS.md, more than two
- * classes), a change of z smaller than one Adam step turns the angles by radians, the
- * n-qubit state is a pseudo-random function of the image (Born probabilities with the
- * spread of a random state's, mean = sd = 1/2^n) and the gradient through it, larger the
- * larger |z|, no longer points anywhere: nothing brings z back. tanh keeps
- * |d angle / dx| <= 2 (pi + 1) and is the identity to first order where the runs that
- * learned kept z (|z| <~ 0.3); far out it saturates to a constant state whose gradient
- * vanishes instead of growing. The binary classifier (above) keeps x = z: it has one
- * ZZ pair, stays near z = 0 in training and its results are the paper's protocol.
+ * classes), a change of z by 0.01 turns the angles by radians, the n-qubit state is a
+ * pseudo-random function of the image (Born probabilities with the spread of a random
+ * state's, mean = sd = 1/2^n) and the gradient through it, larger the larger |z|, holds
+ * for less than one Adam step: nothing brings z back. tanh keeps |d angle / dx| <=
+ * 2 (pi + 1) and is the identity to first order where the runs that learned kept z
+ * (|z| <~ 0.3); far out it saturates to a constant state whose gradient vanishes
+ * instead of growing. Its cost: a run whose inputs all saturate sees one state for every
+ * image (RESULTS counts how often). The binary classifier (above) keeps x = z: it has
+ * one ZZ pair, stays near z = 0 in training and its results are the paper's protocol.
  */
 struct multi_ctx {
 	int nclasses, depth, n;
