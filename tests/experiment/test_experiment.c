@@ -585,6 +585,49 @@ static void test_multiclass_compare(void)
 	CHECK_STR_CONTAINS(e.msg, "synth10, mnist10, fashion10, mri4");
 }
 
+/* Run identities: the K-class qcq-cnn's key changed with its bounded inputs (tanh, since
+ * the first K-class studies), so that a folder of the unbounded model's runs is trained
+ * again; the binary runs and the other models keep theirs (names recorded from the
+ * build before the bound). */
+static void test_run_keys(void)
+{
+	char out[512];
+	tmp_path(out, sizeof out, "keys");
+	struct train_exp_spec s;
+	struct qcq_error e;
+	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
+	CHECK(train_exp_parse_models(&s, "mlp,qcq-cnn", &e) == QCQ_OK);
+	CHECK(train_exp_parse_datasets(&s, "synth,synth10", &e) == QCQ_OK);
+	s.seeds = 1, s.epochs = 1, s.patience = 0, s.depth = 1;
+	s.ntrain = 40, s.nval = 10, s.ntest = 10;
+	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
+	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
+	struct train_exp_result r;
+	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	train_exp_result_free(&r);
+	char rdir[600];
+	snprintf(rdir, sizeof rdir, "%s/runs", out);
+	const char *want[] = {
+		"compare_mlp_synth_seed1_187d7626.run",
+		"compare_qcq-cnn_synth_seed1_e49c016f.run",
+		"compare_mlp_synth10_seed1_a16177a0.run",
+		"compare_qcq-cnn_synth10_seed1_a55da542.run", /* before: ..._004d3869.run */
+	};
+	DIR *dd = opendir(rdir);
+	struct dirent *de;
+	int found = 0, files = 0;
+	while (dd && (de = readdir(dd))) {
+		if (!strstr(de->d_name, ".run"))
+			continue;
+		files++;
+		for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+			found += strcmp(de->d_name, want[i]) == 0;
+	}
+	if (dd)
+		closedir(dd);
+	CHECK(files == 4 && found == 4);
+}
+
 static void test_shared_data(void)
 {
 	const char *dir = shared_data_dir();
@@ -674,6 +717,7 @@ int main(void)
 	RUN(test_noise_and_depth);
 	RUN(test_command);
 	RUN(test_multiclass_compare);
+	RUN(test_run_keys);
 	RUN(test_shared_data);
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);
