@@ -252,7 +252,7 @@ struct nn_model_desc {
 	uint32_t filter_k, filter_stride;
 	/* Classes: the model's outputs, 2..NN_MAX_CLASSES (0 is read as 2). With K > 2,
 	 * qcq-cnn and rf-qcq-cnn end in qml's K-class classifier (qml_mc_probs: dense to
-	 * n = ceil(log2 K) inputs, K Born probabilities times 2^n, Linear(K,K)); qcnn,
+	 * n = ceil(log2 K) values, tanh, K Born probabilities times 2^n, Linear(K,K)); qcnn,
 	 * qcq-cnn-noent and qcq-cnn-chead are binary only. */
 	uint32_t nclasses;
 };

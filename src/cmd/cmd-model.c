@@ -168,9 +168,9 @@ static void print_model(struct cmd_ctx *ctx, struct nn_model *m)
 	if (K > 2)
 		cmd_print(ctx, "  %d classes: %d outputs with a softmax", K, K);
 	if (nq && K > 2 && d->arch != NN_ARCH_QCNN)
-		cmd_print(ctx, "  classifier: depth %u, %d qubits, Born probabilities of |0>..|%d> "
-			  "(x %d) -> Linear(%d,%d), exact", d->depth, qml_mc_qubits(K), K - 1,
-			  1 << qml_mc_qubits(K), K, K);
+		cmd_print(ctx, "  classifier: depth %u, %d qubits on tanh inputs, Born probabilities "
+			  "of |0>..|%d> (x %d) -> Linear(%d,%d), exact", d->depth, qml_mc_qubits(K),
+			  K - 1, 1 << qml_mc_qubits(K), K, K);
 	else if (nq)
 		cmd_print(ctx, "  classifier: depth %u, observable %s, %s, %s", d->depth,
 			  d->observable == NN_OBS_ZZ ? "<Z0 Z1>" : "<Z0>",
@@ -275,8 +275,11 @@ const struct cmd_entry cmd_model_entry = {
 		"Classes: the model has as many outputs as the task (`classes`) has classes. With "
 		"K > 2 every final Linear(.,2) becomes Linear(.,K) and qcq-cnn's quantum classifier "
 		"becomes a K-class one that keeps the circuit small: the dense layer in front maps "
-		"to n = ceil(log2 K) values (at least 2), the n-qubit ZZFeatureMap (reps 2, full) + "
-		"RealAmplitudes (depth, reverse_linear) circuit is read out as the Born "
+		"to n = ceil(log2 K) values (at least 2), bounded by tanh (the feature map's angles "
+		"are quadratic in its inputs: unbounded, they drifted far out in training and the "
+		"circuit's output became a pseudo-random function of the image), the n-qubit "
+		"ZZFeatureMap (reps 2, full) + RealAmplitudes (depth, reverse_linear) circuit is "
+		"read out as the Born "
 		"probabilities of the basis states |0>..|K-1> (one measurement distribution gives "
 		"every class a number: 4 qubits for 10 classes), times 2^n (a uniform distribution "
 		"reads 1, so the head sees inputs of order one as the binary head sees <Z0>), and "

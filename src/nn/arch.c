@@ -21,8 +21,8 @@
  *   qcq-cnn-chead          qcq-cnn with the classical head (controls.c) in its place
  *   cnn-pm                 cnn with conv2 chosen to match qcq-cnn's parameter count
  * With K > 2 classes (desc.nclasses) every final Linear(.,2) is Linear(.,K), and the
- * classifier slot becomes dense to n = ceil(log2 K) -> qml's K-class classifier (K Born
- * probabilities, times 2^n: qlayer.c) -> Linear(K,K).
+ * classifier slot becomes dense to n = ceil(log2 K) -> tanh -> qml's K-class classifier
+ * (K Born probabilities, times 2^n: qlayer.c) -> Linear(K,K).
  * This file only plans shapes; memory and the passes are in model.c.
  */
 #include "nn-internal.h"

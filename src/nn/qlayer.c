@@ -16,6 +16,7 @@
 #include "nn-internal.h"
 #include "qcq/qml.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,20 @@ enum qcq_status nn_qlayer_product_create(struct nn_qlayer *q, const struct nn_mo
  * A K-class qcq-cnn's classifier (qml_mc_probs): n inputs, K Born probabilities out;
  * exact only, so no set_noise (the model refuses noise with K > 2). backward weights
  * each sample's probabilities by its dout row: one adjoint sweep per sample.
+ *
+ * The inputs are bounded, x_j = tanh(z_j) of the dense outputs z, before the feature
+ * map. The map's ZZ angles 2 (pi - x_i)(pi - x_j) are quadratic in x, so with x = z
+ * unbounded the circuit's sensitivity to x grows with |x|: once the dense outputs leave
+ * O(1) (they did, in the runs that stayed at chance: docs/RESULTS.md, more than two
+ * classes), a change of z by 0.01 turns the angles by radians, the n-qubit state is a
+ * pseudo-random function of the image (Born probabilities with the spread of a random
+ * state's, mean = sd = 1/2^n) and the gradient through it, larger the larger |z|, holds
+ * for less than one Adam step: nothing brings z back. tanh keeps |d angle / dx| <=
+ * 2 (pi + 1) and is the identity to first order where the runs that learned kept z
+ * (|z| <~ 0.3); far out it saturates to a constant state whose gradient vanishes
+ * instead of growing. Its cost: a run whose inputs all saturate sees one state for every
+ * image (RESULTS counts how often). The binary classifier (above) keeps x = z: it has
+ * one ZZ pair, stays near z = 0 in training and its results are the paper's protocol.
  */
 struct multi_ctx {
 	int nclasses, depth, n;
@@ -234,7 +249,7 @@ static void m_forward(void *ctx, float *out, const float *inp, const float *thet
 		th[k] = theta[k];
 	for (int b = 0; b < B; b++) {
 		for (int j = 0; j < c->n; j++)
-			x[j] = inp[(size_t)b * c->n + j];
+			x[j] = tanh(inp[(size_t)b * c->n + j]);
 		qml_mc_probs(K, c->depth, x, th, p, NULL, NULL, NULL);
 		for (int k = 0; k < K; k++)
 			out[(size_t)b * K + k] = (float)(c->scale * p[k]);
@@ -255,7 +270,7 @@ static void m_backward(void *ctx, float *dinp, float *dtheta, const float *dout,
 		th[k] = theta[k];
 	for (int b = 0; b < B; b++) {
 		for (int j = 0; j < c->n; j++)
-			x[j] = inp[(size_t)b * c->n + j];
+			x[j] = tanh(inp[(size_t)b * c->n + j]);
 		for (int k = 0; k < K; k++)
 			g[k] = c->scale * dout[(size_t)b * K + k];
 		qml_mc_probs(K, c->depth, x, th, p, g, dinp ? dx : NULL, dth);
@@ -263,15 +278,15 @@ static void m_backward(void *ctx, float *dinp, float *dtheta, const float *dout,
 			dtheta[k] += (float)dth[k];
 		if (dinp)
 			for (int j = 0; j < c->n; j++)
-				dinp[(size_t)b * c->n + j] += (float)dx[j];
+				dinp[(size_t)b * c->n + j] += (float)(dx[j] * (1 - x[j] * x[j]));
 	}
 }
 
 static void m_describe(void *ctx, char *buf, size_t n)
 {
 	const struct multi_ctx *c = ctx;
-	snprintf(buf, n, "ZZFeatureMap(reps 2) + RealAmplitudes(reps %d), Born probabilities of "
-		 "|0>..|%d> x %d, exact", c->depth, c->nclasses - 1, 1 << c->n);
+	snprintf(buf, n, "tanh, ZZFeatureMap(reps 2) + RealAmplitudes(reps %d), Born "
+		 "probabilities of |0>..|%d> x %d, exact", c->depth, c->nclasses - 1, 1 << c->n);
 }
 
 static const struct nn_qlayer_ops multi_ops = {

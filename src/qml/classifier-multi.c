@@ -9,9 +9,10 @@
  * reverse_linear: Qiskit's default, n - 1 CX per layer), and its output is the Born
  * probability p_k = |<k|psi>|^2 of basis state k (Qiskit's little-endian index) for each
  * class k < K -- one measurement distribution gives every class its number, where
- * per-qubit expectations would give only n numbers for K classes. The model scales them
- * by 2^n (nn/qlayer.c) and a Linear(K,K) head and the softmax of the loss follow, as
- * Linear(1,2) does in the binary model.
+ * per-qubit expectations would give only n numbers for K classes. The model feeds it
+ * x = tanh of its dense outputs and scales the probabilities by 2^n (nn/qlayer.c says
+ * why), and a Linear(K,K) head and the softmax of the loss follow, as Linear(1,2) does
+ * in the binary model.
  *
  * Gradients: sum_k g_k p_k is the expectation of the diagonal observable
  * diag(g_0 .. g_{K-1}, 0 ..), so one adjoint sweep per sample gives the gradient of the

@@ -36,9 +36,16 @@ void train_exp_run_identify(struct exp_run *r, const struct exp_data *d)
 	for (int p = 0; p < DATA_NPARTS; p++)
 		r->n[p] = d->split->part[p].n;
 	r->data_key = d->key;
+	/* The K-class classifier of qcq-cnn and rf-qcq-cnn reads tanh of its inputs since the
+	 * first K-class studies (which fed them unbounded: nn/qlayer.c): their runs' keys say
+	 * so, so that a folder of those runs is trained again, not resumed as if it were this
+	 * model's. Every other run keeps its key. */
+	bool mc_tanh = d->split->nsides > 2 &&
+		       (r->arch == NN_ARCH_QCQ_CNN || r->arch == NN_ARCH_RF_QCQ_CNN);
 	char text[1024];
 	snprintf(text, sizeof text,
-		 "v1|%s|%s|%s|%" PRIu64 "|%d|%s|%ld|%.17g|%.17g|%d|%d|%d|%.17g|%zu|%zu|%zu|%016" PRIx64,
+		 "%s|%s|%s|%s|%" PRIu64 "|%d|%s|%ld|%.17g|%.17g|%d|%d|%d|%.17g|%zu|%zu|%zu|%016" PRIx64,
+		 mc_tanh ? "v1-mc-tanh" : "v1",
 		 train_exp_kind_name(r->kind), nn_arch_name(r->arch), train_exp_data_name(r->data),
 		 r->seed, r->depth, obs_name(r->obs), r->shots, r->p1, r->p2, r->batch, r->epochs,
 		 r->patience, r->lr, r->n[0], r->n[1], r->n[2], r->data_key);

@@ -122,8 +122,8 @@ static void test_qcq_cnn_checkpoint(void)
 	struct cmd_workspace *ws = capture_ws(&cap);
 	CHECK(run(ws, "load synth 200 seed=3; classes 0 1 2 3; split train=40 val=8 test=8; "
 		      "quanv; model qcq-cnn conv1=4 conv2=8") == QCQ_OK);
-	CHECK_STR_CONTAINS(cap.out, "classifier: depth 2, 2 qubits, Born probabilities of |0>..|3> "
-				    "(x 4) -> Linear(4,4)");
+	CHECK_STR_CONTAINS(cap.out, "classifier: depth 2, 2 qubits on tanh inputs, Born "
+				    "probabilities of |0>..|3> (x 4) -> Linear(4,4)");
 	CHECK(run(ws, "train epochs=1") == QCQ_OK);
 	CHECK(ws->history && ws->history->has_test && ws->history->test.nclasses == 4);
 	uint64_t conf[4][4], total = 0;

@@ -510,21 +510,32 @@ static void test_command(void)
 /* K-class tasks: synth10 through compare (balanced per class, 10 x 10 confusions in the
  * run files, balanced accuracy from them, 1/K as the constant guess's), a second run
  * that reads every run back from disk, and the refusals of tasks a study cannot run. */
+/* Runs a compare study of mlp and qcq-cnn (depth 1, 1 seed, no early stopping) on
+ * datasets with the given part sizes into the temporary folder named out; s keeps its
+ * spec, r its result. */
+static void small_compare(struct train_exp_spec *s, struct train_exp_result *r, char *out,
+			  size_t n, const char *name, const char *datasets, int epochs, long ntrain,
+			  long nval, long ntest)
+{
+	struct qcq_error e;
+	tmp_path(out, n, name);
+	train_exp_spec_default(s, TRAIN_EXP_COMPARE);
+	CHECK(train_exp_parse_models(s, "mlp,qcq-cnn", &e) == QCQ_OK);
+	CHECK(train_exp_parse_datasets(s, datasets, &e) == QCQ_OK);
+	s->seeds = 1, s->epochs = epochs, s->patience = 0, s->depth = 1;
+	s->ntrain = ntrain, s->nval = nval, s->ntest = ntest;
+	snprintf(s->out_dir, sizeof s->out_dir, "%s", out);
+	tmp_path(s->cache_dir, sizeof s->cache_dir, "cache");
+	CHECK(train_exp_run(s, NULL, NULL, r, &e) == QCQ_OK);
+}
+
 static void test_multiclass_compare(void)
 {
 	char out[512];
-	tmp_path(out, sizeof out, "multiclass");
 	struct train_exp_spec s;
 	struct qcq_error e;
-	train_exp_spec_default(&s, TRAIN_EXP_COMPARE);
-	CHECK(train_exp_parse_models(&s, "mlp,qcq-cnn", &e) == QCQ_OK);
-	CHECK(train_exp_parse_datasets(&s, "synth10", &e) == QCQ_OK);
-	s.seeds = 1, s.epochs = 2, s.patience = 0, s.depth = 1;
-	s.ntrain = 100, s.nval = 20, s.ntest = 30;
-	snprintf(s.out_dir, sizeof s.out_dir, "%s", out);
-	tmp_path(s.cache_dir, sizeof s.cache_dir, "cache");
 	struct train_exp_result r;
-	CHECK(train_exp_run(&s, NULL, NULL, &r, &e) == QCQ_OK);
+	small_compare(&s, &r, out, sizeof out, "multiclass", "synth10", 2, 100, 20, 30);
 	CHECK(r.runs == 2 && r.trained == 2);
 	if (r.table) {
 		CHECK_STR_CONTAINS(r.table, "synth10: 10 classes, train 100, val 20, test 30");
@@ -583,6 +594,40 @@ static void test_multiclass_compare(void)
 	CHECK_STR_CONTAINS(e.msg, "the noise study needs a binary task (mnist10");
 	CHECK(train_exp_parse_datasets(&s, "mnist11", &e) == QCQ_EINVAL);
 	CHECK_STR_CONTAINS(e.msg, "synth10, mnist10, fashion10, mri4");
+}
+
+/* Run identities: the K-class qcq-cnn's key changed with its bounded inputs (tanh, since
+ * the first K-class studies), so that a folder of the unbounded model's runs is trained
+ * again; the binary runs and the other models keep theirs (names recorded from the
+ * build before the bound). */
+static void test_run_keys(void)
+{
+	char out[512];
+	struct train_exp_spec s;
+	struct train_exp_result r;
+	small_compare(&s, &r, out, sizeof out, "keys", "synth,synth10", 1, 40, 10, 10);
+	train_exp_result_free(&r);
+	char rdir[600];
+	snprintf(rdir, sizeof rdir, "%s/runs", out);
+	const char *want[] = {
+		"compare_mlp_synth_seed1_187d7626.run",
+		"compare_qcq-cnn_synth_seed1_e49c016f.run",
+		"compare_mlp_synth10_seed1_a16177a0.run",
+		"compare_qcq-cnn_synth10_seed1_a55da542.run", /* before: ..._004d3869.run */
+	};
+	DIR *dd = opendir(rdir);
+	struct dirent *de;
+	int found = 0, files = 0;
+	while (dd && (de = readdir(dd))) {
+		if (!strstr(de->d_name, ".run"))
+			continue;
+		files++;
+		for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+			found += strcmp(de->d_name, want[i]) == 0;
+	}
+	if (dd)
+		closedir(dd);
+	CHECK(files == 4 && found == 4);
 }
 
 static void test_shared_data(void)
@@ -674,6 +719,7 @@ int main(void)
 	RUN(test_noise_and_depth);
 	RUN(test_command);
 	RUN(test_multiclass_compare);
+	RUN(test_run_keys);
 	RUN(test_shared_data);
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_root);

@@ -858,6 +858,63 @@ static void test_multiclass_gradients(void)
 	check_model_grad_k(NN_ARCH_CNN_PM, 10);
 }
 
+/*
+ * The K-class classifier reads tanh of the dense outputs z, so far out in z it sees a
+ * constant state and passes back no gradient. With z fed in unbounded (the design before
+ * it) the ZZ angles 2 (pi - z_i)(pi - z_j) turn by radians for relative changes of z of
+ * 1e-3, the logits differ between z ~ 1e3 and z ~ 1e4, and the gradient grows with |z|
+ * (about 1e4 at z ~ 1e3): the runs that drifted there never came back.
+ */
+static void test_multiclass_classifier_bounded(void)
+{
+	g_classes = 10;
+	int B = 2;
+	struct nn_model *m = make(NN_ARCH_QCQ_CNN, B, k_narrow);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	size_t nin = nn_model_in_floats(m), off = 0, nd = 0;
+	float *x = malloc(B * nin * 4);
+	int32_t y[2];
+	const struct nn_model_desc *d = nn_model_get_desc(m);
+	toy(x, y, B, (int)d->in_c, (int)d->in_h, (int)d->in_w, 5);
+	y[0] = 3, y[1] = 7;
+	int nl = nn_model_nlayers(m), q = -1;
+	for (int l = 0; l < nl; l++) {
+		struct nn_layer_info li;
+		nn_model_layer_info(m, l, &li);
+		if (li.quantum) {
+			q = l;
+			break;
+		}
+		off += li.nparams, nd = li.nparams; /* the last: the dense layer in front */
+	}
+	CHECK(q > 0 && nd > 0);
+	float *p = nn_model_params(m), logits[2][2 * 10];
+	const float scale[2] = {1e3f, 1e4f};
+	for (int t = 0; t < 2; t++) {
+		for (size_t i = off - nd; i < off; i++) /* z = scale (sum of inputs + 1) */
+			p[i] = scale[t];
+		const float *lg;
+		CHECK(nn_model_forward(m, x, B, &lg, NULL) == QCQ_OK);
+		memcpy(logits[t], lg, sizeof logits[t]);
+	}
+	CHECK(memcmp(logits[0], logits[1], sizeof logits[0]) == 0);
+	for (size_t i = off - nd; i < off; i++)
+		p[i] = scale[0];
+	double l = loss_at(m, x, y, B);
+	CHECK(isfinite(l));
+	nn_model_zero_grad(m);
+	CHECK(nn_model_backward(m, NULL) == QCQ_OK);
+	float gmax = 0;
+	for (size_t i = 0; i < off; i++)
+		gmax = fmaxf(gmax, fabsf(nn_model_grads(m)[i]));
+	printf("K-class classifier at z ~ 1e3: largest gradient before it %g\n", (double)gmax);
+	CHECK(gmax < 1e-6f);
+	free(x);
+	nn_model_destroy(m);
+}
+
 /* The binary qcq-cnn computes what it did before K-class models existed: its loss on a
  * fixed batch, recorded from the build before the change (the last bits may differ on a
  * machine whose matrix-product plan rounds differently, hence the tolerance). */
@@ -889,6 +946,7 @@ int main(void)
 	RUN(test_flat_memory);
 	RUN(test_multiclass_shapes);
 	RUN(test_multiclass_gradients);
+	RUN(test_multiclass_classifier_bounded);
 	RUN(test_binary_loss_unchanged);
 	return check_summary();
 }
