@@ -264,6 +264,18 @@ static inline int nn_desc_classes(const struct nn_model_desc *d)
 	return d->nclasses ? (int)d->nclasses : 2;
 }
 
+/*
+ * Whether d ends in qml's K-class quantum classifier (qcq-cnn or rf-qcq-cnn with K > 2).
+ * Its inputs are bounded by tanh since readout revision NN_KCLASS_READOUT_REVISION;
+ * revision 0 (the first K-class checkpoints and study runs) fed them unbounded, which is
+ * another model with the same parameters: checkpoints and run keys record the revision.
+ */
+#define NN_KCLASS_READOUT_REVISION 1u
+static inline bool nn_desc_kclass_quantum(const struct nn_model_desc *d)
+{
+	return nn_desc_classes(d) > 2 && (d->arch == NN_ARCH_QCQ_CNN || d->arch == NN_ARCH_RF_QCQ_CNN);
+}
+
 /* The default RealAmplitudes reps of the quantum classifier: 2 (6 angles), the default
  * the paper adopts (Long et al., Sci. Rep. 2025, Fig. 11: "depth 5" = reps 2). */
 #define NN_DEFAULT_DEPTH 2

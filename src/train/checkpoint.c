@@ -6,7 +6,8 @@
  *                     u64 FNV-1a 64 of the payload, u64 parameter count, u64 0
  *   payload: sections, each u32 tag, u32 0, u64 length, then length bytes:
  *     DESC the nn_model_desc, field by field (then the filter fields: a file without
- *          them is read as a fixed filter; then the classes: without them, 2)
+ *          them is read as a fixed filter; then the classes: without them, 2; then the
+ *          K-class readout revision: without it 0, which a K-class qcq-cnn refuses)
  *     PARM the parameter block (f32)
  *     OPTM i64 step, Adam m, Adam v (f32 each)
  *     RNG_ the model's xoshiro state (4 x u64)
@@ -131,6 +132,7 @@ static void write_desc(struct wbuf *b, const struct nn_model_desc *d)
 	w_u32(b, d->filter_k);
 	w_u32(b, d->filter_stride);
 	w_u32(b, (uint32_t)nn_desc_classes(d));
+	w_u32(b, NN_KCLASS_READOUT_REVISION);
 	section_end(b, s);
 }
 
@@ -392,8 +394,19 @@ static enum qcq_status read_desc(struct rbuf *r, struct nn_model_desc *d, struct
 	d->nclasses = 2;
 	if (!r->bad && r->off < r->n)
 		d->nclasses = r_u32(r);
+	uint32_t readout = 0; /* files before the field: the unbounded K-class readout */
+	if (!r->bad && r->off < r->n)
+		readout = r_u32(r);
 	if (r->bad)
 		return qcq_error_set(err, QCQ_EFORMAT, "architecture section too short");
+	if (nn_desc_kclass_quantum(d) && readout != NN_KCLASS_READOUT_REVISION)
+		return qcq_error_set(err, QCQ_EFORMAT,
+				     "a %u-class %s saved with K-class readout revision %u (its "
+				     "classifier read unbounded inputs); this build reads revision "
+				     "%u (tanh-bounded), which would make these parameters another "
+				     "model: train it again",
+				     d->nclasses, nn_arch_name((enum nn_arch)d->arch), readout,
+				     NN_KCLASS_READOUT_REVISION);
 	enum qcq_status st = nn_model_desc_check(d, err);
 	return st ? qcq_error_prefix(err, "architecture") : QCQ_OK;
 }

@@ -40,8 +40,8 @@ void train_exp_run_identify(struct exp_run *r, const struct exp_data *d)
 	 * first K-class studies (which fed them unbounded: nn/qlayer.c): their runs' keys say
 	 * so, so that a folder of those runs is trained again, not resumed as if it were this
 	 * model's. Every other run keeps its key. */
-	bool mc_tanh = d->split->nsides > 2 &&
-		       (r->arch == NN_ARCH_QCQ_CNN || r->arch == NN_ARCH_RF_QCQ_CNN);
+	struct nn_model_desc kd = { .arch = r->arch, .nclasses = (uint32_t)d->split->nsides };
+	bool mc_tanh = nn_desc_kclass_quantum(&kd);
 	char text[1024];
 	snprintf(text, sizeof text,
 		 "%s|%s|%s|%s|%" PRIu64 "|%d|%s|%ld|%.17g|%.17g|%d|%d|%d|%.17g|%zu|%zu|%zu|%016" PRIx64,
