@@ -2,14 +2,25 @@
  * nn/conv.c: 2-D convolution (PyTorch Conv2d semantics, square kernel, zero
  * padding, stride), forward and backward, fast path and naive twin.
  *
- * Fast path, per sample: im2col turns the input into col (K, P) with K = C k k
- * rows and P = OH OW columns, so that
- *     out (OC,P)  = w (OC,K) col (K,P) + b
- *     dw  (OC,K) += dout (OC,P) row (P,K)      where row = col^T (im2row)
- *     dcol (K,P)  = w^T (K,OC) dout (OC,P)     then col2im adds dcol into dinp
- * Each product is nn_gemm (kernel, sgemm or loops as planned for the shape). Building col^T directly for dw
- * keeps all three products in the broadcast-times-contiguous-row form that
- * vectorises without a horizontal reduction.
+ * Fast path: im2col turns the input of nb samples into col (K, nb P) with K = C k k
+ * rows and the samples' P = OH OW columns side by side, so that
+ *     out (OC, nb P)  = w (OC,K) col (K, nb P) + b       then each sample's block
+ *                                                       is copied to its place
+ *     dw^T (K,OC)    += col (K, nb P) G (nb P, OC)       G = the samples' dout^T
+ *     dcol (K,P)      = w^T (K,OC) dout (OC,P)           per sample, then col2im adds
+ *                                                       dcol into dinp
+ * Each product is nn_gemm (kernel, sgemm or loops as planned for the shape). One
+ * product across the samples rather than one per sample: the columns of all nb
+ * samples make long rows (few ragged edges, one call), and it computes exactly what
+ * the per-sample products did, addition for addition: an output's column is the
+ * same k sum; a weight gradient adds sample after sample, column after column, as
+ * before (the K = nb P sum in sample order). The weight gradient as dw^T = col G
+ * takes the forward's col (rebuilt, cheaper than the im2row the form dw = dout row
+ * needs) and keeps every product in the broadcast-times-contiguous-row form with
+ * long rows (OC = 16 or 32 columns, where K = 9 left a ragged column of 676 or more
+ * multiply-adds per row); G and the transposes of dw are small.
+ * The batch goes in chunks of nb samples (nn_conv2d_chunk) so scratch stays small
+ * however big the batch.
  *
  * Not here: dilation, groups, non-square kernels (the paper's models have none).
  */
@@ -35,14 +46,38 @@ bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, i
 	return true;
 }
 
-size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d)
+/* Floats read before and after dcol by col2im's shifted vector loads (masked off). */
+#define NN_COL2IM_SLACK QCQ_VF_N
+
+/* Floats of col a chunk may take: it is rebuilt per chunk, and a bigger chunk
+ * gains nothing once its rows are long. */
+#define NN_CONV_CHUNK_FLOATS ((size_t)1 << 17)
+
+int nn_conv2d_chunk(const struct nn_conv2d_dims *d)
 {
-	size_t K = (size_t)d->C * d->k * d->k, P = (size_t)d->OH * d->OW;
-	return 2 * K * P; /* col or row, and dcol */
+	size_t KP = (size_t)d->C * d->k * d->k * d->OH * d->OW;
+	size_t cap = NN_CONV_CHUNK_FLOATS / (KP ? KP : 1);
+	int nchunks, B = d->B > 1 ? d->B : 1;
+	if (cap < 1)
+		cap = 1;
+	nchunks = (int)(((size_t)B + cap - 1) / cap);
+	return (B + nchunks - 1) / nchunks; /* chunks as even as they come */
 }
 
-/* col (K,P): col[(c k + ky) k + kx][oy OW + ox] = inp[c][oy s + ky - pad][ox s + kx - pad]. */
-static void im2col(float *restrict col, const float *restrict inp, const struct nn_conv2d_dims *d)
+size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d)
+{
+	size_t K = (size_t)d->C * d->k * d->k, P = (size_t)d->OH * d->OW, OC = (size_t)d->OC;
+	size_t nbP = (size_t)nn_conv2d_chunk(d) * P;
+	/* col, then the forward's out (OC, nb P) or the backward's G, dw^T and dcol
+	 * (with a vector of slack each side for col2im's shifted loads) */
+	size_t fwd = OC * nbP, bwd = nbP * OC + K * OC + K * P + 2 * NN_COL2IM_SLACK;
+	return K * nbP + (fwd > bwd ? fwd : bwd);
+}
+
+/* col (K,P) with rows ld floats apart: col[(c k + ky) k + kx][oy OW + ox] =
+ * inp[c][oy s + ky - pad][ox s + kx - pad]. */
+static void im2col(float *restrict col, size_t ld, const float *restrict inp,
+		   const struct nn_conv2d_dims *d)
 {
 	int k = d->k, s = d->stride, pad = d->pad, OH = d->OH, OW = d->OW;
 	for (int c = 0; c < d->C; c++)
@@ -66,7 +101,7 @@ static void im2col(float *restrict col, const float *restrict inp, const struct 
 						dst[ox] = (ix >= 0 && ix < d->W) ? src[ix] : 0.0f;
 					}
 				}
-				col += (size_t)OH * OW;
+				col += ld;
 			}
 }
 
@@ -75,14 +110,14 @@ static void im2col(float *restrict col, const float *restrict inp, const struct 
  * loop above spent 6 cycles on each 4-float run of QCQ-CNN's conv2 (measured: its
  * im2col took as long as the matrix product); runs of 4 (that conv2) are one
  * move each here, runs of 8 to 16 two, others go through qcq_copy_floats. */
-static void im2col_s1(float *restrict col, const float *restrict inp,
+static void im2col_s1(float *restrict col, size_t ld, const float *restrict inp,
 		      const struct nn_conv2d_dims *d)
 {
 	int k = d->k, OH = d->OH, OW = d->OW, W = d->W;
 	size_t HW = (size_t)d->H * W;
 	for (int c = 0; c < d->C; c++)
 		for (int ky = 0; ky < k; ky++)
-			for (int kx = 0; kx < k; kx++, col += (size_t)OH * OW) {
+			for (int kx = 0; kx < k; kx++, col += ld) {
 				const float *src = inp + c * HW + (size_t)ky * W + kx;
 				if (OW == 4) {
 					for (int oy = 0; oy < OH; oy++) {
@@ -105,64 +140,6 @@ static void im2col_s1(float *restrict col, const float *restrict inp,
 				for (int oy = 0; oy < OH; oy++)
 					qcq_copy_floats(col + (size_t)oy * OW, src + (size_t)oy * W, OW);
 			}
-}
-
-/* row (P,K) = col^T, built directly. */
-static void im2row(float *restrict row, const float *restrict inp, const struct nn_conv2d_dims *d)
-{
-	int k = d->k, s = d->stride, pad = d->pad, K = d->C * k * k;
-	if (pad == 0) { /* every tap is inside: runs of k contiguous floats, no checks */
-		for (int oy = 0; oy < d->OH; oy++)
-			for (int ox = 0; ox < d->OW; ox++) {
-				float *r = row + ((size_t)oy * d->OW + ox) * K;
-				const float *base = inp + (size_t)oy * s * d->W + (size_t)ox * s;
-				/* the paper's kernels: each run of 3 taps as one 4-float move whose
-				 * 4th float the next run (or the next row) overwrites; gcc
-				 * otherwise assembles the scalars into vectors lane by lane. Not
-				 * in the last column, where the 4th float would lie past the
-				 * input row (and past the rows, for the last one). */
-				if (k == 3 && ox + 1 < d->OW) {
-					for (int c = 0; c < d->C; c++)
-						for (int ky = 0; ky < 3; ky++, r += 3) {
-							const float *src = base + ((size_t)c * d->H + ky) * d->W;
-							qcq_f4 v;
-							memcpy(&v, src, 16);
-							memcpy(r, &v, 16);
-						}
-					continue;
-				}
-				if (k == 3) {
-					for (int c = 0; c < d->C; c++)
-						for (int ky = 0; ky < 3; ky++, r += 3) {
-							const float *src = base + ((size_t)c * d->H + ky) * d->W;
-							r[0] = src[0], r[1] = src[1], r[2] = src[2];
-						}
-					continue;
-				}
-				for (int c = 0; c < d->C; c++)
-					for (int ky = 0; ky < k; ky++) {
-						const float *src = base + ((size_t)c * d->H + ky) * d->W;
-						for (int kx = 0; kx < k; kx++)
-							*r++ = src[kx];
-					}
-			}
-		return;
-	}
-	for (int oy = 0; oy < d->OH; oy++)
-		for (int ox = 0; ox < d->OW; ox++) {
-			float *r = row + ((size_t)oy * d->OW + ox) * K;
-			for (int c = 0; c < d->C; c++) {
-				const float *in = inp + (size_t)c * d->H * d->W;
-				for (int ky = 0; ky < k; ky++) {
-					int iy = oy * s + ky - pad;
-					for (int kx = 0; kx < k; kx++) {
-						int ix = ox * s + kx - pad;
-						bool inside = iy >= 0 && iy < d->H && ix >= 0 && ix < d->W;
-						*r++ = inside ? in[(size_t)iy * d->W + ix] : 0.0f;
-					}
-				}
-			}
-		}
 }
 
 /* dinp += col2im(dcol): the adjoint of im2col. */
@@ -212,47 +189,120 @@ static float sum(const float *x, int n)
 	return s;
 }
 
+/* dst (cols, rows) = src (rows, cols)^T, row strides ldd and lds: 4 x 4 blocks in
+ * 16-byte vectors (SSE2, NEON or scalarised), the edges one float at a time. Down
+ * the rows first, so that dst's rows (16 or 32 floats for G) fill a few lines at a
+ * time (across them first was twice as slow on the 16 x 676 dout of CNN's conv1). */
+static void transpose(float *restrict dst, size_t ldd, const float *restrict src, size_t lds,
+		      int rows, int cols)
+{
+	int j = 0;
+	for (; j + 4 <= cols; j += 4) {
+		float *t = dst + (size_t)j * ldd;
+		int i = 0;
+		for (; i + 4 <= rows; i += 4) {
+			const float *s = src + (size_t)i * lds + j;
+			qcq_f4 r0, r1, r2, r3;
+			memcpy(&r0, s, 16), memcpy(&r1, s + lds, 16);
+			memcpy(&r2, s + 2 * lds, 16), memcpy(&r3, s + 3 * lds, 16);
+			qcq_f4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5);
+			qcq_f4 t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
+			qcq_f4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
+			qcq_f4 t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+			qcq_f4 c0 = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+			qcq_f4 c1 = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+			qcq_f4 c2 = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+			qcq_f4 c3 = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+			memcpy(t + i, &c0, 16), memcpy(t + ldd + i, &c1, 16);
+			memcpy(t + 2 * ldd + i, &c2, 16), memcpy(t + 3 * ldd + i, &c3, 16);
+		}
+		for (; i < rows; i++)
+			for (int c = 0; c < 4; c++)
+				t[(size_t)c * ldd + i] = src[(size_t)i * lds + j + c];
+	}
+	for (; j < cols; j++)
+		for (int i = 0; i < rows; i++)
+			dst[(size_t)j * ldd + i] = src[(size_t)i * lds + j];
+}
+
+/* col (K, nb P) of samples inp[0..nb-1], sample n in columns n P .. n P + P - 1. */
+static void im2col_chunk(float *col, const float *inp, int nb, const struct nn_conv2d_dims *d)
+{
+	size_t in_sz = (size_t)d->C * d->H * d->W, P = (size_t)d->OH * d->OW;
+	for (int n = 0; n < nb; n++) {
+		if (d->stride == 1 && d->pad == 0)
+			im2col_s1(col + n * P, nb * P, inp + n * in_sz, d);
+		else
+			im2col(col + n * P, nb * P, inp + n * in_sz, d);
+	}
+}
+
+void nn_conv2d_forward_with(float *out, const float *inp, const float *w, const float *b,
+			    const struct nn_conv2d_dims *d, float *scratch, nn_gemm_fn gemm)
+{
+	assert(d->OH > 0 && d->OW > 0);
+	int K = d->C * d->k * d->k, P = d->OH * d->OW, chunk = nn_conv2d_chunk(d);
+	size_t in_sz = (size_t)d->C * d->H * d->W, out_sz = (size_t)d->OC * P;
+	for (int n0 = 0; n0 < d->B; n0 += chunk) {
+		int nb = d->B - n0 < chunk ? d->B - n0 : chunk;
+		size_t ld = (size_t)nb * P;
+		float *col = scratch, *o = nb == 1 ? out + n0 * out_sz : scratch + (size_t)K * ld;
+		im2col_chunk(col, inp + n0 * in_sz, nb, d);
+		for (int oc = 0; oc < d->OC; oc++) {
+			float bias = b ? b[oc] : 0.0f;
+			for (size_t p = 0; p < ld; p++)
+				o[(size_t)oc * ld + p] = bias;
+		}
+		gemm(o, w, col, d->OC, (int)ld, K, false);
+		if (nb > 1)
+			for (int n = 0; n < nb; n++)
+				for (int oc = 0; oc < d->OC; oc++)
+					memcpy(out + (n0 + n) * out_sz + (size_t)oc * P,
+					       o + (size_t)oc * ld + (size_t)n * P, sizeof(float) * P);
+	}
+}
+
 void nn_conv2d_forward(float *out, const float *inp, const float *w, const float *b,
 		       const struct nn_conv2d_dims *d, float *scratch)
 {
+	nn_conv2d_forward_with(out, inp, w, b, d, scratch, nn_gemm);
+}
+
+void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dout,
+			     const float *inp, const float *w, const struct nn_conv2d_dims *d,
+			     float *scratch, bool kept_col, nn_gemm_fn gemm)
+{
 	assert(d->OH > 0 && d->OW > 0);
-	int K = d->C * d->k * d->k, P = d->OH * d->OW;
-	size_t in_sz = (size_t)d->C * d->H * d->W, out_sz = (size_t)d->OC * P;
-	for (int n = 0; n < d->B; n++) {
-		float *o = out + n * out_sz;
-		for (int oc = 0; oc < d->OC; oc++) {
-			float bias = b ? b[oc] : 0.0f;
-			for (int p = 0; p < P; p++)
-				o[(size_t)oc * P + p] = bias;
+	int K = d->C * d->k * d->k, P = d->OH * d->OW, OC = d->OC, chunk = nn_conv2d_chunk(d);
+	size_t in_sz = (size_t)d->C * d->H * d->W, out_sz = (size_t)OC * P;
+	float *col = scratch, *G = col + (size_t)K * chunk * P, *dwt = G + (size_t)chunk * P * OC;
+	float *dcol = dwt + (size_t)K * OC + NN_COL2IM_SLACK;
+	transpose(dwt, OC, dw, K, OC, K);
+	for (int n0 = 0; n0 < d->B; n0 += chunk) {
+		int nb = d->B - n0 < chunk ? d->B - n0 : chunk;
+		for (int n = 0; n < nb; n++) {
+			const float *g = dout + (n0 + n) * out_sz;
+			if (db)
+				for (int oc = 0; oc < OC; oc++)
+					db[oc] += sum(g + (size_t)oc * P, P);
+			transpose(G + (size_t)n * P * OC, OC, g, P, OC, P);
 		}
-		if (d->stride == 1 && d->pad == 0)
-			im2col_s1(scratch, inp + n * in_sz, d);
-		else
-			im2col(scratch, inp + n * in_sz, d);
-		nn_gemm(o, w, scratch, d->OC, P, K, false);
+		if (!kept_col || nb < d->B)
+			im2col_chunk(col, inp + n0 * in_sz, nb, d);
+		gemm(dwt, col, G, K, OC, nb * P, false);
+		for (int n = 0; dinp && n < nb; n++) {
+			memset(dcol, 0, sizeof(float) * (size_t)K * P);
+			gemm(dcol, w, dout + (n0 + n) * out_sz, K, P, OC, true);
+			col2im_add(dinp + (n0 + n) * in_sz, dcol, d);
+		}
 	}
+	transpose(dw, K, dwt, OC, K, OC);
 }
 
 void nn_conv2d_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
 			const float *w, const struct nn_conv2d_dims *d, float *scratch)
 {
-	assert(d->OH > 0 && d->OW > 0);
-	int K = d->C * d->k * d->k, P = d->OH * d->OW;
-	size_t in_sz = (size_t)d->C * d->H * d->W, out_sz = (size_t)d->OC * P;
-	float *row = scratch, *dcol = scratch + (size_t)K * P;
-	for (int n = 0; n < d->B; n++) {
-		const float *g = dout + n * out_sz;
-		if (db)
-			for (int oc = 0; oc < d->OC; oc++)
-				db[oc] += sum(g + (size_t)oc * P, P);
-		im2row(row, inp + n * in_sz, d);
-		nn_gemm(dw, g, row, d->OC, K, P, false);
-		if (dinp) {
-			memset(dcol, 0, sizeof(float) * (size_t)K * P);
-			nn_gemm(dcol, w, g, K, P, d->OC, true);
-			col2im_add(dinp + n * in_sz, dcol, d);
-		}
-	}
+	nn_conv2d_backward_with(dinp, dw, db, dout, inp, w, d, scratch, false, nn_gemm);
 }
 
 /* ---------------------------------------------------------------- naive twins */

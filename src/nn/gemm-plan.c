@@ -100,11 +100,9 @@ static enum nn_gemm_impl by_size(size_t work)
 	return work >= NN_PLAN_SGEMM_WORK ? NN_GEMM_SGEMM : NN_GEMM_KERNEL;
 }
 
-typedef void (*gemm_fn)(float *, const float *, const float *, int, int, int, bool);
-
 /* Microseconds per call: the best of 3 rounds of about 20 us each (at least 2 calls). */
-static float time_one(gemm_fn f, float *C, const float *A, const float *B, int M, int N, int K,
-		      bool ta)
+static float time_one(nn_gemm_fn f, float *C, const float *A, const float *B, int M, int N,
+		      int K, bool ta)
 {
 	f(C, A, B, M, N, K, ta); /* warm caches and OpenBLAS's first-call set-up */
 	double best = 1e30;

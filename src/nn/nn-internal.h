@@ -19,6 +19,9 @@ void nn_gemm_loops(float *C, const float *A, const float *B, int M, int N, int K
 void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 void nn_gemm_small(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 
+/* Any of the four (tests run conv on one implementation, the planner times them). */
+typedef void (*nn_gemm_fn)(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+
 enum nn_gemm_impl { NN_GEMM_LOOPS, NN_GEMM_KERNEL, NN_GEMM_SGEMM };
 /* The implementation for this shape: planned (timed) on first use, then cached. */
 enum nn_gemm_impl nn_gemm_plan(int M, int N, int K, bool ta);
@@ -26,6 +29,21 @@ const char *nn_gemm_impl_name(enum nn_gemm_impl impl);
 /* "MxNxK[t] choice (us: loops .., kernel .., sgemm ..)" into buf (snprintf rules);
  * plans the shape if it is new. */
 size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta);
+
+/*
+ * conv.c: samples per chunk of the batched products (a conv's products at batch d->B
+ * have N or K = nb P for chunks of nb = nn_conv2d_chunk(d) samples and one last
+ * chunk of what is left); the passes of nn.h with every product done by gemm
+ * (nn.h's use nn_gemm). kept_col: scratch is as the forward of this inp and d left
+ * it (the model's layers own their scratch), so a batch of one chunk needs no
+ * second im2col.
+ */
+int nn_conv2d_chunk(const struct nn_conv2d_dims *d);
+void nn_conv2d_forward_with(float *out, const float *inp, const float *w, const float *b,
+			    const struct nn_conv2d_dims *d, float *scratch, nn_gemm_fn gemm);
+void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dout,
+			     const float *inp, const float *w, const struct nn_conv2d_dims *d,
+			     float *scratch, bool kept_col, nn_gemm_fn gemm);
 
 /*
  * layers.c: backward passes that write their input's gradient instead of adding to
@@ -68,6 +86,7 @@ struct nn_layer {
 	float *w, *b, *dw, *db;
 	float *out, *dout;  /* (max_batch, out size); aliases the input for flatten */
 	float *mask;        /* dropout factors */
+	float *scratch;     /* conv: its own scratch (the forward's im2col kept for backward) */
 };
 
 struct nn_model {
@@ -84,7 +103,7 @@ struct nn_model {
 	size_t nacts;    /* floats in acts (= in dacts) */
 	float *input, *dinput;
 	float *masks;    /* dropout factors, one block */
-	float *scratch;  /* conv im2col, one block */
+	float *scratch;  /* the conv layers' scratch, one block */
 	float *probs;    /* (max_batch, 2) */
 	int32_t *labels; /* (max_batch) of the last loss */
 	float *qtmp;     /* quantum layer's dinp staging, (max_batch, in) */
