@@ -174,17 +174,19 @@ static void col2im_add(float *restrict dinp, const float *restrict dcol,
 }
 
 /*
- * col2im_add for stride 1 and no padding, a row of dinp at a time held in vectors
- * of VN floats while its k k taps are added: per element the same additions in the
- * same order (taps (ky, kx) in turn), but dinp is loaded and stored once instead of
- * k k times, and no scalar tails (measured: the loop above spent most of a CNN
- * conv2 backward's own time on 11-float runs). A vector covers dinp columns x0 ..
- * x0 + VN - 1; tap (ky, kx) adds dcol row oy = iy - ky at column x - kx, so its load
- * starts kx floats before the columns it adds and lanes outside 0 <= x - kx < OW
- * keep their value (a select, not an add of 0, which would turn a -0 into +0). A
- * row's last vector ends at its end, overlapping the one before, whose lanes it
- * keeps. The loads reach up to k - 1 floats outside a dcol row, so outside dcol
- * too: the caller keeps NN_COL2IM_SLACK floats of zeros on each side. Needs W >= VN.
+ * col2im_add for stride 1 and no padding, rows of dinp held in vectors of VN floats
+ * while their k k taps are added: per element the same additions in the same order
+ * (taps (ky, kx) in turn), but dinp is loaded and stored once instead of k k times,
+ * and no scalar tails (measured: the loop above spent most of a CNN conv2
+ * backward's own time on 11-float runs). A vector covers dinp columns x0 .. x0 + VN
+ * - 1; tap (ky, kx) adds dcol row oy = iy - ky at column x - kx, so its load starts
+ * kx floats before the columns it adds, and lanes outside 0 <= x - kx < OW (or a row
+ * oy outside the map) add -0 instead, which leaves every float as it is (+0 would
+ * turn a -0 into +0). A row's last vector ends at its end, overlapping the one
+ * before, whose lanes it leaves alone. Two rows at a time: each vector's additions
+ * are a chain, and two chains keep the adder busy. The loads reach up to k - 1 floats
+ * outside a dcol row, so outside dcol too: the caller keeps NN_COL2IM_SLACK floats
+ * of zeros on each side. Needs W >= VN.
  */
 #define NN_DEFINE_COL2IM(NAME, VT, VI, VN)                                                        \
 	static void NAME(float *restrict dinp, const float *restrict dcol,                        \
@@ -195,29 +197,39 @@ static void col2im_add(float *restrict dinp, const float *restrict dcol,
 		VI lane;                                                                          \
 		for (int i = 0; i < VN; i++)                                                      \
 			lane[i] = i;                                                              \
+		const VT nz = -(VT){ 0 };                                                         \
 		for (int c = 0; c < d->C; c++)                                                    \
-			for (int iy = 0; iy < H; iy++) {                                          \
-				float *row = dinp + ((size_t)c * H + iy) * W;                     \
+			for (int iy = 0; iy < H; iy += 2) {                                       \
+				bool two = iy + 1 < H;                                            \
+				float *r0 = dinp + ((size_t)c * H + iy) * W, *r1 = r0 + (two ? W : 0); \
 				for (int j0 = 0; j0 < W; j0 += VN) {                              \
 					int x0 = j0 + VN <= W ? j0 : W - VN;                      \
 					VI x = lane + x0, fresh = x >= j0;                        \
-					VT acc;                                                   \
-					memcpy(&acc, row + x0, sizeof acc);                       \
+					VT a0, a1;                                                \
+					memcpy(&a0, r0 + x0, sizeof a0);                          \
+					memcpy(&a1, r1 + x0, sizeof a1);                          \
 					for (int ky = 0; ky < k; ky++) {                          \
-						int oy = iy - ky;                                 \
-						if (oy < 0 || oy >= OH)                           \
+						int oy = iy - ky; /* row 1's is oy + 1 */         \
+						if (oy + 1 < 0 || oy >= OH)                       \
 							continue;                                 \
-						const float *src = dcol + ((size_t)(c * k + ky) * k) * P + \
-								   (size_t)oy * OW + x0;          \
-						for (int kx = 0; kx < k; kx++, src += P) {        \
-							VI m = fresh & (x >= kx) & (x < kx + OW); \
-							VT v;                                     \
-							memcpy(&v, src - kx, sizeof v);           \
-							VT sum = acc + v;                         \
-							acc = (VT)(((VI)sum & m) | ((VI)acc & ~m)); \
+						VI v0 = fresh & -(int)(oy >= 0);                  \
+						VI v1 = fresh & -(int)(two && oy + 1 < OH);       \
+						const float *s0 = dcol + (size_t)(c * k + ky) * k * P + \
+								  x0, *s1;                        \
+						s0 += (size_t)(oy >= 0 ? oy : 0) * OW;            \
+						s1 = s0 + (oy >= 0 && oy + 1 < OH ? OW : 0);      \
+						for (int kx = 0; kx < k; kx++, s0 += P, s1 += P) { \
+							VI m = (x >= kx) & (x < kx + OW);         \
+							VT t0, t1;                                \
+							memcpy(&t0, s0 - kx, sizeof t0);          \
+							memcpy(&t1, s1 - kx, sizeof t1);          \
+							VI m0 = m & v0, m1 = m & v1;              \
+							a0 += (VT)(((VI)t0 & m0) | ((VI)nz & ~m0)); \
+							a1 += (VT)(((VI)t1 & m1) | ((VI)nz & ~m1)); \
 						}                                                 \
 					}                                                         \
-					memcpy(row + x0, &acc, sizeof acc);                       \
+					memcpy(r1 + x0, &a1, sizeof a1); /* r1 = r0 when one */  \
+					memcpy(r0 + x0, &a0, sizeof a0);                          \
 				}                                                                 \
 			}                                                                         \
 	}
