@@ -377,6 +377,8 @@ static void test_maxpool(void)
 	check_maxpool(2, 5, 10);
 	check_maxpool(2, 6, 12);
 	check_maxpool(2, 4, 26);
+	check_maxpool(2, 3, 16);  /* one block of 8 windows */
+	check_maxpool(2, 3, 35);  /* 8-window blocks overlapping, an odd column */
 	check_maxpool(2, 3, 6);
 	check_maxpool(3, 7, 8); /* the generic path */
 	/* ties go to the first maximum, as in PyTorch; the ragged column gets nothing */
@@ -549,6 +551,8 @@ static void test_write_backward(void)
 	check_write_backward(2, 3, 26, 26); /* cnn's */
 	check_write_backward(2, 3, 11, 11);
 	check_write_backward(2, 3, 7, 9);
+	check_write_backward(2, 2, 5, 16);
+	check_write_backward(2, 2, 5, 35);
 	check_write_backward(2, 3, 3, 3);
 	check_write_backward(1, 1, 6, 5); /* an odd number of rows of 2 windows */
 	check_write_backward(1, 3, 7, 4);
