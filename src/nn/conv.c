@@ -7,6 +7,7 @@
  *     out (OC, nb P)  = w (OC,K) col (K, nb P) + b       then each sample's block
  *                                                       is copied to its place
  *     dw^T (K,OC)    += col (K, nb P) G (nb P, OC)       G = the samples' dout^T
+ *                                                       (dw += dout row for nb = 1)
  *     dcol (K,P)      = w^T (K,OC) dout (OC,P)           per sample, then col2im adds
  *                                                       dcol into dinp
  * Each product is nn_gemm (kernel, sgemm or loops as planned for the shape). One
@@ -65,13 +66,21 @@ int nn_conv2d_chunk(const struct nn_conv2d_dims *d)
 	return (B + nchunks - 1) / nchunks; /* chunks as even as they come */
 }
 
+/* Floats of the backward's G (nb P, OC), or of row (P, K) for chunks of one. */
+static size_t g_floats(const struct nn_conv2d_dims *d, int chunk)
+{
+	size_t P = (size_t)d->OH * d->OW;
+	return chunk > 1 ? chunk * P * d->OC : P * d->C * d->k * d->k;
+}
+
 size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d)
 {
+	int chunk = nn_conv2d_chunk(d);
 	size_t K = (size_t)d->C * d->k * d->k, P = (size_t)d->OH * d->OW, OC = (size_t)d->OC;
-	size_t nbP = (size_t)nn_conv2d_chunk(d) * P;
-	/* col, then the forward's out (OC, nb P) or the backward's G, dw^T and dcol
-	 * (with a vector of slack each side for col2im's shifted loads) */
-	size_t fwd = OC * nbP, bwd = nbP * OC + K * OC + K * P + 2 * NN_COL2IM_SLACK;
+	size_t nbP = (size_t)chunk * P;
+	/* col, then the forward's out (OC, nb P) or the backward's G (or row), dw^T and
+	 * dcol (with slack each side for col2im's shifted loads) */
+	size_t fwd = OC * nbP, bwd = g_floats(d, chunk) + K * OC + K * P + 2 * NN_COL2IM_SLACK;
 	return K * nbP + (fwd > bwd ? fwd : bwd);
 }
 
@@ -141,6 +150,65 @@ static void im2col_s1(float *restrict col, size_t ld, const float *restrict inp,
 				for (int oy = 0; oy < OH; oy++)
 					qcq_copy_floats(col + (size_t)oy * OW, src + (size_t)oy * W, OW);
 			}
+}
+
+/* row (P,K) = col^T of one sample, built directly (the weight gradient of a lone
+ * sample, see nn_conv2d_backward_with). */
+static void im2row(float *restrict row, const float *restrict inp, const struct nn_conv2d_dims *d)
+{
+	int k = d->k, s = d->stride, pad = d->pad, K = d->C * k * k;
+	if (pad == 0) { /* every tap is inside: runs of k contiguous floats, no checks */
+		for (int oy = 0; oy < d->OH; oy++)
+			for (int ox = 0; ox < d->OW; ox++) {
+				float *r = row + ((size_t)oy * d->OW + ox) * K;
+				const float *base = inp + (size_t)oy * s * d->W + (size_t)ox * s;
+				/* the paper's kernels: each run of 3 taps as one 4-float move whose
+				 * 4th float the next run (or the next row) overwrites; gcc
+				 * otherwise assembles the scalars into vectors lane by lane. Not
+				 * in the last column, where the 4th float would lie past the
+				 * input row (and past the rows, for the last one). */
+				if (k == 3 && ox + 1 < d->OW) {
+					for (int c = 0; c < d->C; c++)
+						for (int ky = 0; ky < 3; ky++, r += 3) {
+							const float *src = base + ((size_t)c * d->H + ky) * d->W;
+							qcq_f4 v;
+							memcpy(&v, src, 16);
+							memcpy(r, &v, 16);
+						}
+					continue;
+				}
+				if (k == 3) {
+					for (int c = 0; c < d->C; c++)
+						for (int ky = 0; ky < 3; ky++, r += 3) {
+							const float *src = base + ((size_t)c * d->H + ky) * d->W;
+							r[0] = src[0], r[1] = src[1], r[2] = src[2];
+						}
+					continue;
+				}
+				for (int c = 0; c < d->C; c++)
+					for (int ky = 0; ky < k; ky++) {
+						const float *src = base + ((size_t)c * d->H + ky) * d->W;
+						for (int kx = 0; kx < k; kx++)
+							*r++ = src[kx];
+					}
+			}
+		return;
+	}
+	for (int oy = 0; oy < d->OH; oy++)
+		for (int ox = 0; ox < d->OW; ox++) {
+			float *r = row + ((size_t)oy * d->OW + ox) * K;
+			for (int c = 0; c < d->C; c++) {
+				const float *in = inp + (size_t)c * d->H * d->W;
+				for (int ky = 0; ky < k; ky++) {
+					int iy = oy * s + ky - pad;
+					for (int kx = 0; kx < k; kx++) {
+						int ix = ox * s + kx - pad;
+						bool inside = iy >= 0 && iy < d->H && ix >= 0 && ix < d->W;
+						*r++ = inside ? in[(size_t)iy * d->W + ix] : 0.0f;
+					}
+				}
+			}
+		}
 }
 
 /* dinp += col2im(dcol): the adjoint of im2col. */
@@ -357,13 +425,19 @@ void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dou
 	assert(d->OH > 0 && d->OW > 0);
 	int K = d->C * d->k * d->k, P = d->OH * d->OW, OC = d->OC, chunk = nn_conv2d_chunk(d);
 	size_t in_sz = (size_t)d->C * d->H * d->W, out_sz = (size_t)OC * P;
-	float *col = scratch, *G = col + (size_t)K * chunk * P, *dwt = G + (size_t)chunk * P * OC;
+	float *col = scratch, *G = col + (size_t)K * chunk * P, *dwt = G + g_floats(d, chunk);
 	float *dcol = dwt + (size_t)K * OC + NN_COL2IM_SLACK;
+	/* Chunks of one sample (a batch of one) share no product: there the weight
+	 * gradient is dw += dout row (row = im2row of the input), without the transposes
+	 * of dw and dout that dw^T = col G needs (measured: QCQ-CNN at batch 1 was 3%
+	 * slower with them). Both add in the same order. */
+	bool lone = chunk == 1;
 	if (dinp) { /* what col2im_add_fast reads around dcol: defined, and finite */
 		memset(dcol - NN_COL2IM_SLACK, 0, sizeof(float) * NN_COL2IM_SLACK);
 		memset(dcol + (size_t)K * P, 0, sizeof(float) * NN_COL2IM_SLACK);
 	}
-	transpose(dwt, OC, dw, K, OC, K);
+	if (!lone)
+		transpose(dwt, OC, dw, K, OC, K);
 	for (int n0 = 0; n0 < d->B; n0 += chunk) {
 		int nb = d->B - n0 < chunk ? d->B - n0 : chunk;
 		for (int n = 0; n < nb; n++) {
@@ -371,18 +445,25 @@ void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dou
 			if (db)
 				for (int oc = 0; oc < OC; oc++)
 					db[oc] += sum(g + (size_t)oc * P, P);
-			transpose(G + (size_t)n * P * OC, OC, g, P, OC, P);
+			if (!lone)
+				transpose(G + (size_t)n * P * OC, OC, g, P, OC, P);
 		}
-		if (!kept_col || nb < d->B)
-			im2col_chunk(col, inp + n0 * in_sz, nb, d);
-		gemm(dwt, col, G, K, OC, nb * P, false);
+		if (lone) {
+			im2row(G, inp + n0 * in_sz, d);
+			gemm(dw, dout + n0 * out_sz, G, OC, K, P, false);
+		} else {
+			if (!kept_col || nb < d->B)
+				im2col_chunk(col, inp + n0 * in_sz, nb, d);
+			gemm(dwt, col, G, K, OC, nb * P, false);
+		}
 		for (int n = 0; dinp && n < nb; n++) {
 			memset(dcol, 0, sizeof(float) * (size_t)K * P);
 			gemm(dcol, w, dout + (n0 + n) * out_sz, K, P, OC, true);
 			col2im_add_fast(dinp + (n0 + n) * in_sz, dcol, d);
 		}
 	}
-	transpose(dw, K, dwt, OC, K, OC);
+	if (!lone)
+		transpose(dw, K, dwt, OC, K, OC);
 }
 
 void nn_conv2d_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,

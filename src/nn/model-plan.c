@@ -28,8 +28,11 @@ static int layer_products(const struct nn_layer *l, int B, int p[5][4], const ch
 		int n = 0;
 		what[n] = "forward"; /* out = w col */
 		p[n][0] = d.OC, p[n][1] = nb * P, p[n][2] = K, p[n][3] = 0, n++;
-		what[n] = "weight grad"; /* dw^T += col G */
-		p[n][0] = K, p[n][1] = d.OC, p[n][2] = nb * P, p[n][3] = 0, n++;
+		what[n] = "weight grad"; /* dw^T += col G, or dw += dout row for one sample */
+		if (nb > 1)
+			p[n][0] = K, p[n][1] = d.OC, p[n][2] = nb * P, p[n][3] = 0, n++;
+		else
+			p[n][0] = d.OC, p[n][1] = K, p[n][2] = P, p[n][3] = 0, n++;
 		if (l->need_dinp) { /* dcol = w^T dout */
 			what[n] = "input grad";
 			p[n][0] = K, p[n][1] = P, p[n][2] = d.OC, p[n][3] = 1, n++;
