@@ -6,6 +6,8 @@
  * rows and the samples' P = OH OW columns side by side, so that
  *     out (OC, nb P)  = w (OC,K) col (K, nb P) + b       then each sample's block
  *                                                       is copied to its place
+ *                                                       (or per sample, where the
+ *                                                       plan's times say so)
  *     dw^T (K,OC)    += col (K, nb P) G (nb P, OC)       G = the samples' dout^T
  *                                                       (dw += dout row for nb = 1)
  *     dcol (K,P)      = w^T (K,OC) dout (OC,P)           per sample, then col2im adds
@@ -387,35 +389,59 @@ static void im2col_chunk(float *col, const float *inp, int nb, const struct nn_c
 	}
 }
 
-void nn_conv2d_forward_with(float *out, const float *inp, const float *w, const float *b,
-			    const struct nn_conv2d_dims *d, float *scratch, nn_gemm_fn gemm)
+/* Margin by which a chunk's one product must beat its samples' products (their
+ * planned times) to be used: it pays for copying the outputs to their places. */
+#define NN_CONV_CHUNK_MARGIN 0.9f
+
+/* Whether the forward of a chunk of nb samples runs one product for the chunk. */
+static bool chunk_forward(const struct nn_conv2d_dims *d, int nb, enum nn_conv_fwd how)
+{
+	if (nb == 1 || how != NN_CONV_FWD_PLANNED)
+		return nb > 1 && how == NN_CONV_FWD_CHUNK;
+	int K = d->C * d->k * d->k, P = d->OH * d->OW;
+	float one = nn_gemm_plan_us(d->OC, P, K, false), all = nn_gemm_plan_us(d->OC, nb * P, K, false);
+	return one <= 0 || all <= 0 || all < NN_CONV_CHUNK_MARGIN * nb * one;
+}
+
+bool nn_conv2d_forward_with(float *out, const float *inp, const float *w, const float *b,
+			    const struct nn_conv2d_dims *d, float *scratch, enum nn_conv_fwd how,
+			    nn_gemm_fn gemm)
 {
 	assert(d->OH > 0 && d->OW > 0);
 	int K = d->C * d->k * d->k, P = d->OH * d->OW, chunk = nn_conv2d_chunk(d);
 	size_t in_sz = (size_t)d->C * d->H * d->W, out_sz = (size_t)d->OC * P;
+	bool kept = false;
 	for (int n0 = 0; n0 < d->B; n0 += chunk) {
 		int nb = d->B - n0 < chunk ? d->B - n0 : chunk;
-		size_t ld = (size_t)nb * P;
-		float *col = scratch, *o = nb == 1 ? out + n0 * out_sz : scratch + (size_t)K * ld;
-		im2col_chunk(col, inp + n0 * in_sz, nb, d);
-		for (int oc = 0; oc < d->OC; oc++) {
-			float bias = b ? b[oc] : 0.0f;
-			for (size_t p = 0; p < ld; p++)
-				o[(size_t)oc * ld + p] = bias;
+		bool one = chunk_forward(d, nb, how);
+		/* one product: col (K, nb P), outputs (OC, nb P) then copied; else per
+		 * sample: col (K, P), outputs in place */
+		size_t ld = one ? (size_t)nb * P : (size_t)P;
+		for (int n = 0; n < (one ? 1 : nb); n++) {
+			float *col = scratch;
+			float *o = one ? scratch + (size_t)K * ld : out + (n0 + n) * out_sz;
+			im2col_chunk(col, inp + (n0 + n) * in_sz, one ? nb : 1, d);
+			for (int oc = 0; oc < d->OC; oc++) {
+				float bias = b ? b[oc] : 0.0f;
+				for (size_t p = 0; p < ld; p++)
+					o[(size_t)oc * ld + p] = bias;
+			}
+			gemm(o, w, col, d->OC, (int)ld, K, false);
 		}
-		gemm(o, w, col, d->OC, (int)ld, K, false);
-		if (nb > 1)
-			for (int n = 0; n < nb; n++)
-				for (int oc = 0; oc < d->OC; oc++)
-					memcpy(out + (n0 + n) * out_sz + (size_t)oc * P,
-					       o + (size_t)oc * ld + (size_t)n * P, sizeof(float) * P);
+		for (int n = 0; one && n < nb; n++)
+			for (int oc = 0; oc < d->OC; oc++)
+				memcpy(out + (n0 + n) * out_sz + (size_t)oc * P,
+				       scratch + (size_t)K * ld + (size_t)oc * ld + (size_t)n * P,
+				       sizeof(float) * P);
+		kept = nb == d->B && (one || nb == 1);
 	}
+	return kept;
 }
 
 void nn_conv2d_forward(float *out, const float *inp, const float *w, const float *b,
 		       const struct nn_conv2d_dims *d, float *scratch)
 {
-	nn_conv2d_forward_with(out, inp, w, b, d, scratch, nn_gemm);
+	nn_conv2d_forward_with(out, inp, w, b, d, scratch, NN_CONV_FWD_PLANNED, nn_gemm);
 }
 
 void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dout,

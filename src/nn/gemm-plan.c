@@ -314,6 +314,14 @@ const char *nn_gemm_impl_name(enum nn_gemm_impl impl)
 	return "?";
 }
 
+float nn_gemm_plan_us(int M, int N, int K, bool ta)
+{
+	enum nn_gemm_impl impl = nn_gemm_plan(M, N, K, ta);
+	uint64_t key = plan_key(M, N, K, ta);
+	const struct plan_slot *s = key ? plan_find(key) : NULL;
+	return s ? s->us[impl] : 0.0f;
+}
+
 size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta)
 {
 	enum nn_gemm_impl impl = nn_gemm_plan(M, N, K, ta);

@@ -16,8 +16,8 @@
 #include <stdio.h>
 
 /* The products of layer l at batch B: (M, N, K, ta) rows and what each is for, how
- * many (0..5). */
-static int layer_products(const struct nn_layer *l, int B, int p[5][4], const char *what[5])
+ * many (0..6). */
+static int layer_products(const struct nn_layer *l, int B, int p[6][4], const char *what[6])
 {
 	if (l->kind == NN_L_CONV) {
 		struct nn_conv2d_dims d;
@@ -26,8 +26,12 @@ static int layer_products(const struct nn_layer *l, int B, int p[5][4], const ch
 			return 0;
 		int K = d.C * d.k * d.k, P = d.OH * d.OW, nb = nn_conv2d_chunk(&d), last = B % nb;
 		int n = 0;
-		what[n] = "forward"; /* out = w col */
-		p[n][0] = d.OC, p[n][1] = nb * P, p[n][2] = K, p[n][3] = 0, n++;
+		what[n] = "forward"; /* out = w col, per sample */
+		p[n][0] = d.OC, p[n][1] = P, p[n][2] = K, p[n][3] = 0, n++;
+		if (nb > 1) { /* or for a chunk, if that is faster */
+			what[n] = "forward";
+			p[n][0] = d.OC, p[n][1] = nb * P, p[n][2] = K, p[n][3] = 0, n++;
+		}
 		what[n] = "weight grad"; /* dw^T += col G, or dw += dout row for one sample */
 		if (nb > 1)
 			p[n][0] = K, p[n][1] = d.OC, p[n][2] = nb * P, p[n][3] = 0, n++;
@@ -38,8 +42,10 @@ static int layer_products(const struct nn_layer *l, int B, int p[5][4], const ch
 			p[n][0] = K, p[n][1] = P, p[n][2] = d.OC, p[n][3] = 1, n++;
 		}
 		if (last) { /* the batch's last, smaller chunk */
-			what[n] = "forward";
-			p[n][0] = d.OC, p[n][1] = last * P, p[n][2] = K, p[n][3] = 0, n++;
+			if (last > 1) {
+				what[n] = "forward";
+				p[n][0] = d.OC, p[n][1] = last * P, p[n][2] = K, p[n][3] = 0, n++;
+			}
 			what[n] = "weight grad";
 			p[n][0] = K, p[n][1] = d.OC, p[n][2] = last * P, p[n][3] = 0, n++;
 		}
@@ -61,8 +67,8 @@ static int layer_products(const struct nn_layer *l, int B, int p[5][4], const ch
 void nn_model_plan_kernels(const struct nn_model *m)
 {
 	for (int i = 0; i < m->nl; i++) {
-		int p[5][4];
-		const char *what[5];
+		int p[6][4];
+		const char *what[6];
 		int n = layer_products(&m->L[i], m->max_batch, p, what);
 		for (int j = 0; j < n; j++)
 			nn_gemm_plan(p[j][0], p[j][1], p[j][2], p[j][3] != 0);
@@ -91,8 +97,8 @@ size_t nn_model_kernels_describe(const struct nn_model *m, char *buf, size_t n)
 		    "another process may choose differently and round differently\n");
 	for (int i = 0; i < m->nl; i++) {
 		const struct nn_layer *l = &m->L[i];
-		int p[5][4];
-		const char *what[5];
+		int p[6][4];
+		const char *what[6];
 		int np = layer_products(l, m->max_batch, p, what);
 		for (int j = 0; j < np; j++) {
 			char line[160];

@@ -261,7 +261,8 @@ enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, cons
 		case NN_L_CONV:
 			nn_conv2d_dims_init(&cd, B, l->in_c, l->in_h, l->in_w, l->out_c, l->k, l->stride,
 					    l->pad);
-			nn_conv2d_forward_with(l->out, in, l->w, l->b, &cd, l->scratch, nn_gemm);
+			l->kept_col = nn_conv2d_forward_with(l->out, in, l->w, l->b, &cd, l->scratch,
+							     NN_CONV_FWD_PLANNED, nn_gemm);
 			break;
 		case NN_L_RELU:
 			nn_relu_forward(l->out, in, n);
@@ -366,9 +367,10 @@ static void layer_backward(struct nn_model *m, struct nn_layer *l, const float *
 	case NN_L_CONV:
 		nn_conv2d_dims_init(&cd, B, l->in_c, l->in_h, l->in_w, l->out_c, l->k, l->stride,
 				    l->pad);
-		/* the last forward left its im2col of this batch in the layer's scratch */
-		nn_conv2d_backward_with(din, l->dw, l->db, l->dout, in, l->w, &cd, l->scratch, true,
-					nn_gemm);
+		/* the last forward may have left its im2col of this batch in the layer's
+		 * scratch */
+		nn_conv2d_backward_with(din, l->dw, l->db, l->dout, in, l->w, &cd, l->scratch,
+					l->kept_col, nn_gemm);
 		break;
 	case NN_L_RELU:
 		if (din)

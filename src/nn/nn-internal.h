@@ -29,18 +29,24 @@ const char *nn_gemm_impl_name(enum nn_gemm_impl impl);
 /* "MxNxK[t] choice (us: loops .., kernel .., sgemm ..)" into buf (snprintf rules);
  * plans the shape if it is new. */
 size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta);
+/* Microseconds per call of the chosen implementation as timed (plans the shape if it
+ * is new); 0 when not timed (decided by size). */
+float nn_gemm_plan_us(int M, int N, int K, bool ta);
 
 /*
  * conv.c: samples per chunk of the batched products (a conv's products at batch d->B
  * have N or K = nb P for chunks of nb = nn_conv2d_chunk(d) samples and one last
  * chunk of what is left); the passes of nn.h with every product done by gemm
- * (nn.h's use nn_gemm). kept_col: scratch is as the forward of this inp and d left
- * it (the model's layers own their scratch), so a batch of one chunk needs no
- * second im2col.
+ * (nn.h's use nn_gemm). The forward runs a chunk as one product or one per sample
+ * (how: as the plan's timings say, or forced), and returns whether it left the
+ * batch's im2col in scratch for the backward: then kept_col = true there (the
+ * model's layers own their scratch) spares a second im2col.
  */
+enum nn_conv_fwd { NN_CONV_FWD_PLANNED, NN_CONV_FWD_SAMPLES, NN_CONV_FWD_CHUNK };
 int nn_conv2d_chunk(const struct nn_conv2d_dims *d);
-void nn_conv2d_forward_with(float *out, const float *inp, const float *w, const float *b,
-			    const struct nn_conv2d_dims *d, float *scratch, nn_gemm_fn gemm);
+bool nn_conv2d_forward_with(float *out, const float *inp, const float *w, const float *b,
+			    const struct nn_conv2d_dims *d, float *scratch, enum nn_conv_fwd how,
+			    nn_gemm_fn gemm);
 void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dout,
 			     const float *inp, const float *w, const struct nn_conv2d_dims *d,
 			     float *scratch, bool kept_col, nn_gemm_fn gemm);
@@ -87,6 +93,7 @@ struct nn_layer {
 	float *out, *dout;  /* (max_batch, out size); aliases the input for flatten */
 	float *mask;        /* dropout factors */
 	float *scratch;     /* conv: its own scratch (the forward's im2col kept for backward) */
+	bool kept_col;      /* conv: the last forward left its im2col there */
 };
 
 struct nn_model {

@@ -278,24 +278,35 @@ static void check_conv_bits(int B, int C, int H, int W, int OC, int k, int s, in
 	float *inp = rnd(nin, -1, 1), *w = rnd(nw, -1, 1), *b = rnd(OC, -1, 1), *r = rnd(nout, -1, 1);
 	float *scratch = zeros(nn_conv2d_scratch_floats(&d));
 	nn_gemm_fn paths[2] = { nn_gemm_small, nn_gemm_loops };
+	enum nn_conv_fwd hows[2] = { NN_CONV_FWD_SAMPLES, NN_CONV_FWD_CHUNK };
 	for (int path = 0; path < 2; path++)
-		for (int kept = 0; kept < 2; kept++) {
-			float *o1 = zeros(nout), *o2 = zeros(nout);
-			float *di1 = rnd(nin, -1, 1), *dw1 = rnd(nw, -1, 1), *db1 = rnd(OC, -1, 1);
-			float *di2 = malloc(nin * 4), *dw2 = malloc(nw * 4), *db2 = malloc(OC * 4);
-			memcpy(di2, di1, nin * 4), memcpy(dw2, dw1, nw * 4), memcpy(db2, db1, OC * 4);
-			nn_conv2d_forward_with(o1, inp, w, b, &d, scratch, paths[path]);
-			if (!kept) /* another conv's forward on the scratch in between */
-				memset(scratch, 0xff, sizeof(float) * nn_conv2d_scratch_floats(&d));
-			nn_conv2d_backward_with(di1, dw1, db1, r, inp, w, &d, scratch, kept,
-						paths[path]);
-			ref_conv(o2, di2, dw2, db2, r, inp, w, b, &d, paths[path]);
-			CHECK(memcmp(o1, o2, nout * 4) == 0);
-			CHECK(memcmp(dw1, dw2, nw * 4) == 0);
-			CHECK(memcmp(db1, db2, (size_t)OC * 4) == 0);
-			CHECK(memcmp(di1, di2, nin * 4) == 0);
-			free(o1), free(o2), free(di1), free(dw1), free(db1), free(di2), free(dw2), free(db2);
-		}
+		for (int how = 0; how < 2; how++)
+			for (int clobber = 0; clobber < 2; clobber++) {
+				float *o1 = zeros(nout), *o2 = zeros(nout);
+				float *di1 = rnd(nin, -1, 1), *dw1 = rnd(nw, -1, 1), *db1 = rnd(OC, -1, 1);
+				float *di2 = malloc(nin * 4), *dw2 = malloc(nw * 4), *db2 = malloc(OC * 4);
+				memcpy(di2, di1, nin * 4), memcpy(dw2, dw1, nw * 4);
+				memcpy(db2, db1, OC * 4);
+				bool kept = nn_conv2d_forward_with(o1, inp, w, b, &d, scratch, hows[how],
+								   paths[path]);
+				/* the batch's im2col is kept when it was built whole */
+				CHECK(kept == (nn_conv2d_chunk(&d) >= B &&
+					       (hows[how] == NN_CONV_FWD_CHUNK || B == 1)));
+				if (clobber) { /* another conv's forward on the scratch in between */
+					memset(scratch, 0xff,
+					       sizeof(float) * nn_conv2d_scratch_floats(&d));
+					kept = false;
+				}
+				nn_conv2d_backward_with(di1, dw1, db1, r, inp, w, &d, scratch, kept,
+							paths[path]);
+				ref_conv(o2, di2, dw2, db2, r, inp, w, b, &d, paths[path]);
+				CHECK(memcmp(o1, o2, nout * 4) == 0);
+				CHECK(memcmp(dw1, dw2, nw * 4) == 0);
+				CHECK(memcmp(db1, db2, (size_t)OC * 4) == 0);
+				CHECK(memcmp(di1, di2, nin * 4) == 0);
+				free(o1), free(o2), free(di1), free(dw1), free(db1);
+				free(di2), free(dw2), free(db2);
+			}
 	free(inp), free(w), free(b), free(r), free(scratch);
 }
 
