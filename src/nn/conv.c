@@ -10,7 +10,8 @@
  *                                                       plan's times say so)
  *     dw^T (K,OC)    += col (K, nb P) G (nb P, OC)       G = the samples' dout^T
  *                                                       (dw += dout row for nb = 1)
- *     dcol (K,P)      = w^T (K,OC) dout (OC,P)           per sample, then col2im adds
+ *     dcol (K,P)      = w^T (K,OC) dout (OC,P)           per sample (set, not added
+ *                                                       to a cleared dcol), then col2im adds
  *                                                       dcol into dinp
  * Each product is nn_gemm (kernel, sgemm or loops as planned for the shape). One
  * product across the samples rather than one per sample: the columns of all nb
@@ -405,7 +406,7 @@ static bool chunk_forward(const struct nn_conv2d_dims *d, int nb, enum nn_conv_f
 
 bool nn_conv2d_forward_with(float *out, const float *inp, const float *w, const float *b,
 			    const struct nn_conv2d_dims *d, float *scratch, enum nn_conv_fwd how,
-			    nn_gemm_fn gemm)
+			    const struct nn_gemm_ops *gemm)
 {
 	assert(d->OH > 0 && d->OW > 0);
 	int K = d->C * d->k * d->k, P = d->OH * d->OW, chunk = nn_conv2d_chunk(d);
@@ -426,7 +427,7 @@ bool nn_conv2d_forward_with(float *out, const float *inp, const float *w, const 
 				for (size_t p = 0; p < ld; p++)
 					o[(size_t)oc * ld + p] = bias;
 			}
-			gemm(o, w, col, d->OC, (int)ld, K, false);
+			gemm->add(o, w, col, d->OC, (int)ld, K, false);
 		}
 		for (int n = 0; one && n < nb; n++)
 			for (int oc = 0; oc < d->OC; oc++)
@@ -441,12 +442,12 @@ bool nn_conv2d_forward_with(float *out, const float *inp, const float *w, const 
 void nn_conv2d_forward(float *out, const float *inp, const float *w, const float *b,
 		       const struct nn_conv2d_dims *d, float *scratch)
 {
-	nn_conv2d_forward_with(out, inp, w, b, d, scratch, NN_CONV_FWD_PLANNED, nn_gemm);
+	nn_conv2d_forward_with(out, inp, w, b, d, scratch, NN_CONV_FWD_PLANNED, &nn_gemm_planned);
 }
 
 void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dout,
 			     const float *inp, const float *w, const struct nn_conv2d_dims *d,
-			     float *scratch, bool kept_col, nn_gemm_fn gemm)
+			     float *scratch, bool kept_col, const struct nn_gemm_ops *gemm)
 {
 	assert(d->OH > 0 && d->OW > 0);
 	int K = d->C * d->k * d->k, P = d->OH * d->OW, OC = d->OC, chunk = nn_conv2d_chunk(d);
@@ -476,15 +477,14 @@ void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dou
 		}
 		if (lone) {
 			im2row(G, inp + n0 * in_sz, d);
-			gemm(dw, dout + n0 * out_sz, G, OC, K, P, false);
+			gemm->add(dw, dout + n0 * out_sz, G, OC, K, P, false);
 		} else {
 			if (!kept_col || nb < d->B)
 				im2col_chunk(col, inp + n0 * in_sz, nb, d);
-			gemm(dwt, col, G, K, OC, nb * P, false);
+			gemm->add(dwt, col, G, K, OC, nb * P, false);
 		}
 		for (int n = 0; dinp && n < nb; n++) {
-			memset(dcol, 0, sizeof(float) * (size_t)K * P);
-			gemm(dcol, w, dout + (n0 + n) * out_sz, K, P, OC, true);
+			gemm->set(dcol, w, dout + (n0 + n) * out_sz, K, P, OC, true);
 			col2im_add_fast(dinp + (n0 + n) * in_sz, dcol, d);
 		}
 	}
@@ -495,7 +495,7 @@ void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dou
 void nn_conv2d_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
 			const float *w, const struct nn_conv2d_dims *d, float *scratch)
 {
-	nn_conv2d_backward_with(dinp, dw, db, dout, inp, w, d, scratch, false, nn_gemm);
+	nn_conv2d_backward_with(dinp, dw, db, dout, inp, w, d, scratch, false, &nn_gemm_planned);
 }
 
 /* ---------------------------------------------------------------- naive twins */

@@ -50,8 +50,9 @@
 #define NN_PLAN_LOOPS_WORK ((size_t)1 << 16)
 /* Another path replaces the kernel only when at least this much faster. */
 #define NN_PLAN_MARGIN 0.92
-/* The plan file's version (its name): 2 since the 6-row gemm tiles. */
-#define NN_PLAN_VERSION 2
+/* The plan file's version (its name): 2 since the 6-row gemm tiles, 3 since the
+ * kernel's tiles can start from zero (C = A B) and conv's batched products. */
+#define NN_PLAN_VERSION 3
 
 struct plan_slot {
 	_Atomic uint64_t key; /* 0 = empty */

@@ -262,7 +262,7 @@ enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, cons
 			nn_conv2d_dims_init(&cd, B, l->in_c, l->in_h, l->in_w, l->out_c, l->k, l->stride,
 					    l->pad);
 			l->kept_col = nn_conv2d_forward_with(l->out, in, l->w, l->b, &cd, l->scratch,
-							     NN_CONV_FWD_PLANNED, nn_gemm);
+							     NN_CONV_FWD_PLANNED, &nn_gemm_planned);
 			break;
 		case NN_L_RELU:
 			nn_relu_forward(l->out, in, n);
@@ -370,7 +370,7 @@ static void layer_backward(struct nn_model *m, struct nn_layer *l, const float *
 		/* the last forward may have left its im2col of this batch in the layer's
 		 * scratch */
 		nn_conv2d_backward_with(din, l->dw, l->db, l->dout, in, l->w, &cd, l->scratch,
-					l->kept_col, nn_gemm);
+					l->kept_col, &nn_gemm_planned);
 		break;
 	case NN_L_RELU:
 		if (din)

@@ -68,6 +68,17 @@ static void test_gemm_paths(void)
 				CHECK_NEAR(C2[i], ref[i], 1e-4);
 				CHECK_NEAR(C3[i], ref[i], 1e-4);
 			}
+			/* C = A B: the bits of clearing C and accumulating (sgemm: close) */
+			float *S = rnd((size_t)M * N, -1, 1), *Z = zeros((size_t)M * N);
+			nn_gemm_small_set(S, A, B, M, N, K, ta);
+			nn_gemm_small(Z, A, B, M, N, K, ta);
+			CHECK(memcmp(S, Z, sizeof(float) * M * N) == 0);
+			nn_gemm_loops_set(S, A, B, M, N, K, ta);
+			CHECK(memcmp(S, Z, sizeof(float) * M * N) == 0); /* loops = kernel too */
+			nn_gemm_blas_set(S, A, B, M, N, K, ta);
+			for (int i = 0; i < M * N; i++)
+				CHECK_NEAR(S[i], Z[i], 1e-4);
+			free(S), free(Z);
 			free(A), free(B), free(C1), free(C2), free(C3), free(ref);
 		}
 }
@@ -277,7 +288,7 @@ static void check_conv_bits(int B, int C, int H, int W, int OC, int k, int s, in
 	size_t nout = (size_t)B * OC * d.OH * d.OW;
 	float *inp = rnd(nin, -1, 1), *w = rnd(nw, -1, 1), *b = rnd(OC, -1, 1), *r = rnd(nout, -1, 1);
 	float *scratch = zeros(nn_conv2d_scratch_floats(&d));
-	nn_gemm_fn paths[2] = { nn_gemm_small, nn_gemm_loops };
+	const struct nn_gemm_ops *paths[2] = { &nn_gemm_kernel, &nn_gemm_plain };
 	enum nn_conv_fwd hows[2] = { NN_CONV_FWD_SAMPLES, NN_CONV_FWD_CHUNK };
 	for (int path = 0; path < 2; path++)
 		for (int how = 0; how < 2; how++)
@@ -299,7 +310,7 @@ static void check_conv_bits(int B, int C, int H, int W, int OC, int k, int s, in
 				}
 				nn_conv2d_backward_with(di1, dw1, db1, r, inp, w, &d, scratch, kept,
 							paths[path]);
-				ref_conv(o2, di2, dw2, db2, r, inp, w, b, &d, paths[path]);
+				ref_conv(o2, di2, dw2, db2, r, inp, w, b, &d, paths[path]->add);
 				CHECK(memcmp(o1, o2, nout * 4) == 0);
 				CHECK(memcmp(dw1, dw2, nw * 4) == 0);
 				CHECK(memcmp(db1, db2, (size_t)OC * 4) == 0);
