@@ -50,9 +50,10 @@ bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, i
 	return true;
 }
 
-/* Floats read before and after dcol by col2im's shifted vector loads (masked off):
- * enough for kernels up to 9 x 9. */
-#define NN_COL2IM_SLACK 8
+/* The vector col2im's largest kernel (k x k), and the floats its shifted vector
+ * loads read (masked off) before and after dcol. */
+#define NN_COL2IM_KMAX 9
+#define NN_COL2IM_SLACK (NN_COL2IM_KMAX - 1)
 
 /* Floats of col a chunk may take: it is rebuilt per chunk, and a bigger chunk
  * gains nothing once its rows are long. */
@@ -253,54 +254,78 @@ static void col2im_add(float *restrict dinp, const float *restrict dcol,
  * - 1; tap (ky, kx) adds dcol row oy = iy - ky at column x - kx, so its load starts
  * kx floats before the columns it adds, and lanes outside 0 <= x - kx < OW (or a row
  * oy outside the map) add -0 instead, which leaves every float as it is (+0 would
- * turn a -0 into +0). A row's last vector ends at its end, overlapping the one
- * before, whose lanes it leaves alone. Two rows at a time: each vector's additions
- * are a chain, and two chains keep the adder busy. The loads reach up to k - 1 floats
- * outside a dcol row, so outside dcol too: the caller keeps NN_COL2IM_SLACK floats
- * of zeros on each side. Needs W >= VN.
+ * turn a -0 into +0).
+ * Two rows and two vectors a row at a time (four chains of additions keep the adder
+ * busy): vector a at columns j0.., vector b at the next VN columns, or ending at the
+ * row's end and overlapping a, whose lanes it leaves alone (b is stored first, so
+ * that a's store has the last word there; no load follows a store it overlaps,
+ * which would stall store forwarding: measured a third of the time). The loads
+ * reach up to k - 1 floats outside a dcol row, so outside dcol too: the caller
+ * keeps NN_COL2IM_SLACK floats of zeros on each side. Needs W >= VN.
  */
+/* acc += the VT at src + x0 - kx where mask m, else -0 (z = -0 & ~m). */
+#define NN_COL2IM_TAP(VT, VI, acc, src, x0, m, z)                                                 \
+	do {                                                                                      \
+		VT t_;                                                                            \
+		memcpy(&t_, (src) + (x0) - kx, sizeof t_);                                        \
+		acc += (VT)(((VI)t_ & (m)) | (z));                                                \
+	} while (0)
+
 #define NN_DEFINE_COL2IM(NAME, VT, VI, VN)                                                        \
 	static void NAME(float *restrict dinp, const float *restrict dcol,                        \
 			 const struct nn_conv2d_dims *d)                                          \
 	{                                                                                         \
 		int k = d->k, OH = d->OH, OW = d->OW, H = d->H, W = d->W;                         \
 		size_t P = (size_t)OH * OW;                                                       \
-		VI lane;                                                                          \
+		VI lane, nz = (VI)(-(VT){ 0 });                                                   \
 		for (int i = 0; i < VN; i++)                                                      \
 			lane[i] = i;                                                              \
-		const VT nz = -(VT){ 0 };                                                         \
+		VI ma[NN_COL2IM_KMAX], za[NN_COL2IM_KMAX], mb[NN_COL2IM_KMAX], zb[NN_COL2IM_KMAX]; \
 		for (int c = 0; c < d->C; c++)                                                    \
 			for (int iy = 0; iy < H; iy += 2) {                                       \
 				bool two = iy + 1 < H;                                            \
 				float *r0 = dinp + ((size_t)c * H + iy) * W, *r1 = r0 + (two ? W : 0); \
-				for (int j0 = 0; j0 < W; j0 += VN) {                              \
-					int x0 = j0 + VN <= W ? j0 : W - VN;                      \
-					VI x = lane + x0, fresh = x >= j0;                        \
-					VT a0, a1;                                                \
-					memcpy(&a0, r0 + x0, sizeof a0);                          \
-					memcpy(&a1, r1 + x0, sizeof a1);                          \
+				for (int j0 = 0; j0 < W; j0 += 2 * VN) {                          \
+					int xa = j0 + VN <= W ? j0 : W - VN, jb = j0 + VN;        \
+					int xb = jb + VN <= W ? jb : jb < W ? W - VN : xa;        \
+					VI x = lane + xa, y = lane + xb;                          \
+					VI fa = x >= j0, fb = (y >= jb) & -(int)(jb < W);         \
+					for (int kx = 0; kx < k; kx++) { /* lanes tap kx adds to */ \
+						ma[kx] = fa & (x >= kx) & (x < kx + OW);          \
+						mb[kx] = fb & (y >= kx) & (y < kx + OW);          \
+						za[kx] = nz & ~ma[kx], zb[kx] = nz & ~mb[kx];     \
+					}                                                         \
+					VT a0, b0, a1, b1;                                        \
+					memcpy(&a0, r0 + xa, sizeof a0), memcpy(&b0, r0 + xb, sizeof b0); \
+					memcpy(&a1, r1 + xa, sizeof a1), memcpy(&b1, r1 + xb, sizeof b1); \
 					for (int ky = 0; ky < k; ky++) {                          \
 						int oy = iy - ky; /* row 1's is oy + 1 */         \
-						if (oy + 1 < 0 || oy >= OH)                       \
-							continue;                                 \
-						VI v0 = fresh & -(int)(oy >= 0);                  \
-						VI v1 = fresh & -(int)(two && oy + 1 < OH);       \
-						const float *s0 = dcol + (size_t)(c * k + ky) * k * P + \
-								  x0, *s1;                        \
-						s0 += (size_t)(oy >= 0 ? oy : 0) * OW;            \
-						s1 = s0 + (oy >= 0 && oy + 1 < OH ? OW : 0);      \
-						for (int kx = 0; kx < k; kx++, s0 += P, s1 += P) { \
-							VI m = (x >= kx) & (x < kx + OW);         \
-							VT t0, t1;                                \
-							memcpy(&t0, s0 - kx, sizeof t0);          \
-							memcpy(&t1, s1 - kx, sizeof t1);          \
-							VI m0 = m & v0, m1 = m & v1;              \
-							a0 += (VT)(((VI)t0 & m0) | ((VI)nz & ~m0)); \
-							a1 += (VT)(((VI)t1 & m1) | ((VI)nz & ~m1)); \
-						}                                                 \
+						bool ok0 = oy >= 0 && oy < OH;                    \
+						bool ok1 = two && oy + 1 >= 0 && oy + 1 < OH;     \
+						const float *s0 = dcol + (size_t)(c * k + ky) * k * P; \
+						const float *s1 = s0 + (size_t)(oy + 1) * OW;     \
+						s0 += (size_t)(ok0 ? oy : 0) * OW;                \
+						if (ok0 && ok1)                                   \
+							for (int kx = 0; kx < k; kx++, s0 += P, s1 += P) { \
+								NN_COL2IM_TAP(VT, VI, a0, s0, xa, ma[kx], za[kx]); \
+								NN_COL2IM_TAP(VT, VI, b0, s0, xb, mb[kx], zb[kx]); \
+								NN_COL2IM_TAP(VT, VI, a1, s1, xa, ma[kx], za[kx]); \
+								NN_COL2IM_TAP(VT, VI, b1, s1, xb, mb[kx], zb[kx]); \
+							}                                         \
+						else if (ok0)                                     \
+							for (int kx = 0; kx < k; kx++, s0 += P) { \
+								NN_COL2IM_TAP(VT, VI, a0, s0, xa, ma[kx], za[kx]); \
+								NN_COL2IM_TAP(VT, VI, b0, s0, xb, mb[kx], zb[kx]); \
+							}                                         \
+						else if (ok1)                                     \
+							for (int kx = 0; kx < k; kx++, s1 += P) { \
+								NN_COL2IM_TAP(VT, VI, a1, s1, xa, ma[kx], za[kx]); \
+								NN_COL2IM_TAP(VT, VI, b1, s1, xb, mb[kx], zb[kx]); \
+							}                                         \
 					}                                                         \
-					memcpy(r1 + x0, &a1, sizeof a1); /* r1 = r0 when one */  \
-					memcpy(r0 + x0, &a0, sizeof a0);                          \
+					/* r1 = r0 when there is one row: r0's last */            \
+					memcpy(r1 + xb, &b1, sizeof b1), memcpy(r1 + xa, &a1, sizeof a1); \
+					memcpy(r0 + xb, &b0, sizeof b0), memcpy(r0 + xa, &a0, sizeof a0); \
 				}                                                                 \
 			}                                                                         \
 	}
@@ -314,7 +339,7 @@ NN_DEFINE_COL2IM(col2im_add_8, qcq_f8, nn_i8, 8)
 /* dinp += col2im(dcol), by the vector rows above where they apply. */
 static void col2im_add_fast(float *dinp, const float *dcol, const struct nn_conv2d_dims *d)
 {
-	bool s1 = d->stride == 1 && d->pad == 0 && d->k - 1 <= NN_COL2IM_SLACK;
+	bool s1 = d->stride == 1 && d->pad == 0 && d->k <= NN_COL2IM_KMAX;
 	if (s1 && d->W >= QCQ_VF_N)
 		col2im_add_w(dinp, dcol, d);
 #if QCQ_VF_N > 8
