@@ -367,6 +367,30 @@ static float sum(const float *x, int n)
 	return s;
 }
 
+/* db[oc] += sum(g row oc) for every oc, from G = g^T (P, OC): the same sums (16
+ * partial sums, the tail, then the partials, lane oc doing what sum does on row
+ * oc) in vectors across OC, where sum's rows of 121 or 676 floats left it mostly
+ * scalar. OC % QCQ_VF_N rows go through sum itself. */
+static void sum_rows(float *db, const float *G, const float *g, int P, int OC)
+{
+	int oc0 = 0;
+	for (; oc0 + QCQ_VF_N <= OC; oc0 += QCQ_VF_N) {
+		const float *x = G + oc0;
+		qcq_vf acc[16] = { 0 }, s = { 0 };
+		int i = 0;
+		for (; i + 16 <= P; i += 16)
+			for (int j = 0; j < 16; j++)
+				acc[j] += qcq_vf_load(x + (size_t)(i + j) * OC);
+		for (; i < P; i++)
+			s += qcq_vf_load(x + (size_t)i * OC);
+		for (int j = 0; j < 16; j++)
+			s += acc[j];
+		qcq_vf_store(db + oc0, qcq_vf_load(db + oc0) + s);
+	}
+	for (; oc0 < OC; oc0++)
+		db[oc0] += sum(g + (size_t)oc0 * P, P);
+}
+
 /* dst (cols, rows) = src (rows, cols)^T, row strides ldd and lds: 4 x 4 blocks in
  * 16-byte vectors (SSE2, NEON or scalarised), the edges one float at a time. Down
  * the rows first, so that dst's rows (16 or 32 floats for G) fill a few lines at a
@@ -494,11 +518,13 @@ void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dou
 		int nb = d->B - n0 < chunk ? d->B - n0 : chunk;
 		for (int n = 0; n < nb; n++) {
 			const float *g = dout + (n0 + n) * out_sz;
-			if (db)
-				for (int oc = 0; oc < OC; oc++)
-					db[oc] += sum(g + (size_t)oc * P, P);
 			if (!lone)
 				transpose(G + (size_t)n * P * OC, OC, g, P, OC, P);
+			if (db && !lone)
+				sum_rows(db, G + (size_t)n * P * OC, g, P, OC);
+			else if (db)
+				for (int oc = 0; oc < OC; oc++)
+					db[oc] += sum(g + (size_t)oc * P, P);
 		}
 		if (lone) {
 			im2row(G, inp + n0 * in_sz, d);
