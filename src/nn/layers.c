@@ -73,6 +73,8 @@
 		VI ea = a == m, eb = (b == m) & ~ea, ec = (c == m) & ~ea & ~eb;                   \
 		VI ed = ~(ea | eb | ec);                                                          \
 		memcpy(&gv, g, sizeof gv);                                                        \
+		if (write) /* + 0 once here rather than on each of the 4 outputs: +0 either way */ \
+			gv += 0.0f;                                                               \
 		if (relu)                                                                         \
 			gv = (VT)((VI)gv & (m > (VT){ 0 }));                                      \
 		VI lane = { NN_UNPAREN LANES };                                                   \
@@ -86,7 +88,7 @@
 			      __builtin_shufflevector(gc, gd, NN_UNPAREN HI) };                   \
 		for (int i = 0; i < 4; i++) {                                                     \
 			if (write) {                                                              \
-				x = add[i] + 0.0f;                                                \
+				x = add[i];                                                       \
 			} else {                                                                  \
 				memcpy(&x, d[i], sizeof x);                                       \
 				x += add[i];                                                      \
