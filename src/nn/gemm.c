@@ -193,20 +193,12 @@ void nn_gemm_small_set(float *C, const float *A, const float *B, int M, int N, i
 	gemm_small(C, A, B, M, N, K, ta, true);
 }
 
-void nn_gemm_set(float *C, const float *A, const float *B, int M, int N, int K, bool ta)
-{
-	switch (nn_gemm_plan(M, N, K, ta)) {
-	case NN_GEMM_LOOPS:
-		nn_gemm_loops_set(C, A, B, M, N, K, ta);
-		break;
-	case NN_GEMM_KERNEL:
-		nn_gemm_small_set(C, A, B, M, N, K, ta);
-		break;
-	case NN_GEMM_SGEMM:
-		nn_gemm_blas_set(C, A, B, M, N, K, ta);
-		break;
-	}
-}
+/* Each implementation's accumulating and setting product, by enum nn_gemm_impl. */
+static const struct nn_gemm_ops by_impl[] = {
+	[NN_GEMM_LOOPS] = { nn_gemm_loops, nn_gemm_loops_set },
+	[NN_GEMM_KERNEL] = { nn_gemm_small, nn_gemm_small_set },
+	[NN_GEMM_SGEMM] = { nn_gemm_blas, nn_gemm_blas_set },
+};
 
 const struct nn_gemm_ops nn_gemm_planned = { nn_gemm, nn_gemm_set };
 const struct nn_gemm_ops nn_gemm_kernel = { nn_gemm_small, nn_gemm_small_set };
@@ -214,15 +206,10 @@ const struct nn_gemm_ops nn_gemm_plain = { nn_gemm_loops, nn_gemm_loops_set };
 
 void nn_gemm(float *C, const float *A, const float *B, int M, int N, int K, bool ta)
 {
-	switch (nn_gemm_plan(M, N, K, ta)) {
-	case NN_GEMM_LOOPS:
-		nn_gemm_loops(C, A, B, M, N, K, ta);
-		break;
-	case NN_GEMM_KERNEL:
-		nn_gemm_small(C, A, B, M, N, K, ta);
-		break;
-	case NN_GEMM_SGEMM:
-		nn_gemm_blas(C, A, B, M, N, K, ta);
-		break;
-	}
+	by_impl[nn_gemm_plan(M, N, K, ta)].add(C, A, B, M, N, K, ta);
+}
+
+void nn_gemm_set(float *C, const float *A, const float *B, int M, int N, int K, bool ta)
+{
+	by_impl[nn_gemm_plan(M, N, K, ta)].set(C, A, B, M, N, K, ta);
 }

@@ -140,6 +140,27 @@ static inline void pair_next(size_t *off, int *oy, int OH, int H, int W)
 		*oy = 0, *off += (size_t)(H - 2 * OH) * W;
 }
 
+/* A window row's blocks of N windows from ox on (rows of at least N windows), the
+ * last overlapping the one before (forward: the same values again; backward: see
+ * blockN_backward's fresh). */
+#define NN_POOL_FORWARD_ROW(N)                                                                    \
+	for (; ox < OW && OW >= N; ox += N) {                                                     \
+		int x0 = ox + N <= OW ? ox : OW - N;                                              \
+		const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;                                 \
+		__typeof__(block##N##_forward(NULL)) m =                                          \
+			block##N##_forward((const float *[4]){ s0, s0 + N, s1, s1 + N });         \
+		memcpy(o + x0, &m, sizeof m);                                                     \
+	}
+#define NN_POOL_BACKWARD_ROW(N)                                                                   \
+	for (; ox < OW && OW >= N; ox += N) {                                                     \
+		int x0 = ox + N <= OW ? ox : OW - N;                                              \
+		const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;                                 \
+		float *e0 = d0 + 2 * x0, *e1 = d1 + 2 * x0;                                       \
+		block##N##_backward((float *[4]){ e0, e0 + N, e1, e1 + N },                        \
+				    (const float *[4]){ s0, s0 + N, s1, s1 + N }, g + x0, ox - x0, \
+				    write, relu);                                                 \
+	}
+
 /*
  * Maps of 2 windows a row (W = 4 or 5: qcq-cnn's second pool) have no room for a
  * vector in a row; two window rows at a time fill one (in[]: the four 4-float runs,
@@ -161,19 +182,9 @@ static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
 		float *o = out + (size_t)r * OW;
 		int ox = 0;
 #if QCQ_VF_N >= 8
-		for (; ox < OW && OW >= 8; ox += 8) {
-			int x0 = ox + 8 <= OW ? ox : OW - 8; /* the last 8 overlap: same values */
-			const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;
-			f8 m = block8_forward((const float *[4]){ s0, s0 + 8, s1, s1 + 8 });
-			memcpy(o + x0, &m, 32);
-		}
+		NN_POOL_FORWARD_ROW(8);
 #endif
-		for (; ox < OW && OW >= 4; ox += 4) {
-			int x0 = ox + 4 <= OW ? ox : OW - 4; /* the last 4 overlap: same values */
-			const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;
-			f4 m = block4_forward((const float *[4]){ s0, s0 + 4, s1, s1 + 4 });
-			memcpy(o + x0, &m, 16);
-		}
+		NN_POOL_FORWARD_ROW(4);
 		for (; ox < OW; ox++)
 			o[ox] = max2(max2(r0[2 * ox], r0[2 * ox + 1]), max2(r1[2 * ox], r1[2 * ox + 1]));
 	}
@@ -203,23 +214,9 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 		const float *g = dout + (size_t)r * OW;
 		int ox = 0;
 #if QCQ_VF_N >= 8
-		for (; ox < OW && OW >= 8; ox += 8) {
-			int x0 = ox + 8 <= OW ? ox : OW - 8;
-			const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;
-			float *e0 = d0 + 2 * x0, *e1 = d1 + 2 * x0;
-			block8_backward((float *[4]){ e0, e0 + 8, e1, e1 + 8 },
-					(const float *[4]){ s0, s0 + 8, s1, s1 + 8 }, g + x0, ox - x0,
-					write, relu);
-		}
+		NN_POOL_BACKWARD_ROW(8);
 #endif
-		for (; ox < OW && OW >= 4; ox += 4) {
-			int x0 = ox + 4 <= OW ? ox : OW - 4;
-			const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;
-			float *e0 = d0 + 2 * x0, *e1 = d1 + 2 * x0;
-			block4_backward((float *[4]){ e0, e0 + 4, e1, e1 + 4 },
-				       (const float *[4]){ s0, s0 + 4, s1, s1 + 4 }, g + x0, ox - x0,
-				       write, relu);
-		}
+		NN_POOL_BACKWARD_ROW(4);
 		for (; ox < OW; ox++) {
 			float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
 			float m = max2(max2(a, b), max2(c, d));
