@@ -43,8 +43,9 @@ static double max_abs_diff(const float *a, const float *b, size_t n)
 static void test_gemm_paths(void)
 {
 	int shapes[][3] = { { 16, 144, 36 }, { 32, 16, 144 }, { 3, 5, 7 }, { 1, 1, 1 }, { 64, 70, 33 },
-			     { 13, 17, 5 }, { 9, 33, 2 }, { 144, 121, 32 } };
-	for (int s = 0; s < 8; s++)
+			     { 13, 17, 5 }, { 9, 33, 2 }, { 144, 121, 32 }, { 9, 16, 2704 },
+			     { 5, 3, 1100 } };
+	for (int s = 0; s < 10; s++)
 		for (int ta = 0; ta < 2; ta++) {
 			int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
 			float *A = rnd((size_t)M * K, -1, 1), *B = rnd((size_t)K * N, -1, 1);
@@ -63,6 +64,8 @@ static void test_gemm_paths(void)
 			nn_gemm_loops(C1, A, B, M, N, K, ta);
 			nn_gemm_blas(C2, A, B, M, N, K, ta);
 			nn_gemm_small(C3, A, B, M, N, K, ta);
+			/* the kernel adds in the loops' order (in blocks of K for long sums) */
+			CHECK(memcmp(C1, C3, sizeof(float) * M * N) == 0);
 			for (int i = 0; i < M * N; i++) {
 				CHECK_NEAR(C1[i], ref[i], 1e-4);
 				CHECK_NEAR(C2[i], ref[i], 1e-4);
