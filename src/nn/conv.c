@@ -427,10 +427,8 @@ static void transpose(float *restrict dst, size_t ldd, const float *restrict src
 			dst[(size_t)j * ldd + i] = src[(size_t)i * lds + j];
 }
 
-/* col (K, nb P) of samples inp[0..nb-1], sample n in columns n P .. n P + P - 1
- * (inline: a call here measured 2% of a QCQ-CNN step at batch 1, AVX-512). */
-static inline void im2col_chunk(float *col, const float *inp, int nb,
-				const struct nn_conv2d_dims *d)
+/* col (K, nb P) of samples inp[0..nb-1], sample n in columns n P .. n P + P - 1. */
+static void im2col_chunk(float *col, const float *inp, int nb, const struct nn_conv2d_dims *d)
 {
 	size_t in_sz = (size_t)d->C * d->H * d->W, P = (size_t)d->OH * d->OW;
 	for (int n = 0; n < nb; n++) {
