@@ -163,9 +163,12 @@ static void gemm_compare(double seconds)
 		{ "qcq-cnn conv2 fwd  32x16x144", 32, 16, 144, false },
 		{ "qcq-cnn conv2 dW   32x144x16", 32, 144, 16, false },
 		{ "qcq-cnn conv2 dX   144x16x32", 144, 16, 32, true },
+		/* the CNN at batch 4: forward and weight gradient across the 4 samples where
+		 * that pays (src/nn/conv.c), the input gradient per sample */
 		{ "cnn conv1 fwd      16x676x9 ", 16, 676, 9, false },
-		{ "cnn conv2 fwd      32x121x144", 32, 121, 144, false },
-		{ "cnn conv2 dW       32x144x121", 32, 144, 121, false },
+		{ "cnn conv1 dW^T b4  9x16x2704", 9, 16, 2704, false },
+		{ "cnn conv2 fwd b4   32x484x144", 32, 484, 144, false },
+		{ "cnn conv2 dW^T b4  144x32x484", 144, 32, 484, false },
 		{ "cnn conv2 dX       144x121x32", 144, 121, 32, true },
 		{ "big                128x1024x256", 128, 1024, 256, false },
 	};

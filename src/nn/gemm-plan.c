@@ -50,8 +50,9 @@
 #define NN_PLAN_LOOPS_WORK ((size_t)1 << 16)
 /* Another path replaces the kernel only when at least this much faster. */
 #define NN_PLAN_MARGIN 0.92
-/* The plan file's version (its name): 2 since the 6-row gemm tiles. */
-#define NN_PLAN_VERSION 2
+/* The plan file's version (its name): 2 since the 6-row gemm tiles, 3 since the
+ * kernel's tiles can start from zero (C = A B) and conv's batched products. */
+#define NN_PLAN_VERSION 3
 
 struct plan_slot {
 	_Atomic uint64_t key; /* 0 = empty */
@@ -100,11 +101,9 @@ static enum nn_gemm_impl by_size(size_t work)
 	return work >= NN_PLAN_SGEMM_WORK ? NN_GEMM_SGEMM : NN_GEMM_KERNEL;
 }
 
-typedef void (*gemm_fn)(float *, const float *, const float *, int, int, int, bool);
-
 /* Microseconds per call: the best of 3 rounds of about 20 us each (at least 2 calls). */
-static float time_one(gemm_fn f, float *C, const float *A, const float *B, int M, int N, int K,
-		      bool ta)
+static float time_one(nn_gemm_fn f, float *C, const float *A, const float *B, int M, int N,
+		      int K, bool ta)
 {
 	f(C, A, B, M, N, K, ta); /* warm caches and OpenBLAS's first-call set-up */
 	double best = 1e30;
@@ -314,6 +313,14 @@ const char *nn_gemm_impl_name(enum nn_gemm_impl impl)
 		return "sgemm";
 	}
 	return "?";
+}
+
+float nn_gemm_plan_us(int M, int N, int K, bool ta)
+{
+	enum nn_gemm_impl impl = nn_gemm_plan(M, N, K, ta);
+	uint64_t key = plan_key(M, N, K, ta);
+	const struct plan_slot *s = key ? plan_find(key) : NULL;
+	return s ? s->us[impl] : 0.0f;
 }
 
 size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta)

@@ -19,34 +19,95 @@
  * 2x2 windows (every pool of the paper's models) without branches: which of the
  * four inputs wins is data, so a branch on it is mispredicted about every other
  * window (measured: 40% of a QCQ-CNN step on an AVX2 build in plain loops). Four
- * windows at a time in 16-byte vectors (SSE2, NEON or scalarised by the compiler;
- * the maps here are 2 to 13 windows wide, too narrow for wider vectors), a row's last
- * four overlapping the ones before; rows under 4 windows with bit masks. Backward writes all four positions of a window (each input belongs
- * to exactly one window) instead of scattering to a recomputed arg max. Ties go to
- * the first maximum in row-major order, as in the generic path.
+ * windows at a time in 16-byte vectors (SSE2, NEON or scalarised by the compiler),
+ * or eight in 32-byte ones on a build with vectors that wide, for maps at least 8
+ * windows wide (the CNN's first pool: 13; half the vector operations per window,
+ * measured 12% of a CNN step before), a row's last block overlapping the ones
+ * before; rows under 4 windows with bit masks. Backward writes all four positions
+ * of a window (each input belongs to exactly one window) instead of scattering to a
+ * recomputed arg max. Ties go to the first maximum in row-major order, as in the
+ * generic path.
  */
+#define NN_UNPAREN(...) __VA_ARGS__
+
+/*
+ * For N windows in vectors VT (lane masks VI): windowsN: a b on their top row, c d
+ * on their bottom row; the top row's 2N floats are t0[0..N-1] t1[0..N-1], the
+ * bottom's u0[..] u1[..] (EVEN, ODD pick them). maxN: y > x ? y : x lane by lane
+ * (the scalar path's order, so NaNs go the same way). blockN_forward: the windows'
+ * maxima. blockN_backward: in[] and d[] the runs as in maxpool2_forward, g their N
+ * output gradients; lanes below `fresh` were done before (an overlapping last
+ * block): accumulating, they add +0; writing, they write the same values again.
+ * write and relu as in maxpool2_backward. LO, HI interleave two vectors.
+ */
+#define NN_DEFINE_POOL_BLOCKS(N, VT, VI, EVEN, ODD, LO, HI, LANES)                                \
+	static inline void windows##N(const float *t0, const float *t1, const float *u0,          \
+				      const float *u1, VT *a, VT *b, VT *c, VT *d)                \
+	{                                                                                         \
+		VT x0, x1, y0, y1;                                                                \
+		memcpy(&x0, t0, sizeof x0), memcpy(&x1, t1, sizeof x1);                           \
+		memcpy(&y0, u0, sizeof y0), memcpy(&y1, u1, sizeof y1);                           \
+		*a = __builtin_shufflevector(x0, x1, NN_UNPAREN EVEN);                            \
+		*b = __builtin_shufflevector(x0, x1, NN_UNPAREN ODD);                             \
+		*c = __builtin_shufflevector(y0, y1, NN_UNPAREN EVEN);                            \
+		*d = __builtin_shufflevector(y0, y1, NN_UNPAREN ODD);                             \
+	}                                                                                         \
+	static inline VT max##N(VT x, VT y)                                                       \
+	{                                                                                         \
+		VI m = y > x;                                                                     \
+		return (VT)(((VI)y & m) | ((VI)x & ~m));                                          \
+	}                                                                                         \
+	static inline VT block##N##_forward(const float *const in[4])                             \
+	{                                                                                         \
+		VT a, b, c, d;                                                                    \
+		windows##N(in[0], in[1], in[2], in[3], &a, &b, &c, &d);                           \
+		return max##N(max##N(a, b), max##N(c, d));                                        \
+	}                                                                                         \
+	static inline void block##N##_backward(float *const d[4], const float *const in[4],      \
+					       const float *g, int fresh, bool write, bool relu) \
+	{                                                                                         \
+		VT a, b, c, dd, gv, x;                                                            \
+		windows##N(in[0], in[1], in[2], in[3], &a, &b, &c, &dd);                          \
+		VT m = max##N(max##N(a, b), max##N(c, dd));                                       \
+		/* the first position equal to the max */                                         \
+		VI ea = a == m, eb = (b == m) & ~ea, ec = (c == m) & ~ea & ~eb;                   \
+		VI ed = ~(ea | eb | ec);                                                          \
+		memcpy(&gv, g, sizeof gv);                                                        \
+		if (write) /* + 0 once here rather than on each of the 4 outputs: +0 either way */ \
+			gv += 0.0f;                                                               \
+		if (relu)                                                                         \
+			gv = (VT)((VI)gv & (m > (VT){ 0 }));                                      \
+		VI lane = { NN_UNPAREN LANES };                                                   \
+		if (!write)                                                                       \
+			gv = (VT)((VI)gv & (lane >= fresh));                                      \
+		VT ga = (VT)((VI)gv & ea), gb = (VT)((VI)gv & eb);                                \
+		VT gc = (VT)((VI)gv & ec), gd = (VT)((VI)gv & ed);                                \
+		VT add[4] = { __builtin_shufflevector(ga, gb, NN_UNPAREN LO),                     \
+			      __builtin_shufflevector(ga, gb, NN_UNPAREN HI),                     \
+			      __builtin_shufflevector(gc, gd, NN_UNPAREN LO),                     \
+			      __builtin_shufflevector(gc, gd, NN_UNPAREN HI) };                   \
+		for (int i = 0; i < 4; i++) {                                                     \
+			if (write) {                                                              \
+				x = add[i];                                                       \
+			} else {                                                                  \
+				memcpy(&x, d[i], sizeof x);                                       \
+				x += add[i];                                                      \
+			}                                                                         \
+			memcpy(d[i], &x, sizeof x);                                               \
+		}                                                                                 \
+	}
+
 typedef float f4 __attribute__((vector_size(16)));
 typedef int i4 __attribute__((vector_size(16)));
-
-/* The four inputs of four windows: a b on their top row, c d on their bottom row;
- * the top row's 8 floats are t0[0..3] t1[0..3], the bottom's u0[0..3] u1[0..3]. */
-static inline void windows4(const float *t0, const float *t1, const float *u0, const float *u1,
-			    f4 *a, f4 *b, f4 *c, f4 *d)
-{
-	f4 x0, x1, y0, y1;
-	memcpy(&x0, t0, 16), memcpy(&x1, t1, 16), memcpy(&y0, u0, 16), memcpy(&y1, u1, 16);
-	*a = __builtin_shufflevector(x0, x1, 0, 2, 4, 6);
-	*b = __builtin_shufflevector(x0, x1, 1, 3, 5, 7);
-	*c = __builtin_shufflevector(y0, y1, 0, 2, 4, 6);
-	*d = __builtin_shufflevector(y0, y1, 1, 3, 5, 7);
-}
-
-/* y > x ? y : x lane by lane (the scalar path's order, so NaNs go the same way) */
-static inline f4 max4(f4 x, f4 y)
-{
-	i4 m = y > x;
-	return (f4)(((i4)y & m) | ((i4)x & ~m));
-}
+NN_DEFINE_POOL_BLOCKS(4, f4, i4, (0, 2, 4, 6), (1, 3, 5, 7), (0, 4, 1, 5), (2, 6, 3, 7),
+		      (0, 1, 2, 3))
+#if QCQ_VF_N >= 8
+typedef float f8 __attribute__((vector_size(32)));
+typedef int i8 __attribute__((vector_size(32)));
+NN_DEFINE_POOL_BLOCKS(8, f8, i8, (0, 2, 4, 6, 8, 10, 12, 14), (1, 3, 5, 7, 9, 11, 13, 15),
+		      (0, 8, 1, 9, 2, 10, 3, 11), (4, 12, 5, 13, 6, 14, 7, 15),
+		      (0, 1, 2, 3, 4, 5, 6, 7))
+#endif
 
 static inline float max2(float x, float y)
 {
@@ -69,12 +130,36 @@ static inline size_t pair_off(int r, int OH, int H, int W)
 	return ((size_t)(r / OH) * H + 2 * (r % OH)) * W;
 }
 
-static inline f4 block_forward(const float *const in[4])
+/* From window row r's offset (and oy = r % OH) to row r + 1's, without pair_off's
+ * division (measured: a third of the CNN's pool backward, one per row of 5 to 13
+ * windows). */
+static inline void pair_next(size_t *off, int *oy, int OH, int H, int W)
 {
-	f4 a, b, c, d;
-	windows4(in[0], in[1], in[2], in[3], &a, &b, &c, &d);
-	return max4(max4(a, b), max4(c, d));
+	*off += 2 * (size_t)W;
+	if (++*oy == OH)
+		*oy = 0, *off += (size_t)(H - 2 * OH) * W;
 }
+
+/* A window row's blocks of N windows from ox on (rows of at least N windows), the
+ * last overlapping the one before (forward: the same values again; backward: see
+ * blockN_backward's fresh). */
+#define NN_POOL_FORWARD_ROW(N)                                                                    \
+	for (; ox < OW && OW >= N; ox += N) {                                                     \
+		int x0 = ox + N <= OW ? ox : OW - N;                                              \
+		const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;                                 \
+		__typeof__(block##N##_forward(NULL)) m =                                          \
+			block##N##_forward((const float *[4]){ s0, s0 + N, s1, s1 + N });         \
+		memcpy(o + x0, &m, sizeof m);                                                     \
+	}
+#define NN_POOL_BACKWARD_ROW(N)                                                                   \
+	for (; ox < OW && OW >= N; ox += N) {                                                     \
+		int x0 = ox + N <= OW ? ox : OW - N;                                              \
+		const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;                                 \
+		float *e0 = d0 + 2 * x0, *e1 = d1 + 2 * x0;                                       \
+		block##N##_backward((float *[4]){ e0, e0 + N, e1, e1 + N },                        \
+				    (const float *[4]){ s0, s0 + N, s1, s1 + N }, g + x0, ox - x0, \
+				    write, relu);                                                 \
+	}
 
 /*
  * Maps of 2 windows a row (W = 4 or 5: qcq-cnn's second pool) have no room for a
@@ -88,57 +173,20 @@ static void maxpool2_forward(float *out, const float *inp, int BC, int H, int W)
 	if (OW == 2)
 		for (; r + 2 <= rows; r += 2) {
 			const float *t0 = inp + pair_off(r, OH, H, W), *t1 = inp + pair_off(r + 1, OH, H, W);
-			f4 m = block_forward((const float *[4]){ t0, t1, t0 + W, t1 + W });
+			f4 m = block4_forward((const float *[4]){ t0, t1, t0 + W, t1 + W });
 			memcpy(out + (size_t)r * 2, &m, 16);
 		}
-	for (; r < rows; r++) {
-		const float *r0 = inp + pair_off(r, OH, H, W), *r1 = r0 + W;
+	size_t off = pair_off(r, OH, H, W);
+	for (int oy = r % OH; r < rows; r++, pair_next(&off, &oy, OH, H, W)) {
+		const float *r0 = inp + off, *r1 = r0 + W;
 		float *o = out + (size_t)r * OW;
 		int ox = 0;
-		for (; ox < OW && OW >= 4; ox += 4) {
-			int x0 = ox + 4 <= OW ? ox : OW - 4; /* the last 4 overlap: same values */
-			const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;
-			f4 m = block_forward((const float *[4]){ s0, s0 + 4, s1, s1 + 4 });
-			memcpy(o + x0, &m, 16);
-		}
+#if QCQ_VF_N >= 8
+		NN_POOL_FORWARD_ROW(8);
+#endif
+		NN_POOL_FORWARD_ROW(4);
 		for (; ox < OW; ox++)
 			o[ox] = max2(max2(r0[2 * ox], r0[2 * ox + 1]), max2(r1[2 * ox], r1[2 * ox + 1]));
-	}
-}
-
-/* Four windows: in[] and d[] the runs as in maxpool2_forward, g their 4 output
- * gradients; lanes below `fresh` were done before (an overlapping last block):
- * accumulating, they add +0; writing, they write the same values again. write and
- * relu as in maxpool2_backward. */
-static inline void block_backward(float *const d[4], const float *const in[4], const float *g,
-				  int fresh, bool write, bool relu)
-{
-	f4 a, b, c, dd, gv, x;
-	windows4(in[0], in[1], in[2], in[3], &a, &b, &c, &dd);
-	f4 m = max4(max4(a, b), max4(c, dd));
-	/* the first position equal to the max */
-	i4 ea = a == m, eb = (b == m) & ~ea, ec = (c == m) & ~ea & ~eb;
-	i4 ed = ~(ea | eb | ec);
-	memcpy(&gv, g, 16);
-	if (relu)
-		gv = (f4)((i4)gv & (m > (f4){ 0 }));
-	i4 lane = { 0, 1, 2, 3 };
-	if (!write)
-		gv = (f4)((i4)gv & (lane >= fresh));
-	f4 ga = (f4)((i4)gv & ea), gb = (f4)((i4)gv & eb);
-	f4 gc = (f4)((i4)gv & ec), gd = (f4)((i4)gv & ed);
-	f4 add[4] = { __builtin_shufflevector(ga, gb, 0, 4, 1, 5),
-		      __builtin_shufflevector(ga, gb, 2, 6, 3, 7),
-		      __builtin_shufflevector(gc, gd, 0, 4, 1, 5),
-		      __builtin_shufflevector(gc, gd, 2, 6, 3, 7) };
-	for (int i = 0; i < 4; i++) {
-		if (write) {
-			x = add[i] + 0.0f;
-		} else {
-			memcpy(&x, d[i], 16);
-			x += add[i];
-		}
-		memcpy(d[i], &x, 16);
 	}
 }
 
@@ -155,23 +203,20 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 			size_t o0 = pair_off(r, OH, H, W), o1 = pair_off(r + 1, OH, H, W);
 			const float *t0 = inp + o0, *t1 = inp + o1;
 			float *e0 = dinp + o0, *e1 = dinp + o1;
-			block_backward((float *[4]){ e0, e1, e0 + W, e1 + W },
+			block4_backward((float *[4]){ e0, e1, e0 + W, e1 + W },
 				       (const float *[4]){ t0, t1, t0 + W, t1 + W }, dout + (size_t)r * 2,
 				       0, write, relu);
 		}
-	for (; r < rows; r++) {
-		const float *r0 = inp + pair_off(r, OH, H, W), *r1 = r0 + W;
-		float *d0 = dinp + pair_off(r, OH, H, W), *d1 = d0 + W;
+	size_t off = pair_off(r, OH, H, W);
+	for (int oy = r % OH; r < rows; r++, pair_next(&off, &oy, OH, H, W)) {
+		const float *r0 = inp + off, *r1 = r0 + W;
+		float *d0 = dinp + off, *d1 = d0 + W;
 		const float *g = dout + (size_t)r * OW;
 		int ox = 0;
-		for (; ox < OW && OW >= 4; ox += 4) {
-			int x0 = ox + 4 <= OW ? ox : OW - 4;
-			const float *s0 = r0 + 2 * x0, *s1 = r1 + 2 * x0;
-			float *e0 = d0 + 2 * x0, *e1 = d1 + 2 * x0;
-			block_backward((float *[4]){ e0, e0 + 4, e1, e1 + 4 },
-				       (const float *[4]){ s0, s0 + 4, s1, s1 + 4 }, g + x0, ox - x0,
-				       write, relu);
-		}
+#if QCQ_VF_N >= 8
+		NN_POOL_BACKWARD_ROW(8);
+#endif
+		NN_POOL_BACKWARD_ROW(4);
 		for (; ox < OW; ox++) {
 			float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
 			float m = max2(max2(a, b), max2(c, d));
@@ -189,11 +234,11 @@ static void maxpool2_backward(float *dinp, const float *dout, const float *inp, 
 			}
 		}
 	}
-	if (write && W & 1)
-		for (r = 0; r < rows; r++) {
-			float *d0 = dinp + pair_off(r, OH, H, W);
-			d0[W - 1] = d0[2 * W - 1] = 0.0f;
-		}
+	if (write && W & 1) {
+		off = 0;
+		for (int oy = r = 0; r < rows; r++, pair_next(&off, &oy, OH, H, W))
+			dinp[off + W - 1] = dinp[off + 2 * W - 1] = 0.0f;
+	}
 	if (write && H & 1)
 		for (int bc = 0; bc < BC; bc++)
 			memset(dinp + ((size_t)bc * H + H - 1) * W, 0, sizeof(float) * W);

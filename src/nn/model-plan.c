@@ -2,9 +2,10 @@
  * nn/model-plan.c: the matrix products a model will run, planned when it is built,
  * and what was chosen for them (`summary kernels`).
  *
- * A conv layer runs three products per sample (forward, weight gradient, input
- * gradient; see conv.c), a dense layer two in backward for the batch (its forward
- * is a dot product per output). Planning them in nn_model_create means the timing
+ * A conv layer runs three products (forward and weight gradient per chunk of
+ * samples, input gradient per sample; see conv.c), and two more when the batch ends
+ * in a smaller chunk; a dense layer two in backward for the batch (its forward is a
+ * dot product per output). Planning them in nn_model_create means the timing
  * (gemm-plan.c, a few milliseconds once per shape and process) never lands inside a
  * training step. Batches smaller than the model's maximum are planned on first use.
  */
@@ -14,27 +15,50 @@
 
 #include <stdio.h>
 
-/* The products of layer l at batch B: (M, N, K, ta) rows, how many (0..3). */
-static int layer_products(const struct nn_layer *l, int B, int p[3][4])
+/* The products of layer l at batch B: (M, N, K, ta) rows and what each is for, how
+ * many (0..6). */
+static int layer_products(const struct nn_layer *l, int B, int p[6][4], const char *what[6])
 {
 	if (l->kind == NN_L_CONV) {
 		struct nn_conv2d_dims d;
-		if (!nn_conv2d_dims_init(&d, 1, l->in_c, l->in_h, l->in_w, l->out_c, l->k, l->stride,
+		if (!nn_conv2d_dims_init(&d, B, l->in_c, l->in_h, l->in_w, l->out_c, l->k, l->stride,
 					 l->pad))
 			return 0;
-		int K = d.C * d.k * d.k, P = d.OH * d.OW;
+		int K = d.C * d.k * d.k, P = d.OH * d.OW, nb = nn_conv2d_chunk(&d), last = B % nb;
 		int n = 0;
-		p[n][0] = d.OC, p[n][1] = P, p[n][2] = K, p[n][3] = 0, n++;  /* out = w col */
-		p[n][0] = d.OC, p[n][1] = K, p[n][2] = P, p[n][3] = 0, n++;  /* dw += dout row */
-		if (l->need_dinp)                                            /* dcol = w^T dout */
+		what[n] = "forward"; /* out = w col, per sample */
+		p[n][0] = d.OC, p[n][1] = P, p[n][2] = K, p[n][3] = 0, n++;
+		if (nb > 1) { /* or for a chunk, if that is faster */
+			what[n] = "forward";
+			p[n][0] = d.OC, p[n][1] = nb * P, p[n][2] = K, p[n][3] = 0, n++;
+		}
+		what[n] = "weight grad"; /* dw^T += col G, or dw += dout row for one sample */
+		if (nb > 1)
+			p[n][0] = K, p[n][1] = d.OC, p[n][2] = nb * P, p[n][3] = 0, n++;
+		else
+			p[n][0] = d.OC, p[n][1] = K, p[n][2] = P, p[n][3] = 0, n++;
+		if (l->need_dinp) { /* dcol = w^T dout */
+			what[n] = "input grad";
 			p[n][0] = K, p[n][1] = P, p[n][2] = d.OC, p[n][3] = 1, n++;
+		}
+		if (last) { /* the batch's last, smaller chunk */
+			if (last > 1) {
+				what[n] = "forward";
+				p[n][0] = d.OC, p[n][1] = last * P, p[n][2] = K, p[n][3] = 0, n++;
+			}
+			what[n] = "weight grad";
+			p[n][0] = K, p[n][1] = d.OC, p[n][2] = last * P, p[n][3] = 0, n++;
+		}
 		return n;
 	}
 	if (l->kind == NN_L_DENSE) {
 		int IN = (int)nn_layer_in_size(l), OUT = l->out_c, n = 0;
-		p[n][0] = OUT, p[n][1] = IN, p[n][2] = B, p[n][3] = 1, n++; /* dw += dout^T inp */
-		if (l->need_dinp)                                           /* dinp += dout w */
+		what[n] = "weight grad"; /* dw += dout^T inp */
+		p[n][0] = OUT, p[n][1] = IN, p[n][2] = B, p[n][3] = 1, n++;
+		if (l->need_dinp) { /* dinp += dout w */
+			what[n] = "input grad";
 			p[n][0] = B, p[n][1] = IN, p[n][2] = OUT, p[n][3] = 0, n++;
+		}
 		return n;
 	}
 	return 0;
@@ -43,8 +67,9 @@ static int layer_products(const struct nn_layer *l, int B, int p[3][4])
 void nn_model_plan_kernels(const struct nn_model *m)
 {
 	for (int i = 0; i < m->nl; i++) {
-		int p[3][4];
-		int n = layer_products(&m->L[i], m->max_batch, p);
+		int p[6][4];
+		const char *what[6];
+		int n = layer_products(&m->L[i], m->max_batch, p, what);
 		for (int j = 0; j < n; j++)
 			nn_gemm_plan(p[j][0], p[j][1], p[j][2], p[j][3] != 0);
 	}
@@ -52,8 +77,6 @@ void nn_model_plan_kernels(const struct nn_model *m)
 
 size_t nn_model_kernels_describe(const struct nn_model *m, char *buf, size_t n)
 {
-	static const char *conv_what[] = { "forward", "weight grad", "input grad" };
-	static const char *dense_what[] = { "weight grad", "input grad" };
 	char cpu[128];
 	qcq_cpu_name(cpu, sizeof cpu);
 	size_t len = 0;
@@ -74,14 +97,14 @@ size_t nn_model_kernels_describe(const struct nn_model *m, char *buf, size_t n)
 		    "another process may choose differently and round differently\n");
 	for (int i = 0; i < m->nl; i++) {
 		const struct nn_layer *l = &m->L[i];
-		int p[3][4];
-		int np = layer_products(l, m->max_batch, p);
+		int p[6][4];
+		const char *what[6];
+		int np = layer_products(l, m->max_batch, p, what);
 		for (int j = 0; j < np; j++) {
 			char line[160];
 			nn_gemm_plan_describe(line, sizeof line, p[j][0], p[j][1], p[j][2], p[j][3] != 0);
-			PUT("  %2d %-5s %-11s %s\n", i, l->kind == NN_L_CONV ? "conv" : "dense",
-			    l->kind == NN_L_CONV ? conv_what[j]
-						 : dense_what[j], line);
+			PUT("  %2d %-5s %-11s %s\n", i, l->kind == NN_L_CONV ? "conv" : "dense", what[j],
+			    line);
 		}
 	}
 #undef PUT

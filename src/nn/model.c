@@ -60,6 +60,7 @@ void nn_model_destroy(struct nn_model *m)
 static enum qcq_status carve(struct nn_model *m, struct qcq_error *err)
 {
 	size_t B = (size_t)m->max_batch, np = 0, nacts = 0, nmask = 0, nscratch = 0, qin = 0;
+	size_t scr[NN_MAX_LAYERS] = { 0 };
 	bool ok = add_size(&nacts, B, nn_model_in_floats(m));
 	for (int i = 0; i < m->nl; i++) {
 		struct nn_layer *l = &m->L[i];
@@ -73,10 +74,11 @@ static enum qcq_status carve(struct nn_model *m, struct qcq_error *err)
 			qin = (size_t)l->in_c;
 		if (l->kind == NN_L_CONV) {
 			struct nn_conv2d_dims cd;
-			nn_conv2d_dims_init(&cd, 1, l->in_c, l->in_h, l->in_w, l->out_c, l->k,
-					    l->stride, l->pad);
-			size_t s = nn_conv2d_scratch_floats(&cd);
-			nscratch = s > nscratch ? s : nscratch;
+			nn_conv2d_dims_init(&cd, m->max_batch, l->in_c, l->in_h, l->in_w, l->out_c,
+					    l->k, l->stride, l->pad);
+			/* its own: the forward's im2col stays there for the backward */
+			scr[i] = nn_conv2d_scratch_floats(&cd);
+			ok = ok && add_size(&nscratch, 1, scr[i]);
 		}
 	}
 	if (!ok)
@@ -103,9 +105,10 @@ static enum qcq_status carve(struct nn_model *m, struct qcq_error *err)
 
 	m->input = m->acts, m->dinput = m->dacts;
 	float *a = m->acts + B * nn_model_in_floats(m), *da = m->dacts + B * nn_model_in_floats(m);
-	float *mask = m->masks, *prev = m->input, *dprev = m->dinput;
+	float *mask = m->masks, *prev = m->input, *dprev = m->dinput, *scratch = m->scratch;
 	for (int i = 0; i < m->nl; i++) {
 		struct nn_layer *l = &m->L[i];
+		l->scratch = scr[i] ? scratch : NULL, scratch += scr[i];
 		l->w = m->params + l->poff, l->b = l->w + l->nw;
 		l->dw = m->grads + l->poff, l->db = l->dw + l->nw;
 		if (l->kind == NN_L_FLATTEN) {
@@ -258,7 +261,8 @@ enum qcq_status nn_model_forward(struct nn_model *m, const float *x, int B, cons
 		case NN_L_CONV:
 			nn_conv2d_dims_init(&cd, B, l->in_c, l->in_h, l->in_w, l->out_c, l->k, l->stride,
 					    l->pad);
-			nn_conv2d_forward(l->out, in, l->w, l->b, &cd, m->scratch);
+			l->kept_col = nn_conv2d_forward_with(l->out, in, l->w, l->b, &cd, l->scratch,
+							     NN_CONV_FWD_PLANNED, &nn_gemm_planned);
 			break;
 		case NN_L_RELU:
 			nn_relu_forward(l->out, in, n);
@@ -363,7 +367,10 @@ static void layer_backward(struct nn_model *m, struct nn_layer *l, const float *
 	case NN_L_CONV:
 		nn_conv2d_dims_init(&cd, B, l->in_c, l->in_h, l->in_w, l->out_c, l->k, l->stride,
 				    l->pad);
-		nn_conv2d_backward(din, l->dw, l->db, l->dout, in, l->w, &cd, m->scratch);
+		/* the last forward may have left its im2col of this batch in the layer's
+		 * scratch */
+		nn_conv2d_backward_with(din, l->dw, l->db, l->dout, in, l->w, &cd, l->scratch,
+					l->kept_col, &nn_gemm_planned);
 		break;
 	case NN_L_RELU:
 		if (din)

@@ -19,6 +19,22 @@ void nn_gemm_loops(float *C, const float *A, const float *B, int M, int N, int K
 void nn_gemm_blas(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 void nn_gemm_small(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
 
+/* The _set twins compute C = A B (C's old contents unread): the bits of clearing C
+ * and accumulating, without the clearing pass (sgemm with beta 0). */
+void nn_gemm_set(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+void nn_gemm_loops_set(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+void nn_gemm_blas_set(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+void nn_gemm_small_set(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+
+/* Any of them (the planner times them; tests run conv on one implementation). */
+typedef void (*nn_gemm_fn)(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+/* An implementation's accumulating and setting product: as planned, the kernel's,
+ * the loops'. */
+struct nn_gemm_ops {
+	nn_gemm_fn add, set;
+};
+extern const struct nn_gemm_ops nn_gemm_planned, nn_gemm_kernel, nn_gemm_plain;
+
 enum nn_gemm_impl { NN_GEMM_LOOPS, NN_GEMM_KERNEL, NN_GEMM_SGEMM };
 /* The implementation for this shape: planned (timed) on first use, then cached. */
 enum nn_gemm_impl nn_gemm_plan(int M, int N, int K, bool ta);
@@ -26,6 +42,27 @@ const char *nn_gemm_impl_name(enum nn_gemm_impl impl);
 /* "MxNxK[t] choice (us: loops .., kernel .., sgemm ..)" into buf (snprintf rules);
  * plans the shape if it is new. */
 size_t nn_gemm_plan_describe(char *buf, size_t n, int M, int N, int K, bool ta);
+/* Microseconds per call of the chosen implementation as timed (plans the shape if it
+ * is new); 0 when not timed (decided by size). */
+float nn_gemm_plan_us(int M, int N, int K, bool ta);
+
+/*
+ * conv.c: samples per chunk of the batched products (a conv's products at batch d->B
+ * have N or K = nb P for chunks of nb = nn_conv2d_chunk(d) samples and one last
+ * chunk of what is left); the passes of nn.h with every product done by gemm
+ * (nn.h's use nn_gemm_planned). The forward runs a chunk as one product or one per sample
+ * (how: as the plan's timings say, or forced), and returns whether it left the
+ * batch's im2col in scratch for the backward: then kept_col = true there (the
+ * model's layers own their scratch) spares a second im2col.
+ */
+enum nn_conv_fwd { NN_CONV_FWD_PLANNED, NN_CONV_FWD_SAMPLES, NN_CONV_FWD_CHUNK };
+int nn_conv2d_chunk(const struct nn_conv2d_dims *d);
+bool nn_conv2d_forward_with(float *out, const float *inp, const float *w, const float *b,
+			    const struct nn_conv2d_dims *d, float *scratch, enum nn_conv_fwd how,
+			    const struct nn_gemm_ops *gemm);
+void nn_conv2d_backward_with(float *dinp, float *dw, float *db, const float *dout,
+			     const float *inp, const float *w, const struct nn_conv2d_dims *d,
+			     float *scratch, bool kept_col, const struct nn_gemm_ops *gemm);
 
 /*
  * layers.c: backward passes that write their input's gradient instead of adding to
@@ -68,6 +105,8 @@ struct nn_layer {
 	float *w, *b, *dw, *db;
 	float *out, *dout;  /* (max_batch, out size); aliases the input for flatten */
 	float *mask;        /* dropout factors */
+	float *scratch;     /* conv: its own scratch (the forward's im2col kept for backward) */
+	bool kept_col;      /* conv: the last forward left its im2col there */
 };
 
 struct nn_model {
@@ -84,7 +123,7 @@ struct nn_model {
 	size_t nacts;    /* floats in acts (= in dacts) */
 	float *input, *dinput;
 	float *masks;    /* dropout factors, one block */
-	float *scratch;  /* conv im2col, one block */
+	float *scratch;  /* the conv layers' scratch, one block */
 	float *probs;    /* (max_batch, 2) */
 	int32_t *labels; /* (max_batch) of the last loss */
 	float *qtmp;     /* quantum layer's dinp staging, (max_batch, in) */

@@ -14,9 +14,9 @@ choices() { # the implementation column of `summary kernels`, one per product
 
 export QCQ_CACHE_DIR="$T/c1"
 QCQ_CACHE_DIR=$T/c1 "$Q" -c 'model qcq-cnn' -c 'summary kernels' > "$T/k1" 2>&1
-plan=$(ls "$T"/c1/gemm-plan-v2-*.txt 2>/dev/null | head -1)
+plan=$(ls "$T"/c1/gemm-plan-v3-*.txt 2>/dev/null | head -1)
 check "the plan file is created in the cache" $([ -n "$plan" ]; echo $?)
-check "summary kernels names it" $(grep -q "plan kept in $T/c1/gemm-plan-v2-" "$T/k1"; echo $?)
+check "summary kernels names it" $(grep -q "plan kept in $T/c1/gemm-plan-v3-" "$T/k1"; echo $?)
 check "one line per product of qcq-cnn" $([ "$(grep -vc '^#' "$plan")" -ge 9 ]; echo $?)
 
 # the file is read: every shape forced to the naive loops shows as loops
@@ -37,7 +37,7 @@ check "three processes, same epochs.csv" $(cmp -s "$T/s1/epochs.csv" "$T/s2/epoc
 # two processes at once with no plan yet: flock makes the second read the first's
 choices "$T/c3" > "$T/a" & choices "$T/c3" > "$T/b"; wait
 check "simultaneous first runs choose alike" $([ -s "$T/a" ] && cmp -s "$T/a" "$T/b"; echo $?)
-check "each shape is in the file once" $([ "$(grep -v '^#' "$T"/c3/gemm-plan-v2-*.txt |
+check "each shape is in the file once" $([ "$(grep -v '^#' "$T"/c3/gemm-plan-v3-*.txt |
 	cut -d' ' -f1-4 | sort | uniq -d | wc -l)" = 0 ]; echo $?)
 
 # no cache directory to keep it in: it still trains, and says so

@@ -9,8 +9,11 @@
 #include "check.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void nn_gemm_small_scalar(float *C, const float *A, const float *B, int M, int N, int K, bool ta);
+void nn_gemm_small_set_scalar(float *C, const float *A, const float *B, int M, int N, int K,
+			      bool ta);
 
 static void test_scalar_kernel(void)
 {
@@ -40,7 +43,14 @@ static void test_scalar_kernel(void)
 			nn_gemm_small_scalar(C, A, B, M, N, K, ta);
 			for (int i = 0; i < M * N; i++)
 				CHECK_NEAR(C[i], ref[i], 1e-4);
-			free(A), free(B), free(C), free(ref);
+			/* C = A B: the bits of accumulating onto zeros */
+			float *S = malloc(sizeof(float) * M * N), *Z = calloc((size_t)M * N, 4);
+			for (int i = 0; i < M * N; i++)
+				S[i] = 1.0f;
+			nn_gemm_small_set_scalar(S, A, B, M, N, K, ta);
+			nn_gemm_small_scalar(Z, A, B, M, N, K, ta);
+			CHECK(memcmp(S, Z, sizeof(float) * M * N) == 0);
+			free(A), free(B), free(C), free(ref), free(S), free(Z);
 		}
 }
 

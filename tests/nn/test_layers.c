@@ -43,8 +43,9 @@ static double max_abs_diff(const float *a, const float *b, size_t n)
 static void test_gemm_paths(void)
 {
 	int shapes[][3] = { { 16, 144, 36 }, { 32, 16, 144 }, { 3, 5, 7 }, { 1, 1, 1 }, { 64, 70, 33 },
-			     { 13, 17, 5 }, { 9, 33, 2 }, { 144, 121, 32 } };
-	for (int s = 0; s < 8; s++)
+			     { 13, 17, 5 }, { 9, 33, 2 }, { 144, 121, 32 }, { 9, 16, 2704 },
+			     { 5, 3, 1100 } };
+	for (int s = 0; s < 10; s++)
 		for (int ta = 0; ta < 2; ta++) {
 			int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
 			float *A = rnd((size_t)M * K, -1, 1), *B = rnd((size_t)K * N, -1, 1);
@@ -63,11 +64,24 @@ static void test_gemm_paths(void)
 			nn_gemm_loops(C1, A, B, M, N, K, ta);
 			nn_gemm_blas(C2, A, B, M, N, K, ta);
 			nn_gemm_small(C3, A, B, M, N, K, ta);
+			/* the kernel adds in the loops' order (in blocks of K for long sums) */
+			CHECK(memcmp(C1, C3, sizeof(float) * M * N) == 0);
 			for (int i = 0; i < M * N; i++) {
 				CHECK_NEAR(C1[i], ref[i], 1e-4);
 				CHECK_NEAR(C2[i], ref[i], 1e-4);
 				CHECK_NEAR(C3[i], ref[i], 1e-4);
 			}
+			/* C = A B: the bits of clearing C and accumulating (sgemm: close) */
+			float *S = rnd((size_t)M * N, -1, 1), *Z = zeros((size_t)M * N);
+			nn_gemm_small_set(S, A, B, M, N, K, ta);
+			nn_gemm_small(Z, A, B, M, N, K, ta);
+			CHECK(memcmp(S, Z, sizeof(float) * M * N) == 0);
+			nn_gemm_loops_set(S, A, B, M, N, K, ta);
+			CHECK(memcmp(S, Z, sizeof(float) * M * N) == 0); /* loops = kernel too */
+			nn_gemm_blas_set(S, A, B, M, N, K, ta);
+			for (int i = 0; i < M * N; i++)
+				CHECK_NEAR(S[i], Z[i], 1e-4);
+			free(S), free(Z);
 			free(A), free(B), free(C1), free(C2), free(C3), free(ref);
 		}
 }
@@ -192,6 +206,138 @@ static void test_conv(void)
 	check_conv(1, 1, 3, 3, 1, 3, 1, 0);     /* one output pixel */
 }
 
+/*
+ * The conv passes against the per-sample products they replaced (im2col of one
+ * sample, dw += dout row with row = col^T, dcol = w^T dout then col2im), both run
+ * on the same gemm implementation: the kernel and the loops add in the same order
+ * either way, so the bits must agree (and so a planned run keeps its last bits).
+ */
+static void ref_im2col(float *col, const float *in, const struct nn_conv2d_dims *d)
+{
+	int k = d->k, P = d->OH * d->OW;
+	for (int c = 0; c < d->C; c++)
+		for (int ky = 0; ky < k; ky++)
+			for (int kx = 0; kx < k; kx++, col += P)
+				for (int oy = 0; oy < d->OH; oy++)
+					for (int ox = 0; ox < d->OW; ox++) {
+						int iy = oy * d->stride + ky - d->pad, ix = ox * d->stride + kx - d->pad;
+						bool inside = iy >= 0 && iy < d->H && ix >= 0 && ix < d->W;
+						col[oy * d->OW + ox] =
+							inside ? in[((size_t)c * d->H + iy) * d->W + ix] : 0.0f;
+					}
+}
+
+/* conv.c's bias-gradient sum: 16 partial sums, then the tail, then the partials */
+static float ref_sum(const float *x, int n)
+{
+	float acc[16] = { 0 }, s = 0.0f;
+	int i = 0;
+	for (; i + 16 <= n; i += 16)
+		for (int j = 0; j < 16; j++)
+			acc[j] += x[i + j];
+	for (; i < n; i++)
+		s += x[i];
+	for (int j = 0; j < 16; j++)
+		s += acc[j];
+	return s;
+}
+
+static void ref_conv(float *out, float *dinp, float *dw, float *db, const float *dout,
+		     const float *inp, const float *w, const float *b, const struct nn_conv2d_dims *d,
+		     nn_gemm_fn gemm)
+{
+	int K = d->C * d->k * d->k, P = d->OH * d->OW, OC = d->OC;
+	size_t in_sz = (size_t)d->C * d->H * d->W;
+	float *col = malloc(sizeof(float) * K * P), *row = malloc(sizeof(float) * K * P);
+	float *dcol = malloc(sizeof(float) * K * P);
+	for (int n = 0; n < d->B; n++) {
+		float *o = out + (size_t)n * OC * P;
+		const float *g = dout + (size_t)n * OC * P;
+		for (int i = 0; i < OC * P; i++)
+			o[i] = b[i / P];
+		ref_im2col(col, inp + n * in_sz, d);
+		gemm(o, w, col, OC, P, K, false);
+		for (int oc = 0; oc < OC; oc++)
+			db[oc] += ref_sum(g + (size_t)oc * P, P);
+		for (int t = 0; t < K; t++)
+			for (int p = 0; p < P; p++)
+				row[(size_t)p * K + t] = col[(size_t)t * P + p];
+		gemm(dw, g, row, OC, K, P, false);
+		memset(dcol, 0, sizeof(float) * K * P);
+		gemm(dcol, w, g, K, P, OC, true);
+		float *di = dinp + n * in_sz;
+		for (int c = 0; c < d->C; c++) /* taps outermost, as col2im adds them */
+			for (int ky = 0; ky < d->k; ky++)
+				for (int kx = 0; kx < d->k; kx++) {
+					const float *src = dcol + ((size_t)(c * d->k + ky) * d->k + kx) * P;
+					for (int oy = 0; oy < d->OH; oy++)
+						for (int ox = 0; ox < d->OW; ox++) {
+							int iy = oy * d->stride + ky - d->pad;
+							int ix = ox * d->stride + kx - d->pad;
+							if (iy >= 0 && iy < d->H && ix >= 0 && ix < d->W)
+								di[((size_t)c * d->H + iy) * d->W + ix] +=
+									src[oy * d->OW + ox];
+						}
+				}
+	}
+	free(col), free(row), free(dcol);
+}
+
+static void check_conv_bits(int B, int C, int H, int W, int OC, int k, int s, int pad)
+{
+	struct nn_conv2d_dims d;
+	CHECK(nn_conv2d_dims_init(&d, B, C, H, W, OC, k, s, pad));
+	size_t nin = (size_t)B * C * H * W, nw = (size_t)OC * C * k * k;
+	size_t nout = (size_t)B * OC * d.OH * d.OW;
+	float *inp = rnd(nin, -1, 1), *w = rnd(nw, -1, 1), *b = rnd(OC, -1, 1), *r = rnd(nout, -1, 1);
+	float *scratch = zeros(nn_conv2d_scratch_floats(&d));
+	const struct nn_gemm_ops *paths[2] = { &nn_gemm_kernel, &nn_gemm_plain };
+	enum nn_conv_fwd hows[2] = { NN_CONV_FWD_SAMPLES, NN_CONV_FWD_CHUNK };
+	for (int path = 0; path < 2; path++)
+		for (int how = 0; how < 2; how++)
+			for (int clobber = 0; clobber < 2; clobber++) {
+				float *o1 = zeros(nout), *o2 = zeros(nout);
+				float *di1 = rnd(nin, -1, 1), *dw1 = rnd(nw, -1, 1), *db1 = rnd(OC, -1, 1);
+				float *di2 = malloc(nin * 4), *dw2 = malloc(nw * 4), *db2 = malloc(OC * 4);
+				memcpy(di2, di1, nin * 4), memcpy(dw2, dw1, nw * 4);
+				memcpy(db2, db1, OC * 4);
+				bool kept = nn_conv2d_forward_with(o1, inp, w, b, &d, scratch, hows[how],
+								   paths[path]);
+				/* the batch's im2col is kept when it was built whole */
+				CHECK(kept == (nn_conv2d_chunk(&d) >= B &&
+					       (hows[how] == NN_CONV_FWD_CHUNK || B == 1)));
+				if (clobber) { /* another conv's forward on the scratch in between */
+					memset(scratch, 0xff,
+					       sizeof(float) * nn_conv2d_scratch_floats(&d));
+					kept = false;
+				}
+				nn_conv2d_backward_with(di1, dw1, db1, r, inp, w, &d, scratch, kept,
+							paths[path]);
+				ref_conv(o2, di2, dw2, db2, r, inp, w, b, &d, paths[path]->add);
+				CHECK(memcmp(o1, o2, nout * 4) == 0);
+				CHECK(memcmp(dw1, dw2, nw * 4) == 0);
+				CHECK(memcmp(db1, db2, (size_t)OC * 4) == 0);
+				CHECK(memcmp(di1, di2, nin * 4) == 0);
+				free(o1), free(o2), free(di1), free(dw1), free(db1);
+				free(di2), free(dw2), free(db2);
+			}
+	free(inp), free(w), free(b), free(r), free(scratch);
+}
+
+static void test_conv_bits(void)
+{
+	struct nn_conv2d_dims d;
+	check_conv_bits(1, 4, 14, 14, 16, 3, 1, 0); /* qcq-cnn conv1 */
+	check_conv_bits(4, 1, 28, 28, 16, 3, 1, 0); /* cnn conv1, batch 4 */
+	check_conv_bits(4, 16, 13, 13, 32, 3, 1, 0); /* cnn conv2, batch 4 */
+	/* 9 samples of cnn conv2 go in two chunks (5 and 4): kept_col must not reuse a
+	 * chunk's im2col for another */
+	CHECK(nn_conv2d_dims_init(&d, 9, 16, 13, 13, 32, 3, 1, 0) && nn_conv2d_chunk(&d) == 5);
+	check_conv_bits(9, 16, 13, 13, 32, 3, 1, 0);
+	check_conv_bits(3, 2, 7, 9, 5, 3, 2, 1);    /* stride and padding */
+	check_conv_bits(2, 2, 20, 21, 3, 5, 1, 0);  /* 5x5 taps */
+}
+
 static void test_conv_dims(void)
 {
 	struct nn_conv2d_dims d;
@@ -256,6 +402,8 @@ static void test_maxpool(void)
 	check_maxpool(2, 5, 10);
 	check_maxpool(2, 6, 12);
 	check_maxpool(2, 4, 26);
+	check_maxpool(2, 3, 16);  /* one block of 8 windows */
+	check_maxpool(2, 3, 35);  /* 8-window blocks overlapping, an odd column */
 	check_maxpool(2, 3, 6);
 	check_maxpool(3, 7, 8); /* the generic path */
 	/* ties go to the first maximum, as in PyTorch; the ragged column gets nothing */
@@ -428,6 +576,8 @@ static void test_write_backward(void)
 	check_write_backward(2, 3, 26, 26); /* cnn's */
 	check_write_backward(2, 3, 11, 11);
 	check_write_backward(2, 3, 7, 9);
+	check_write_backward(2, 2, 5, 16);
+	check_write_backward(2, 2, 5, 35);
 	check_write_backward(2, 3, 3, 3);
 	check_write_backward(1, 1, 6, 5); /* an odd number of rows of 2 windows */
 	check_write_backward(1, 3, 7, 4);
@@ -562,6 +712,7 @@ int main(void)
 	RUN(test_gemm_planned);
 	RUN(test_conv_dims);
 	RUN(test_conv);
+	RUN(test_conv_bits);
 	RUN(test_maxpool);
 	RUN(test_avgpool);
 	RUN(test_dense);
