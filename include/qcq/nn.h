@@ -46,13 +46,16 @@ struct nn_conv2d_dims {
 /* Fills OH, OW; false when the output would be empty (k > H + 2 pad) or a size is < 1. */
 bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, int OC, int k,
 			 int stride, int pad);
-/* Floats of scratch the fast kernels need (one sample's im2col and friends). */
+/* Floats of scratch the fast kernels need (the im2col of a chunk of samples, and the
+ * transposed gradients of the backward; capped per layer for large batches). */
 size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d);
 
 /*
- * Fast path: im2col of one sample, then small matrix products, each by the
+ * Fast path: im2col of a chunk of samples, then small matrix products (one per sample,
+ * or one across the chunk where the plan's timings say it pays), each by the
  * register-tiled kernel (any vector width), OpenBLAS sgemm or plain loops, whichever
- * timed fastest for its shape on this machine (see nn/gemm.c, nn/gemm-plan.c).
+ * timed fastest for its shape on this machine (see nn/gemm.c, nn/gemm-plan.c, and
+ * nn/conv.c). Each element's additions keep one order whichever grouping is used.
  * scratch holds nn_conv2d_scratch_floats(d) floats.
  * backward: dinp may be NULL (first layer: nothing to propagate); db may be NULL.
  */
