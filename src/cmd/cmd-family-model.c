@@ -119,6 +119,17 @@ enum qcq_status cmd_model_refuse_damping(struct cmd_ctx *ctx, const char *what,
 			 what, set, todo);
 }
 
+/* "1024 shots and depolarizing p1 0.01, p2 0.02", "exact expectations and no noise" */
+static void describe_noise(char *buf, size_t n, uint64_t shots, double p1, double p2)
+{
+	int len = shots ? snprintf(buf, n, "%llu shots", (unsigned long long)shots)
+			: snprintf(buf, n, "exact expectations");
+	if (p1 > 0 || p2 > 0)
+		snprintf(buf + len, n - (size_t)len, " and depolarizing p1 %g, p2 %g", p1, p2);
+	else
+		snprintf(buf + len, n - (size_t)len, " and no noise");
+}
+
 enum qcq_status cmd_model_follow_noise(struct cmd_ctx *ctx, struct nn_model *m, const char *what)
 {
 	const struct cmd_settings *s = &ctx->ws->set;
@@ -133,6 +144,8 @@ enum qcq_status cmd_model_follow_noise(struct cmd_ctx *ctx, struct nn_model *m, 
 	}
 	if (d->p1 == (float)s->p1 && d->p2 == (float)s->p2 && d->shots == (uint64_t)s->shots)
 		return QCQ_OK;
+	char was[120];
+	describe_noise(was, sizeof was, d->shots, d->p1, d->p2);
 	struct qcq_error e;
 	if (nn_model_set_noise(m, (float)s->p1, (float)s->p2, (uint64_t)s->shots, &e)) {
 		if (e.code == QCQ_EUNSUPPORTED) /* qcnn, the K-class classifier: exact only */
@@ -143,18 +156,22 @@ enum qcq_status cmd_model_follow_noise(struct cmd_ctx *ctx, struct nn_model *m, 
 		*ctx->err = e;
 		return qcq_error_prefix(ctx->err, "%s", what);
 	}
-	char shots[40], noise[80];
-	if (s->shots)
-		snprintf(shots, sizeof shots, "%ld shots", s->shots);
-	else
-		snprintf(shots, sizeof shots, "exact expectations");
-	if (s->p1 > 0 || s->p2 > 0)
-		snprintf(noise, sizeof noise, "depolarizing p1 %g, p2 %g", s->p1, s->p2);
-	else
-		snprintf(noise, sizeof noise, "no noise");
-	cmd_info(ctx, "%s: the quantum classifier of %s now runs with %s and %s (the settings)",
-		 what, arch, shots, noise);
+	char now[120];
+	describe_noise(now, sizeof now, (uint64_t)s->shots, s->p1, s->p2);
+	cmd_info(ctx, "%s: the quantum classifier of %s now runs with %s (the settings; it ran "
+		 "with %s)", what, arch, now, was);
 	return QCQ_OK;
+}
+
+void cmd_model_note_noise(struct cmd_ctx *ctx, const char *what)
+{
+	if (!ctx->ws->model)
+		return;
+	struct qcq_error e;
+	struct cmd_ctx quiet = *ctx;
+	quiet.err = &e;
+	if (cmd_model_follow_noise(&quiet, ctx->ws->model, what))
+		cmd_info(ctx, "%s", e.msg);
 }
 
 enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part)

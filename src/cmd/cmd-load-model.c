@@ -44,6 +44,7 @@ static enum qcq_status exec_load_model(struct cmd_ctx *ctx, const struct cmd_cal
 	if (ws->split && ws->split->nsides != K)
 		cmd_info(ctx, "the model has %d classes, the task %d: choose %d classes (`classes`) "
 			 "to use it", K, ws->split->nsides, K);
+	cmd_model_note_noise(ctx, "load model"); /* the settings' shots and noise, said */
 	cmd_json_begin(ctx, "load-model");
 	cmd_json_int(ctx, "nclasses", K);
 	cmd_json_str(ctx, "path", path);
@@ -61,6 +62,8 @@ const struct cmd_entry cmd_load_model_entry = {
 	.usage = "load model FILE",
 	.help = "Load a model checkpoint (.qcqm) written by `save model`: the model, its "
 		"training history (continue it with `train resume`) and its quanvolution filter. "
-		"A truncated, corrupt or foreign file is refused and the workspace is unchanged.",
+		"Its quantum classifier takes the current settings shots and noise (the log says "
+		"when they differ from those it was saved with). A truncated, corrupt or foreign "
+		"file is refused and the workspace is unchanged.",
 	.exec = exec_load_model,
 };

@@ -60,6 +60,9 @@ enum qcq_status cmd_model_refuse_damping(struct cmd_ctx *ctx, const char *what,
  * exact only (qcnn, the K-class classifier) refuses, saying what to set.
  */
 enum qcq_status cmd_model_follow_noise(struct cmd_ctx *ctx, struct nn_model *m, const char *what);
+/* The same for the workspace's model (if any) where a command changed the model or the
+ * settings (set, load model): never fails; what it would refuse becomes a note. */
+void cmd_model_note_noise(struct cmd_ctx *ctx, const char *what);
 
 /* The part named by text ("train", "val", "test"); an error for anything else. */
 enum qcq_status cmd_model_part(struct cmd_ctx *ctx, const char *text, int *part);

@@ -278,13 +278,8 @@ static enum qcq_status exec_set(struct cmd_ctx *ctx, const struct cmd_call *call
 	/* shots and noise reach the model's classifier now, so that the log says so next to
 	 * the command that changed them (train, eval and predict would apply them anyway);
 	 * an exact-only classifier keeps the setting for circuits and says why it can't */
-	if (ctx->ws->model && (strcmp(key, "shots") == 0 || strcmp(key, "noise") == 0)) {
-		struct qcq_error e;
-		struct cmd_ctx quiet = *ctx;
-		quiet.err = &e;
-		if (cmd_model_follow_noise(&quiet, ctx->ws->model, "set"))
-			cmd_info(ctx, "%s", e.msg);
-	}
+	if (strcmp(key, "shots") == 0 || strcmp(key, "noise") == 0)
+		cmd_model_note_noise(ctx, "set");
 	return QCQ_OK;
 }
 
@@ -310,8 +305,8 @@ const struct cmd_entry cmd_set_entry = {
 		"measure. The kinds compose (setting one keeps the others; a parameter left out "
 		"of the kind set is 0); noise off clears them all. shots: finite-shot estimates "
 		"instead of exact expectations. The model's quantum classifier takes shots and "
-		"depolarizing noise when they are set (and a loaded checkpoint takes the current "
-		"ones at train, eval, confusion or predict); the log says when that changes it. "
+		"depolarizing noise when they are set, and a loaded checkpoint takes the current "
+		"ones when it is loaded; the log says when that changes it. "
 		"Studies (experiment) do not use them. depth: RealAmplitudes reps of the classifier (1, "
 		"2, 3 give 4, 6, 8 angles); depth and observable rebuild the classifier of a "
 		"qcq-cnn model that exists, keeping its classical weights (and, for observable, "
