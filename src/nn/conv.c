@@ -59,13 +59,18 @@ bool nn_conv2d_dims_init(struct nn_conv2d_dims *d, int B, int C, int H, int W, i
  * gains nothing once its rows are long. */
 #define NN_CONV_CHUNK_FLOATS ((size_t)1 << 17)
 
-int nn_conv2d_chunk(const struct nn_conv2d_dims *d)
+/* The most samples a chunk of these dims may hold, whatever the batch. */
+static size_t chunk_cap(const struct nn_conv2d_dims *d)
 {
 	size_t KP = (size_t)d->C * d->k * d->k * d->OH * d->OW;
 	size_t cap = NN_CONV_CHUNK_FLOATS / (KP ? KP : 1);
+	return cap < 1 ? 1 : cap;
+}
+
+int nn_conv2d_chunk(const struct nn_conv2d_dims *d)
+{
+	size_t cap = chunk_cap(d);
 	int nchunks, B = d->B > 1 ? d->B : 1;
-	if (cap < 1)
-		cap = 1;
 	nchunks = (int)(((size_t)B + cap - 1) / cap);
 	return (B + nchunks - 1) / nchunks; /* chunks as even as they come */
 }
@@ -77,14 +82,23 @@ static size_t g_floats(const struct nn_conv2d_dims *d, int chunk)
 	return chunk > 1 ? chunk * P * d->OC : P * d->C * d->k * d->k;
 }
 
+/*
+ * Scratch for every batch up to d->B, not only for d->B: the chunks are made even, so a
+ * smaller batch can have a larger chunk (32 samples at a cap of 10 go as 4 x 8, 30 as
+ * 3 x 10), and a batch of one builds row (P, K) where a larger one builds G (nb P, OC).
+ * Every chunk is at most min(cap, d->B) samples; both backward forms are provided for.
+ */
 size_t nn_conv2d_scratch_floats(const struct nn_conv2d_dims *d)
 {
-	int chunk = nn_conv2d_chunk(d);
+	size_t cap = chunk_cap(d), B = d->B > 1 ? (size_t)d->B : 1;
+	size_t chunk = cap < B ? cap : B;
 	size_t K = (size_t)d->C * d->k * d->k, P = (size_t)d->OH * d->OW, OC = (size_t)d->OC;
-	size_t nbP = (size_t)chunk * P;
-	/* col, then the forward's out (OC, nb P) or the backward's G (or row), dw^T and
-	 * dcol (with slack each side for col2im's shifted loads) */
-	size_t fwd = OC * nbP, bwd = g_floats(d, chunk) + K * OC + K * P + 2 * NN_COL2IM_SLACK;
+	size_t nbP = chunk * P;
+	/* col, then the forward's out (OC, nb P) or the backward's G (nb P, OC) or row
+	 * (P, K), dw^T and dcol (with slack each side for col2im's shifted loads) */
+	size_t g = g_floats(d, (int)chunk), g1 = g_floats(d, 1);
+	g = g > g1 ? g : g1;
+	size_t fwd = OC * nbP, bwd = g + K * OC + K * P + 2 * NN_COL2IM_SLACK;
 	return K * nbP + (fwd > bwd ? fwd : bwd);
 }
 
