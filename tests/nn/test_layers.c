@@ -343,10 +343,10 @@ static void test_conv_bits(void)
  * samples at a cap of 10 go as 4 x 8, 30 as 3 x 10), and a batch of one builds row
  * (P, K) instead of G. Canaries past the end catch any write beyond the size (this
  * overflowed before: found as heap corruption in the paper-code session). */
-static void check_scratch_every_batch(int Bmax, int C, int H, int OC, int k)
+static void check_scratch_every_batch(int Bmax, int C, int H, int OC, int k, int st, int pad)
 {
 	struct nn_conv2d_dims dm, d;
-	CHECK(nn_conv2d_dims_init(&dm, Bmax, C, H, H, OC, k, 1, 0));
+	CHECK(nn_conv2d_dims_init(&dm, Bmax, C, H, H, OC, k, st, pad));
 	size_t ns = nn_conv2d_scratch_floats(&dm), canary = 4096;
 	float *scratch = malloc((ns + canary) * sizeof(float));
 	size_t nin = (size_t)Bmax * C * H * H, nw = (size_t)OC * C * k * k;
@@ -355,7 +355,7 @@ static void check_scratch_every_batch(int Bmax, int C, int H, int OC, int k)
 	float *out = zeros(nout), *di = zeros(nin), *dw = zeros(nw), *db = zeros(OC);
 	bool bigger = false;
 	for (int B = 1; B <= Bmax; B++) {
-		CHECK(nn_conv2d_dims_init(&d, B, C, H, H, OC, k, 1, 0));
+		CHECK(nn_conv2d_dims_init(&d, B, C, H, H, OC, k, st, pad));
 		bigger |= nn_conv2d_chunk(&d) > nn_conv2d_chunk(&dm);
 		for (size_t i = 0; i < canary; i++)
 			scratch[ns + i] = -7.0f;
@@ -379,10 +379,12 @@ static void check_scratch_every_batch(int Bmax, int C, int H, int OC, int k)
 
 static void test_conv_scratch_every_batch(void)
 {
-	check_scratch_every_batch(32, 2, 28, 4, 3);  /* cap 10: 30 samples chunk larger than 32 */
-	check_scratch_every_batch(32, 16, 13, 32, 3); /* cnn conv2 (K 144 > 4 OC: row is larger) */
-	check_scratch_every_batch(8, 1, 28, 16, 3);   /* cnn conv1 */
-	check_scratch_every_batch(6, 4, 14, 8, 3);    /* paper-code qcq-cnn conv1 */
+	check_scratch_every_batch(32, 2, 28, 4, 3, 1, 0);  /* cap 10: 30 samples chunk larger than 32 */
+	check_scratch_every_batch(32, 16, 13, 32, 3, 1, 0); /* cnn conv2 (K 144 > 4 OC: row is larger) */
+	check_scratch_every_batch(8, 1, 28, 16, 3, 1, 0);   /* cnn conv1 */
+	check_scratch_every_batch(6, 4, 14, 8, 3, 1, 0);    /* paper-code qcq-cnn conv1 */
+	check_scratch_every_batch(12, 3, 9, 5, 3, 2, 1);    /* stride and padding */
+	check_scratch_every_batch(9, 2, 20, 3, 5, 1, 0);    /* 5x5 taps */
 }
 
 static void test_conv_dims(void)
